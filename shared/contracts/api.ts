@@ -1,0 +1,199 @@
+// The cloud functions' public contract: request and result types of every function, defined once.
+// The mini-program imports these with `import type` only (DevTools cannot resolve files outside
+// its root at run time), so this file must stay free of runtime code that pages would need.
+
+/** Every function answers with this envelope. */
+export type FunctionResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };
+
+export interface ApiError {
+  code: ErrorCode;
+  /** Chinese, for users. Never a stack trace or a secret. */
+  message: string;
+}
+
+/** The one documented list of error codes (docs/api.md). */
+export type ErrorCode =
+  | "INVALID_ARGUMENT" // the request is malformed; nothing was written
+  | "UNAUTHENTICATED" // no OPENID in the caller's context
+  | "NOT_FOUND" // no such train / order (or not the caller's)
+  | "FORBIDDEN" // the caller may not do this (e.g. mockPay outside PAY_MODE=mock)
+  | "SOLD_OUT" // not enough seats left in that class
+  | "ORDER_STATE" // the order's status does not allow this action
+  | "REFUND_EXCEEDED" // the refund would exceed what is left to refund
+  | "PAYMENT_FAILED" // WeChat Pay refused or could not be reached; nothing is held
+  | "CONFLICT" // the same token was reused with different content
+  | "INTERNAL"; // anything else; logged with details, answered without them
+
+/** Amounts are integer fen everywhere in this contract. */
+export type Fen = number;
+/** Times are epoch milliseconds. */
+export type EpochMs = number;
+
+export type OrderStatus = "PENDING" | "PAID" | "PARTIALLY_REFUNDED" | "REFUNDED" | "CLOSED";
+export type RefundStatus = "PROCESSING" | "SUCCESS" | "CLOSED" | "ABNORMAL";
+export type SeatClassCode = "business" | "first" | "second";
+
+// ---- login ----
+export type LoginRequest = Record<string, never>;
+export interface LoginResult {
+  openid: string;
+  appid: string;
+  unionid?: string;
+}
+
+// ---- trains ----
+export interface TrainsRequest {
+  from?: string;
+  to?: string;
+  /** YYYY-MM-DD (China time). */
+  date?: string;
+}
+export interface SeatClassView {
+  code: SeatClassCode;
+  /** 商务座 / 一等座 / 二等座 */
+  name: string;
+  price: Fen;
+  remaining: number;
+}
+export interface TrainView {
+  /** One train on one date, e.g. "G1-2026-11-28". */
+  trainId: string;
+  trainNo: string;
+  from: string;
+  to: string;
+  date: string;
+  /** HH:mm, China time. */
+  departTime: string;
+  arriveTime: string;
+  /** Minutes from departure to arrival. */
+  durationMinutes: number;
+  seats: SeatClassView[];
+}
+export interface TrainsResult {
+  trains: TrainView[];
+}
+
+// ---- createOrder ----
+export interface PassengerInput {
+  name: string;
+  /** 18-digit resident ID number with a valid check digit. */
+  idCardNo: string;
+}
+export interface CreateOrderRequest {
+  trainId: string;
+  seatClass: SeatClassCode;
+  passengers: PassengerInput[];
+  /** One per booking attempt: the same token from the same user returns the same order. */
+  clientToken: string;
+}
+/** What `wx.requestPayment` takes (APIv3, signType RSA). */
+export interface MiniProgramPayParams {
+  /** Seconds, as a string. */
+  timeStamp: string;
+  nonceStr: string;
+  /** "prepay_id=…" */
+  package: string;
+  signType: "RSA";
+  paySign: string;
+}
+export type PaymentLaunch = { mode: "wechatpay"; params: MiniProgramPayParams } | { mode: "mock" };
+export interface CreateOrderResult {
+  orderId: string;
+  outTradeNo: string;
+  amount: Fen;
+  expiresAt: EpochMs;
+  payment: PaymentLaunch;
+}
+
+// ---- refund ----
+export interface RefundRequest {
+  orderId: string;
+  /** Defaults to all that is left to refund. */
+  amount?: Fen;
+  reason?: string;
+  /** One per refund attempt: the same token refunds once. */
+  refundToken: string;
+}
+export interface RefundResult {
+  refundId: string;
+  outRefundNo: string;
+  amount: Fen;
+  status: RefundStatus;
+}
+
+// ---- orders ----
+export type OrdersRequest =
+  | { action: "list" }
+  | { action: "get"; orderId: string }
+  | { action: "sync"; orderId: string }
+  | { action: "mockPay"; orderId: string };
+
+export interface PassengerView {
+  name: string;
+  /** Masked: first 3 and last 4 digits visible, e.g. "110***********1234". */
+  idCardNoMasked: string;
+}
+export interface TrainRef {
+  trainId: string;
+  trainNo: string;
+  from: string;
+  to: string;
+  date: string;
+  departTime: string;
+  arriveTime: string;
+  seatClass: SeatClassCode;
+  seatClassName: string;
+}
+export interface RefundView {
+  refundId: string;
+  outRefundNo: string;
+  amount: Fen;
+  status: RefundStatus;
+  reason?: string;
+  createdAt: EpochMs;
+  succeededAt?: EpochMs;
+}
+export interface TimelineEntry {
+  at: EpochMs;
+  status: OrderStatus;
+  /** Short Chinese note: 下单 / 支付成功 / 退款 12.00 元 / 超时关闭 … */
+  note: string;
+}
+export interface OrderSummary {
+  orderId: string;
+  outTradeNo: string;
+  status: OrderStatus;
+  amount: Fen;
+  refundedAmount: Fen;
+  train: TrainRef;
+  passengerCount: number;
+  createdAt: EpochMs;
+  expiresAt: EpochMs;
+}
+export interface OrderDetail {
+  orderId: string;
+  outTradeNo: string;
+  status: OrderStatus;
+  amount: Fen;
+  refundedAmount: Fen;
+  refunds: RefundView[];
+  passengers: PassengerView[];
+  train: TrainRef;
+  createdAt: EpochMs;
+  paidAt?: EpochMs;
+  expiresAt: EpochMs;
+  timeline: TimelineEntry[];
+}
+export interface OrdersListResult {
+  orders: OrderSummary[];
+}
+
+/** Function name → request and result, for typed callers (pages, tests, demo). */
+export interface FunctionContract {
+  login: { req: LoginRequest; res: LoginResult };
+  trains: { req: TrainsRequest; res: TrainsResult };
+  createOrder: { req: CreateOrderRequest; res: CreateOrderResult };
+  refund: { req: RefundRequest; res: RefundResult };
+  orders: { req: OrdersRequest; res: OrdersListResult | OrderDetail };
+}
+export type CallableFunctionName = keyof FunctionContract;

@@ -1,0 +1,131 @@
+// The payment core's interfaces: what the cloud functions see of WeChat Pay.
+// Free of any CloudBase or wx import. Amounts are integer fen.
+
+import type { MiniProgramPayParams } from "../contracts/api";
+
+/** Outcome of one call to WeChat Pay, told apart so the caller can decide safely. */
+export type GatewayResult<T> =
+  | { kind: "ok"; value: T; requestId?: string }
+  /** WeChat Pay answered 4xx/5xx with { code, message }: the request was refused. */
+  | { kind: "business_error"; httpStatus: number; code: string; message: string; requestId?: string }
+  /** Timeout, connection reset after sending, or a response that failed verification:
+   *  the request may have taken effect. The caller must query before deciding. */
+  | { kind: "unknown"; reason: string; requestId?: string }
+  /** Our own configuration is unusable (bad key, missing variable). Nothing was sent. */
+  | { kind: "config_error"; message: string };
+
+export interface PrepayRequest {
+  outTradeNo: string;
+  description: string;
+  /** Integer fen > 0. */
+  amount: number;
+  payerOpenid: string;
+  /** Absolute time; sent as RFC 3339 with +08:00. */
+  expiresAt: Date;
+  attach?: string;
+}
+
+export type TradeState = "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR";
+
+/** A transaction as query answers and TRANSACTION.SUCCESS notifications describe it. */
+export interface Transaction {
+  appid: string;
+  mchid: string;
+  outTradeNo: string;
+  transactionId?: string;
+  tradeType?: string;
+  tradeState: TradeState;
+  tradeStateDesc?: string;
+  bankType?: string;
+  attach?: string;
+  successTime?: string;
+  payerOpenid?: string;
+  amount: { total: number; payerTotal?: number; currency: string; payerCurrency?: string };
+}
+
+export interface RefundCreateRequest {
+  outTradeNo: string;
+  outRefundNo: string;
+  reason?: string;
+  /** Integer fen > 0, at most `total`. */
+  refund: number;
+  /** The order's paid total, fen. */
+  total: number;
+}
+
+export type WxRefundStatus = "SUCCESS" | "CLOSED" | "PROCESSING" | "ABNORMAL";
+
+export interface RefundRecord {
+  refundId: string;
+  outRefundNo: string;
+  outTradeNo: string;
+  transactionId: string;
+  status: WxRefundStatus;
+  successTime?: string;
+  userReceivedAccount?: string;
+  amount: { total: number; refund: number; payerTotal?: number; payerRefund?: number; currency?: string };
+}
+
+export interface TradeBill {
+  /** The file's text after the SHA1 check. */
+  text: string;
+  /** Parsed rows (header names from the bill as keys, back-quotes stripped). */
+  rows: Array<Record<string, string>>;
+  /** The summary block (总交易单数, 应结订单总金额 …) as name → value. */
+  summary: Record<string, string>;
+}
+
+export interface PaymentGateway {
+  readonly mode: "wechatpay" | "mock";
+  jsapiPrepay(req: PrepayRequest): Promise<GatewayResult<{ prepayId: string }>>;
+  /** Signs the mini-program's wx.requestPayment params for a prepay id (no network). */
+  payParams(prepayId: string): MiniProgramPayParams;
+  queryByOutTradeNo(outTradeNo: string): Promise<GatewayResult<Transaction>>;
+  queryByTransactionId(transactionId: string): Promise<GatewayResult<Transaction>>;
+  /** ok (204) or business_error ORDERPAID when the payer paid meanwhile. */
+  close(outTradeNo: string): Promise<GatewayResult<void>>;
+  refund(req: RefundCreateRequest): Promise<GatewayResult<RefundRecord>>;
+  queryRefund(outRefundNo: string): Promise<GatewayResult<RefundRecord>>;
+  /** bill_date YYYY-MM-DD; downloads and checks SHA1. */
+  tradeBill(billDate: string): Promise<GatewayResult<TradeBill>>;
+}
+
+// ---- notifications ----
+
+export interface NotificationInput {
+  /** As received; names are matched case-insensitively. */
+  headers: Record<string, string | string[] | undefined>;
+  /** The raw body exactly as received (or base64 of it when isBase64Encoded). */
+  body: string;
+  isBase64Encoded?: boolean;
+}
+
+interface EventBase {
+  id: string;
+  createTime: string;
+  summary: string;
+  /** Wechatpay-Serial that signed it, and Request-ID if present: for the log. */
+  serial: string;
+  requestId?: string;
+}
+export type PaymentNotification =
+  | (EventBase & { eventType: "TRANSACTION.SUCCESS"; transaction: Transaction })
+  | (EventBase & { eventType: "REFUND.SUCCESS" | "REFUND.ABNORMAL" | "REFUND.CLOSED"; refund: RefundRecord });
+
+export type NotificationRejectionCode =
+  | "MISSING_HEADER"
+  | "STALE_TIMESTAMP"
+  | "UNKNOWN_SERIAL"
+  | "BAD_SIGNATURE" // includes WECHATPAY/SIGNTEST/ probes
+  | "BAD_BODY" // not JSON, or not the documented shape
+  | "DECRYPT_FAILED"
+  | "UNKNOWN_EVENT";
+
+export type NotificationResult =
+  | { ok: true; event: PaymentNotification }
+  | { ok: false; code: NotificationRejectionCode; message: string };
+
+export interface NotificationParser {
+  /** Verifies the exact bytes, then decrypts and types. Never throws. */
+  parse(input: NotificationInput, now?: Date): Promise<NotificationResult>;
+}
