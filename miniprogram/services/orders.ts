@@ -1,0 +1,63 @@
+// The `orders` function answers a list or one order depending on the action; these helpers narrow
+// the contract's union at run time so pages get exact types.
+import type { OrderDetail, OrderSummary } from "../../shared/contracts/api";
+import { call } from "./api";
+import { ApiCallError, SERVICE_DOWN_MESSAGE } from "./errors";
+
+function broken(): ApiCallError {
+  return new ApiCallError("INTERNAL", SERVICE_DOWN_MESSAGE, true);
+}
+
+function asDetail(res: unknown): OrderDetail {
+  if (typeof res === "object" && res !== null && "orderId" in res && "status" in res) return res as OrderDetail;
+  throw broken();
+}
+
+export async function listOrders(): Promise<OrderSummary[]> {
+  const res = await call("orders", { action: "list" });
+  if ("orders" in res && Array.isArray(res.orders)) return res.orders;
+  throw broken();
+}
+
+export async function getOrder(orderId: string): Promise<OrderDetail> {
+  return asDetail(await call("orders", { action: "get", orderId }));
+}
+
+/** Asks the server to check with WeChat Pay and apply the answer (after requestPayment reported success). */
+export async function syncOrder(orderId: string): Promise<OrderDetail> {
+  return asDetail(await call("orders", { action: "sync", orderId }));
+}
+
+/** Pays a mock-mode order through the server's own payment transition. */
+export async function mockPay(orderId: string): Promise<OrderDetail> {
+  return asDetail(await call("orders", { action: "mockPay", orderId }));
+}
+
+/** Delays between `sync` calls after a reported payment success: bounded, about 10 s in all. */
+export const SYNC_DELAYS_MS = [0, 500, 1000, 1500, 2000, 2500, 3000];
+
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Calls sync until the order is no longer PENDING or the schedule runs out; answers the last order
+ * seen. A network error during polling is not fatal: the next attempt may get through.
+ */
+export async function pollUntilSettled(
+  orderId: string,
+  delays: readonly number[] = SYNC_DELAYS_MS,
+): Promise<OrderDetail | null> {
+  let last: OrderDetail | null = null;
+  let lastError: unknown = null;
+  for (const delay of delays) {
+    if (delay > 0) await wait(delay);
+    try {
+      last = await syncOrder(orderId);
+      if (last.status !== "PENDING") return last;
+    } catch (err) {
+      lastError = err;
+      if (err instanceof ApiCallError && !err.retryable) throw err;
+    }
+  }
+  if (last === null && lastError !== null) throw lastError;
+  return last;
+}

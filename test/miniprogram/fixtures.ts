@@ -1,0 +1,88 @@
+// Contract-shaped answers the fake platform gives pages in the page tests.
+import type { CreateOrderResult, OrderDetail, TrainView } from "../../shared/contracts/api";
+
+export const NOW = Date.now();
+
+export const trainG1: TrainView = {
+  trainId: "G1-2026-11-28",
+  trainNo: "G1",
+  from: "北京南",
+  to: "上海虹桥",
+  date: "2026-11-28",
+  departTime: "09:00",
+  arriveTime: "13:28",
+  durationMinutes: 268,
+  seats: [
+    { code: "business", name: "商务座", price: 174800, remaining: 0 },
+    { code: "first", name: "一等座", price: 93300, remaining: 8 },
+    { code: "second", name: "二等座", price: 55300, remaining: 120 },
+  ],
+};
+
+export const trainG7: TrainView = {
+  trainId: "G7-2026-11-28",
+  trainNo: "G7",
+  from: "北京南",
+  to: "南京南",
+  date: "2026-11-28",
+  departTime: "10:00",
+  arriveTime: "13:15",
+  durationMinutes: 195,
+  seats: [{ code: "second", name: "二等座", price: 44350, remaining: 3 }],
+};
+
+/** Valid GB 11643 numbers (check digits computed by hand from the weights). */
+export const VALID_ID_1 = "11010519491231002X";
+export const VALID_ID_2 = "440524188001010014";
+
+export function createOrderResult(mode: "wechatpay" | "mock" = "wechatpay"): CreateOrderResult {
+  return {
+    orderId: "ord_1",
+    outTradeNo: "T20261127000001",
+    amount: 110600,
+    expiresAt: NOW + 15 * 60_000,
+    payment:
+      mode === "mock"
+        ? { mode: "mock" }
+        : {
+            mode: "wechatpay",
+            params: {
+              timeStamp: String(Math.floor(NOW / 1000)),
+              nonceStr: "n0nce",
+              package: "prepay_id=wx_test_prepay",
+              signType: "RSA",
+              paySign: "c2lnbmF0dXJl",
+            },
+          },
+  };
+}
+
+export function orderDetail(overrides: Partial<OrderDetail> = {}): OrderDetail {
+  return {
+    orderId: "ord_1",
+    outTradeNo: "T20261127000001",
+    status: "PENDING",
+    amount: 110600,
+    refundedAmount: 0,
+    refunds: [],
+    passengers: [
+      { name: "张三", idCardNoMasked: "110***********002X" },
+      { name: "李四", idCardNoMasked: "440***********0014" },
+    ],
+    train: {
+      trainId: trainG1.trainId,
+      trainNo: "G1",
+      from: "北京南",
+      to: "上海虹桥",
+      date: "2026-11-28",
+      departTime: "09:00",
+      arriveTime: "13:28",
+      seatClass: "second",
+      seatClassName: "二等座",
+    },
+    createdAt: NOW - 60_000,
+    expiresAt: NOW + 14 * 60_000,
+    timeline: [{ at: NOW - 60_000, status: "PENDING", note: "下单" }],
+    ...overrides,
+  };
+}

@@ -1,0 +1,175 @@
+// Loads real mini-program pages into miniprogram-simulate (WXML compiled by the official wcc) and
+// installs a fake of the WeChat platform (`wx`): cloud.callFunction, requestPayment, toasts, modals,
+// navigation and storage. Only the platform is faked; every page, service and util is our real code.
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+
+const nodeRequire = createRequire(import.meta.url);
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const mpRoot = join(repoRoot, "miniprogram");
+
+interface ModuleInternals {
+  _extensions: Record<string, (module: { _compile(code: string, file: string): void }, filename: string) => void>;
+}
+
+/** miniprogram-simulate loads page scripts with Node's require: teach it TypeScript, and try `.ts`
+ *  before `.json` so `index.json` beside `index.ts` is not taken for the script. */
+function installTsHook(): void {
+  const Module = nodeRequire("node:module") as unknown as ModuleInternals;
+  const exts = Module._extensions;
+  if (exts[".ts"]) return;
+  exts[".ts"] = (module, filename) => {
+    const out = ts.transpileModule(readFileSync(filename, "utf8"), {
+      fileName: filename,
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true },
+    });
+    module._compile(out.outputText, filename);
+  };
+  for (const ext of [".json", ".node"]) {
+    const loader = exts[ext];
+    delete exts[ext];
+    exts[ext] = loader;
+  }
+}
+installTsHook();
+
+// Types of the simulate API as used here (its own .d.ts needs the mini-program typings).
+export interface Rendered {
+  readonly data: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- page data is per page
+  readonly instance: Record<string, (...args: unknown[]) => unknown>;
+  readonly dom: { textContent: string | null } | undefined;
+  querySelector(selector: string): Rendered | undefined;
+  querySelectorAll(selector: string): Rendered[];
+  dispatchEvent(name: string, options?: unknown): void;
+  attach(parent: unknown): void;
+  detach(): void;
+  triggerLifeTime(name: string): void;
+}
+interface Simulate {
+  load(path: string, options: { compiler: "official"; rootPath: string }): string;
+  render(id: string, props?: object): Rendered;
+  sleep(ms: number): Promise<void>;
+}
+export const simulate = nodeRequire("miniprogram-simulate") as Simulate;
+/** The `wx` object simulate installed: the base our fake platform extends. */
+const simulateWx = (globalThis as unknown as { wx: Record<string, unknown> }).wx;
+
+/** Requires a mini-program module through the same Node module cache the pages use. */
+export function mpRequire<T>(relative: string): T {
+  return nodeRequire(join(mpRoot, relative)) as T;
+}
+
+export type Handler = (data: any) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any -- each function has its own request type
+
+export interface FakePlatform {
+  /** Every wx.cloud.callFunction, in order. */
+  calls: { name: string; data: any }[]; // eslint-disable-line @typescript-eslint/no-explicit-any -- see Handler
+  toasts: string[];
+  modals: { title?: string; content?: string }[];
+  navigations: string[];
+  payments: object[];
+  storage: Map<string, unknown>;
+  /** Answer of the next wx.showModal calls (confirm by default). */
+  modalConfirm: boolean;
+  /** What wx.requestPayment does. */
+  payResult: "success" | "cancel" | "fail";
+  /** Function name → handler returning the function's answer (`{ ok, data }` …) or throwing. */
+  functions: Record<string, Handler>;
+  cloudInit: object[];
+  platform: string;
+}
+
+function callsOf(p: FakePlatform, name: string) {
+  return p.calls.filter((c) => c.name === name);
+}
+export { callsOf };
+
+/** Replaces the global `wx` with simulate's plus a recording fake of the platform services. */
+export function installPlatform(functions: Record<string, Handler> = {}): FakePlatform {
+  const p: FakePlatform = {
+    calls: [],
+    toasts: [],
+    modals: [],
+    navigations: [],
+    payments: [],
+    storage: new Map(),
+    modalConfirm: true,
+    payResult: "success",
+    functions,
+    cloudInit: [],
+    platform: "ios",
+  };
+  const wx = {
+    ...simulateWx,
+    cloud: {
+      init: (opts: object) => void p.cloudInit.push(opts),
+      async callFunction({ name, data }: { name: string; data: unknown }) {
+        p.calls.push({ name, data: structuredClone(data) });
+        const handler = p.functions[name];
+        if (!handler) throw { errMsg: `cloud.callFunction:fail -501000 function not found: ${name}` };
+        await Promise.resolve(); // answers arrive asynchronously, as in the client
+        return { result: await handler(data), errMsg: "cloud.callFunction:ok", requestID: "req-test" };
+      },
+    },
+    async requestPayment(params: object) {
+      p.payments.push(params);
+      await Promise.resolve();
+      if (p.payResult === "cancel") throw { errMsg: "requestPayment:fail cancel" };
+      if (p.payResult === "fail") throw { errMsg: "requestPayment:fail (detail message)" };
+      return { errMsg: "requestPayment:ok" };
+    },
+    showToast(opts: { title: string }) {
+      p.toasts.push(opts.title);
+      return Promise.resolve({ errMsg: "showToast:ok" });
+    },
+    showLoading: () => Promise.resolve({ errMsg: "showLoading:ok" }),
+    hideLoading: () => Promise.resolve({ errMsg: "hideLoading:ok" }),
+    async showModal(opts: { title?: string; content?: string }) {
+      p.modals.push({ title: opts.title, content: opts.content });
+      return { confirm: p.modalConfirm, cancel: !p.modalConfirm, errMsg: "showModal:ok" };
+    },
+    navigateTo(opts: { url: string }) {
+      p.navigations.push(opts.url);
+      return Promise.resolve({ errMsg: "navigateTo:ok" });
+    },
+    redirectTo(opts: { url: string }) {
+      p.navigations.push(opts.url);
+      return Promise.resolve({ errMsg: "redirectTo:ok" });
+    },
+    switchTab(opts: { url: string }) {
+      p.navigations.push(opts.url);
+      return Promise.resolve({ errMsg: "switchTab:ok" });
+    },
+    stopPullDownRefresh: () => Promise.resolve({ errMsg: "stopPullDownRefresh:ok" }),
+    setStorageSync: (key: string, value: unknown) => void p.storage.set(key, structuredClone(value)),
+    getStorageSync: (key: string) => (p.storage.has(key) ? structuredClone(p.storage.get(key)) : ""),
+    removeStorageSync: (key: string) => void p.storage.delete(key),
+    getSystemInfoSync: () => ({ ...(simulateWx.getSystemInfoSync as () => object)(), platform: p.platform }),
+  };
+  (globalThis as unknown as { wx: unknown }).wx = wx;
+  return p;
+}
+
+/** Loads and renders a page (path relative to miniprogram/, e.g. "pages/search/index"), attached. */
+export function renderPage(page: string): Rendered {
+  const id = simulate.load(join(mpRoot, page), { compiler: "official", rootPath: mpRoot });
+  const comp = simulate.render(id);
+  comp.attach((globalThis as unknown as { document: { createElement(t: string): unknown } }).document.createElement("parent-wrapper"));
+  return comp;
+}
+
+/** Text of the first element matching a class selector, trimmed; "" when absent. */
+export function textOf(comp: Rendered, selector: string): string {
+  return (comp.querySelector(selector)?.dom?.textContent ?? "").replace(/\s+/g, " ").trim();
+}
+
+/** Lets pending promise callbacks and zero-delay timers run. */
+export async function settle(rounds = 5): Promise<void> {
+  for (let i = 0; i < rounds; i++) await simulate.sleep(0);
+}
+
+export const ok = <T>(data: T) => ({ ok: true as const, data });
+export const fail = (code: string, message: string) => ({ ok: false as const, error: { code, message } });
