@@ -6,8 +6,10 @@ import type { MiniProgramPayParams } from "../contracts/api";
 /** Outcome of one call to WeChat Pay, told apart so the caller can decide safely. */
 export type GatewayResult<T> =
   | { kind: "ok"; value: T; requestId?: string }
-  /** WeChat Pay answered 4xx/5xx with { code, message }: the request was refused. */
-  | { kind: "business_error"; httpStatus: number; code: string; message: string; requestId?: string }
+  /** WeChat Pay answered 4xx/5xx with { code, message }: the request was refused.
+   *  `local: true` means our own check of WeChat Pay's field rules refused it as PARAM_ERROR (400)
+   *  before sending (amount not integer fen > 0, out_trade_no pattern …): nothing was sent. */
+  | { kind: "business_error"; httpStatus: number; code: string; message: string; requestId?: string; local?: true }
   /** Timeout, connection reset after sending, or a response that failed verification:
    *  the request may have taken effect. The caller must query before deciding. */
   | { kind: "unknown"; reason: string; requestId?: string }

@@ -1,0 +1,115 @@
+// Notification parser: headers + raw body → verified, decrypted, typed event, or a typed rejection.
+// Order matters: the exact bytes are verified before anything is parsed. Uses node:crypto only
+// (no wechatpay-axios-plugin) so the notify function starts small. Never throws.
+import type { KeyObject } from "node:crypto";
+import { decryptAeadResource } from "./aead";
+import { readSignatureHeaders } from "./headers";
+import type { WechatpayKeyStore } from "./key-store";
+import type {
+  NotificationInput,
+  NotificationParser,
+  NotificationRejectionCode,
+  NotificationResult,
+  PaymentNotification,
+} from "./types";
+import { MAX_CLOCK_SKEW_SECONDS, verifySignature } from "./verifier";
+import { isObject, toRefundRecord, toTransaction } from "./wire";
+
+export interface NotificationParserOptions {
+  apiV3Key: KeyObject;
+  keys: WechatpayKeyStore;
+  maxSkewSeconds?: number;
+}
+
+const REFUND_EVENTS = ["REFUND.SUCCESS", "REFUND.ABNORMAL", "REFUND.CLOSED"] as const;
+type RefundEvent = (typeof REFUND_EVENTS)[number];
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+const reject = (code: NotificationRejectionCode, message: string): NotificationResult => ({ ok: false, code, message });
+
+export function createNotificationParser(options: NotificationParserOptions): NotificationParser {
+  return {
+    async parse(input: NotificationInput, now?: Date): Promise<NotificationResult> {
+      try {
+        return await parseNotification(options, input, now ?? new Date());
+      } catch {
+        // Unreachable by design (every step returns a value); kept so a bug answers "send again".
+        return reject("BAD_BODY", "notification could not be processed");
+      }
+    },
+  };
+}
+
+/** The raw body bytes: base64-decoded (strictly) when the trigger says so. */
+export function notificationBytes(input: NotificationInput): Buffer | undefined {
+  if (typeof input.body !== "string") return undefined;
+  if (!input.isBase64Encoded) return Buffer.from(input.body, "utf8");
+  const compact = input.body.replace(/\s+/g, "");
+  return BASE64.test(compact) ? Buffer.from(compact, "base64") : undefined;
+}
+
+async function parseNotification(
+  options: NotificationParserOptions,
+  input: NotificationInput,
+  now: Date,
+): Promise<NotificationResult> {
+  if (!isObject(input) || !isObject(input.headers)) return reject("MISSING_HEADER", "no headers");
+  const headers = readSignatureHeaders(input.headers);
+  if (!headers.ok) return reject("MISSING_HEADER", `${headers.missing} is missing or repeated`);
+  const body = notificationBytes(input);
+  if (!body) return reject("BAD_BODY", "body is not a string (or not valid base64 with isBase64Encoded)");
+
+  const check = await verifySignature(headers.value, body, options.keys, now, options.maxSkewSeconds ?? MAX_CLOCK_SKEW_SECONDS);
+  if (!check.ok) return reject(check.code, check.message);
+
+  // Verified: only now is the body parsed.
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(body.toString("utf8"));
+  } catch {
+    return reject("BAD_BODY", "body is not JSON");
+  }
+  if (!isObject(envelope) || !isObject(envelope.resource)) return reject("BAD_BODY", "body has no resource object");
+  const { id, create_time: createTime, event_type: eventType, summary, resource } = envelope;
+  if (typeof id !== "string" || typeof createTime !== "string" || typeof eventType !== "string") {
+    return reject("BAD_BODY", "body lacks id, create_time or event_type");
+  }
+  const isTransaction = eventType === "TRANSACTION.SUCCESS";
+  if (!isTransaction && !REFUND_EVENTS.includes(eventType as RefundEvent)) {
+    return reject("UNKNOWN_EVENT", `event_type ${JSON.stringify(eventType.slice(0, 64))} is not handled`);
+  }
+  const { algorithm, ciphertext, nonce } = resource;
+  const associatedData = resource.associated_data ?? "";
+  if (algorithm !== "AEAD_AES_256_GCM" || typeof ciphertext !== "string" || typeof nonce !== "string" || typeof associatedData !== "string") {
+    return reject("BAD_BODY", "resource is not an AEAD_AES_256_GCM resource");
+  }
+  const plaintext = decryptAeadResource(options.apiV3Key, { ciphertext, nonce, associatedData });
+  if (!plaintext) return reject("DECRYPT_FAILED", "resource does not decrypt with the APIv3 key");
+  let inner: unknown;
+  try {
+    inner = JSON.parse(plaintext.toString("utf8"));
+  } catch {
+    return reject("BAD_BODY", "decrypted resource is not JSON");
+  }
+
+  const base = {
+    id,
+    createTime,
+    summary: typeof summary === "string" ? summary : "",
+    serial: headers.value.serial,
+    ...(headers.value.requestId ? { requestId: headers.value.requestId } : {}),
+  };
+  let event: PaymentNotification;
+  if (isTransaction) {
+    const transaction = toTransaction(inner);
+    if (!transaction || transaction.tradeState !== "SUCCESS" || !transaction.transactionId) {
+      return reject("BAD_BODY", "decrypted transaction lacks required fields or is not SUCCESS");
+    }
+    event = { ...base, eventType: "TRANSACTION.SUCCESS", transaction };
+  } else {
+    const refund = toRefundRecord(inner);
+    if (!refund) return reject("BAD_BODY", "decrypted refund lacks required fields");
+    event = { ...base, eventType: eventType as RefundEvent, refund };
+  }
+  return { ok: true, event };
+}
