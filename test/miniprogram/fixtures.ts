@@ -33,7 +33,7 @@ export const trainG7: TrainView = {
 
 /** Valid GB 11643 numbers (check digits computed by hand from the weights). */
 export const VALID_ID_1 = "11010519491231002X";
-export const VALID_ID_2 = "440524188001010014";
+export const VALID_ID_2 = "440524198001010013";
 
 export function createOrderResult(mode: "wechatpay" | "mock" = "wechatpay"): CreateOrderResult {
   return {
@@ -67,7 +67,7 @@ export function orderDetail(overrides: Partial<OrderDetail> = {}): OrderDetail {
     refunds: [],
     passengers: [
       { name: "张三", idCardNoMasked: "110***********002X" },
-      { name: "李四", idCardNoMasked: "440***********0014" },
+      { name: "李四", idCardNoMasked: "440***********0013" },
     ],
     train: {
       trainId: trainG1.trainId,
