@@ -1,0 +1,15 @@
+// orders: { action: "list" | "get" | "sync" | "mockPay", orderId? }.
+import type { OrderDetail, OrdersListResult } from "../../shared/contracts/api";
+import { callable } from "../../shared/runtime/handler";
+import { paymentDeps } from "../../shared/runtime/payment";
+import { detailOf, listOrders, mockPay, ownOrder, syncOrder } from "../../shared/services/orderQueries";
+import { oneOf, ORDER_ID, str } from "../../shared/validate";
+
+export const main = callable("orders", async (event, caller): Promise<OrdersListResult | OrderDetail> => {
+  const action = oneOf(event, "action", ["list", "get", "sync", "mockPay"] as const);
+  if (action === "list") return listOrders(caller);
+  const order = await ownOrder(caller, str(event, "orderId", { max: 24, pattern: ORDER_ID }));
+  if (action === "get") return detailOf(order);
+  const deps = paymentDeps("orders");
+  return detailOf(action === "sync" ? await syncOrder(order, deps) : await mockPay(order, deps));
+});

@@ -1,0 +1,128 @@
+// Refunds: the amount is reserved on the order by a conditional increment before WeChat Pay is
+// asked, so concurrent refunds can never add up to more than was paid.
+import type { RefundResult } from "../contracts/api";
+import { AppError } from "../errors";
+import { fenToYuanString } from "../money";
+import { outRefundNoFor } from "../orders/ids";
+import { logDecision } from "../runtime/log";
+import { cmd } from "../store/db";
+import type { OrderDoc, RefundDoc } from "../store/model";
+import { orders, refunds } from "../store/repos";
+import type { RefundRecord, WxRefundStatus } from "../wechatpay/types";
+import type { PaymentDeps } from "./deps";
+import { releaseSeats } from "./seats";
+import { publicRefundStatus, timelineEntry } from "./views";
+
+const REFUNDABLE = ["PAID", "PARTIALLY_REFUNDED"] as const;
+
+export const refundResult = (r: RefundDoc): RefundResult => ({
+  refundId: r._id,
+  outRefundNo: r.outRefundNo,
+  amount: r.amount,
+  status: publicRefundStatus(r.status),
+});
+
+interface NewRefund {
+  refundId: string;
+  amount: number;
+  reason: string;
+  automatic: boolean;
+  openid: string;
+}
+
+/** Reserves, records and submits one refund. Throws REFUND_EXCEEDED when the reservation fails. */
+export async function createAndSubmitRefund(order: OrderDoc, req: NewRefund, deps: PaymentDeps, fn: string): Promise<RefundDoc> {
+  const _ = cmd();
+  const statusGuard = req.automatic ? "CLOSED" : _.in([...REFUNDABLE]);
+  const reserved = await orders.update(
+    { _id: order._id, status: statusGuard, refundReserved: _.lte(order.amount - req.amount) },
+    { refundReserved: _.inc(req.amount) },
+  );
+  const existing = await refunds.get(req.refundId);
+  if (reserved !== 1) {
+    if (existing) return existing;
+    throw new AppError("REFUND_EXCEEDED", "退款金额超过可退金额");
+  }
+  const doc: RefundDoc = {
+    _id: req.refundId,
+    outRefundNo: outRefundNoFor(req.refundId),
+    orderId: order._id,
+    outTradeNo: order.outTradeNo,
+    openid: req.openid,
+    amount: req.amount,
+    reason: req.reason,
+    status: "CREATED",
+    automatic: req.automatic,
+    createdAt: deps.now(),
+  };
+  if (existing || (await refunds.insert(doc)) === "duplicate") {
+    // The same token raced us: give the reservation back, answer the refund that exists.
+    await orders.update({ _id: order._id }, { refundReserved: _.inc(-req.amount) });
+    return existing ?? (await refunds.get(req.refundId))!;
+  }
+  return submitRefund(doc, order.amount, deps, fn);
+}
+
+/** Sends (or re-sends: out_refund_no makes it idempotent) a CREATED refund to WeChat Pay. */
+export async function submitRefund(doc: RefundDoc, total: number, deps: PaymentDeps, fn: string): Promise<RefundDoc> {
+  const gw = await deps.gateway();
+  const res = await gw.refund({ outTradeNo: doc.outTradeNo, outRefundNo: doc.outRefundNo, reason: doc.reason, refund: doc.amount, total });
+  if (res.kind === "ok") return applyRefundOutcome(doc, res.value, deps, fn);
+  if (res.kind === "business_error" || res.kind === "config_error") {
+    // Refused: nothing was refunded. Undo the reservation and forget the attempt.
+    const removed = await refunds.remove({ _id: doc._id, status: "CREATED" });
+    if (removed === 1) await orders.update({ _id: doc.orderId }, { refundReserved: cmd().inc(-doc.amount) });
+    logDecision({ fn, decision: "REFUND_REFUSED", orderId: doc.orderId, outRefundNo: doc.outRefundNo, code: res.kind === "business_error" ? res.code : "CONFIG", requestId: res.kind === "business_error" ? res.requestId : undefined });
+    throw new AppError("PAYMENT_FAILED", res.kind === "business_error" ? `退款失败：${res.message}` : "支付配置有误，请联系客服");
+  }
+  // Outcome unknown: stays CREATED; the sweeper queries and resubmits.
+  logDecision({ fn, decision: "REFUND_UNKNOWN", orderId: doc.orderId, outRefundNo: doc.outRefundNo, reason: res.reason, requestId: res.requestId });
+  return doc;
+}
+
+/** Moves a refund to what WeChat Pay says, and the order with it. Idempotent. */
+export async function applyRefundOutcome(doc: RefundDoc, rec: Pick<RefundRecord, "status" | "refundId" | "successTime" | "amount">, deps: PaymentDeps, fn: string): Promise<RefundDoc> {
+  const status: WxRefundStatus = rec.status;
+  if (rec.amount.refund !== doc.amount) {
+    logDecision({ fn, decision: "REFUND_MISMATCH", orderId: doc.orderId, outRefundNo: doc.outRefundNo });
+    return doc;
+  }
+  if (status === doc.status) return doc;
+  const _ = cmd();
+  const open = _.in(["CREATED", "PROCESSING"]);
+  const at = deps.now();
+  if (status === "PROCESSING") {
+    await refunds.update({ _id: doc._id, status: "CREATED" }, { status, wxRefundId: rec.refundId });
+    return { ...doc, status, wxRefundId: rec.refundId };
+  }
+  const succeededAt = status === "SUCCESS" ? (rec.successTime ? Date.parse(rec.successTime) || at : at) : undefined;
+  const won = await refunds.update({ _id: doc._id, status: open }, { status, wxRefundId: rec.refundId, ...(succeededAt ? { succeededAt } : {}) });
+  const next: RefundDoc = { ...doc, status, wxRefundId: rec.refundId, ...(succeededAt ? { succeededAt } : {}) };
+  if (won !== 1) return (await refunds.get(doc._id)) ?? next;
+  if (status === "SUCCESS") await creditOrder(doc, deps, fn);
+  else if (status === "CLOSED") await orders.update({ _id: doc.orderId }, { refundReserved: _.inc(-doc.amount) });
+  // ABNORMAL: the money did not reach the payer (closed card…); it stays reserved for manual handling.
+  logDecision({ fn, decision: `REFUND_${status}`, orderId: doc.orderId, outTradeNo: doc.outTradeNo, outRefundNo: doc.outRefundNo });
+  return next;
+}
+
+/** Adds a successful refund to the order and moves it to PARTIALLY_REFUNDED or REFUNDED. */
+async function creditOrder(doc: RefundDoc, deps: PaymentDeps, fn: string): Promise<void> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const order = await orders.get(doc.orderId);
+    if (!order) return;
+    const refunded = order.refundedAmount + doc.amount;
+    const closed = order.status === "CLOSED"; // automatic refund of a late payment: stays CLOSED
+    const status = closed ? "CLOSED" : refunded >= order.amount ? "REFUNDED" : "PARTIALLY_REFUNDED";
+    const won = await orders.update(
+      { _id: order._id, status: order.status, refundedAmount: order.refundedAmount },
+      { status, refundedAmount: refunded, timeline: cmd().push(timelineEntry(deps.now(), status, `退款 ${fenToYuanString(doc.amount)} 元到账`)) },
+    );
+    if (won === 1) {
+      if (status === "REFUNDED") await releaseSeats(order);
+      return;
+    }
+  }
+  logDecision({ fn, decision: "REFUND_CREDIT_CONTENDED", orderId: doc.orderId, outRefundNo: doc.outRefundNo });
+  throw new Error("order contended while crediting a refund");
+}

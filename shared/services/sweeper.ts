@@ -1,0 +1,77 @@
+// The timer that keeps every order honest: expired orders closed at WeChat Pay and here, PENDING
+// orders with no notification asked about, refunds in flight followed, seats of finished orders
+// given back. Each pass is bounded; whatever is left waits for the next minute.
+import { logDecision } from "../runtime/log";
+import { cmd } from "../store/db";
+import { orders, refunds } from "../store/repos";
+import type { PaymentDeps } from "./deps";
+import { syncOrder } from "./orderQueries";
+import { applyRefundOutcome, submitRefund } from "./refunds";
+import { releaseSeats } from "./seats";
+import { closeExpired } from "./settlement";
+
+const FN = "sweeper";
+const BATCH = 50;
+/** A PENDING order this old with no notification gets a query. */
+const QUIET_MS = 60_000;
+
+export interface SweepReport {
+  expiredClosed: number;
+  expiredPaid: number;
+  queried: number;
+  refundsChecked: number;
+  seatsReleased: number;
+  errors: number;
+}
+
+export async function sweep(deps: PaymentDeps): Promise<SweepReport> {
+  const _ = cmd();
+  const now = deps.now();
+  const report: SweepReport = { expiredClosed: 0, expiredPaid: 0, queried: 0, refundsChecked: 0, seatsReleased: 0, errors: 0 };
+  const guard = async (what: string, id: string, f: () => Promise<void>) => {
+    try {
+      await f();
+    } catch (e) {
+      report.errors++;
+      logDecision({ fn: FN, decision: "SWEEP_ERROR", what, orderId: id, message: String((e as Error)?.message ?? e).slice(0, 200) });
+    }
+  };
+
+  for (const o of await orders.find({ status: "PENDING", expiresAt: _.lte(now) }, { orderBy: ["expiresAt", "asc"], limit: BATCH })) {
+    await guard("expire", o._id, async () => {
+      const r = await closeExpired(o, deps, FN);
+      if (r === "closed") report.expiredClosed++;
+      if (r === "paid") report.expiredPaid++;
+    });
+  }
+
+  for (const o of await orders.find({ status: "PENDING", expiresAt: _.gt(now), createdAt: _.lte(now - QUIET_MS), prepayId: _.exists(true) }, { orderBy: ["createdAt", "asc"], limit: BATCH })) {
+    await guard("query", o._id, async () => {
+      report.queried++;
+      await syncOrder(o, deps, FN);
+    });
+  }
+
+  for (const r of await refunds.find({ status: _.in(["CREATED", "PROCESSING"]), createdAt: _.lte(now - 5_000) }, { orderBy: ["createdAt", "asc"], limit: BATCH })) {
+    await guard("refund", r.orderId, async () => {
+      report.refundsChecked++;
+      const gw = await deps.gateway();
+      const q = await gw.queryRefund(r.outRefundNo);
+      if (q.kind === "ok") await applyRefundOutcome(r, q.value, deps, FN);
+      else if (r.status === "CREATED" && q.kind === "business_error" && q.code === "RESOURCE_NOT_EXISTS") {
+        const order = await orders.get(r.orderId);
+        if (order) await submitRefund(r, order.amount, deps, FN);
+      }
+    });
+  }
+
+  for (const o of await orders.find({ status: _.in(["CLOSED", "REFUNDED"]), seatsHeld: true }, { limit: BATCH })) {
+    await guard("release", o._id, async () => {
+      await releaseSeats(o);
+      report.seatsReleased++;
+    });
+  }
+
+  logDecision({ fn: FN, decision: "SWEPT", ...report });
+  return report;
+}

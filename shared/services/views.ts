@@ -1,0 +1,52 @@
+// Stored documents → what the functions answer. ID numbers leave only masked.
+import type { OrderDetail, OrderStatus, OrderSummary, RefundStatus, RefundView, TimelineEntry } from "../contracts/api";
+import { maskIdCardNo } from "../orders/idcard";
+import type { OrderDoc, RefundDoc, StoredRefundStatus } from "../store/model";
+
+/** CREATED is ours (submitted or about to be); to the user it is in progress. */
+export const publicRefundStatus = (s: StoredRefundStatus): RefundStatus => (s === "CREATED" ? "PROCESSING" : s);
+
+export function refundView(r: RefundDoc): RefundView {
+  return {
+    refundId: r._id,
+    outRefundNo: r.outRefundNo,
+    amount: r.amount,
+    status: publicRefundStatus(r.status),
+    ...(r.reason ? { reason: r.reason } : {}),
+    createdAt: r.createdAt,
+    ...(r.succeededAt ? { succeededAt: r.succeededAt } : {}),
+  };
+}
+
+export function orderSummary(o: OrderDoc): OrderSummary {
+  return {
+    orderId: o._id,
+    outTradeNo: o.outTradeNo,
+    status: o.status,
+    amount: o.amount,
+    refundedAmount: o.refundedAmount,
+    train: o.train,
+    passengerCount: o.passengers.length,
+    createdAt: o.createdAt,
+    expiresAt: o.expiresAt,
+  };
+}
+
+export function orderDetail(o: OrderDoc, refunds: RefundDoc[]): OrderDetail {
+  return {
+    orderId: o._id,
+    outTradeNo: o.outTradeNo,
+    status: o.status,
+    amount: o.amount,
+    refundedAmount: o.refundedAmount,
+    refunds: refunds.sort((a, b) => a.createdAt - b.createdAt).map(refundView),
+    passengers: o.passengers.map((p) => ({ name: p.name, idCardNoMasked: maskIdCardNo(p.idCardNo) })),
+    train: o.train,
+    createdAt: o.createdAt,
+    ...(o.paidAt ? { paidAt: o.paidAt } : {}),
+    expiresAt: o.expiresAt,
+    timeline: o.timeline,
+  };
+}
+
+export const timelineEntry = (at: number, status: OrderStatus, note: string): TimelineEntry => ({ at, status, note });

@@ -1,0 +1,101 @@
+// What is stored, per collection. Amounts in fen, times in epoch ms.
+import type { OrderStatus, RefundStatus, TimelineEntry, TrainRef } from "../contracts/api";
+
+export const COLLECTIONS = {
+  users: "users",
+  trains: "trains",
+  orders: "orders",
+  refunds: "refunds",
+  paymentEvents: "payment_events",
+} as const;
+
+export interface UserDoc {
+  _id: string; // openid
+  appid: string;
+  unionid?: string;
+  createdAt: number;
+  lastLoginAt: number;
+}
+
+export interface StoredPassenger {
+  name: string;
+  /** Kept for the ticket; never logged, masked in every answer. */
+  idCardNo: string;
+}
+
+export interface OrderDoc {
+  _id: string;
+  outTradeNo: string;
+  openid: string;
+  /** sha256 of what was asked (train, class, passengers): a reused clientToken must ask the same. */
+  fingerprint: string;
+  status: OrderStatus;
+  train: TrainRef;
+  passengers: StoredPassenger[];
+  unitPrice: number;
+  amount: number;
+  /** Sum of refunds requested and not closed: what may still be refunded is amount - refundReserved. */
+  refundReserved: number;
+  /** Sum of refunds WeChat Pay reported successful. */
+  refundedAmount: number;
+  /** Seats are held in the train document under this order's id until released. */
+  seatsHeld: boolean;
+  prepayId?: string;
+  transactionId?: string;
+  createdAt: number;
+  expiresAt: number;
+  paidAt?: number;
+  closedAt?: number;
+  /** Last time the sweeper or sync asked WeChat Pay about it. */
+  checkedAt?: number;
+  timeline: TimelineEntry[];
+}
+
+/** CREATED: reserved on the order, not yet accepted by WeChat Pay (or outcome unknown). */
+export type StoredRefundStatus = "CREATED" | RefundStatus;
+
+export interface RefundDoc {
+  _id: string;
+  outRefundNo: string;
+  orderId: string;
+  outTradeNo: string;
+  openid: string;
+  amount: number;
+  reason: string;
+  status: StoredRefundStatus;
+  /** True for the refund of a payment that arrived after the order closed. */
+  automatic: boolean;
+  wxRefundId?: string;
+  createdAt: number;
+  succeededAt?: number;
+  checkedAt?: number;
+}
+
+export type EventDecision =
+  | "APPLIED"
+  | "ALREADY_APPLIED"
+  | "REFUNDED_CLOSED_ORDER"
+  | "REJECTED_VERIFICATION"
+  | "REJECTED_MISMATCH"
+  | "UNKNOWN_ORDER"
+  | "IGNORED"
+  | "STORAGE_ERROR";
+
+export interface PaymentEventDoc {
+  _id: string;
+  /** How it reached us: a WeChat Pay notification, our own query, or a mock payment. */
+  source: "notification" | "query" | "mock";
+  decision: EventDecision;
+  /** Rejection code or mismatch description; never a secret, never a body. */
+  detail?: string;
+  notificationId?: string;
+  eventType?: string;
+  outTradeNo?: string;
+  outRefundNo?: string;
+  transactionId?: string;
+  orderId?: string;
+  requestId?: string;
+  serial?: string;
+  httpStatus?: number;
+  at: number;
+}
