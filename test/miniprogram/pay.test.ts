@@ -1,0 +1,115 @@
+// @vitest-environment jsdom
+import { describe, it, expect, afterEach } from "vitest";
+import { installPlatform, renderPage, textOf, settle, callsOf, ok, fail, mpRequire, type Rendered, type FakePlatform } from "./harness";
+import { createOrderResult, orderDetail, NOW } from "./fixtures";
+
+let page: Rendered | undefined;
+afterEach(() => page?.detach()); // stops the countdown timer
+
+/** The pay page opened right after createOrder: params are in storage, the order is PENDING. */
+async function openPay(p: FakePlatform, mode: "wechatpay" | "mock" = "wechatpay") {
+  p.storage.set("launch:ord_1", createOrderResult(mode));
+  page = renderPage("pages/pay/index");
+  await page.instance.onLoad({ orderId: "ord_1" });
+  await settle();
+  return page;
+}
+
+describe("支付 (pages/pay)", () => {
+  it("success reported by WeChat → sync until PAID → shows 已支付", async () => {
+    let syncs = 0;
+    const p = installPlatform({
+      orders: (d) => {
+        if (d.action === "get") return ok(orderDetail());
+        if (d.action === "sync") {
+          syncs++;
+          return ok(orderDetail(syncs < 2 ? {} : { status: "PAID", paidAt: NOW }));
+        }
+        return fail("INVALID_ARGUMENT", "bad action");
+      },
+    });
+    const page = await openPay(p);
+    // the page launched WeChat Pay with exactly createOrder's params
+    const launch = createOrderResult();
+    expect(launch.payment.mode).toBe("wechatpay");
+    expect(p.payments).toEqual(["params" in launch.payment ? launch.payment.params : null]);
+    // the client's success is only a hint: the page keeps asking the server (second sync answers PAID)
+    for (let i = 0; i < 40 && page.data.status !== "PAID"; i++) await settle();
+    expect(callsOf(p, "orders").filter((c) => c.data.action === "sync").length).toBe(2);
+    expect(callsOf(p, "orders").every((c) => c.data.orderId === "ord_1")).toBe(true);
+    expect(textOf(page, ".status")).toBe("已支付");
+    expect(page.querySelector(".view-order")).toBeDefined();
+    expect(page.querySelector(".pay-button")).toBeUndefined();
+    expect(p.toasts).toContain("支付成功");
+    expect(p.storage.has("launch:ord_1")).toBe(false);
+  });
+
+  it("a reported success the server cannot confirm stays 待支付 and offers 再次查询 (bounded polling)", async () => {
+    const p = installPlatform({ orders: () => ok(orderDetail()) });
+    const services = mpRequire<{ SYNC_DELAYS_MS: number[] }>("services/orders");
+    const saved = services.SYNC_DELAYS_MS.splice(0, services.SYNC_DELAYS_MS.length, 0, 1, 1);
+    try {
+      const page = await openPay(p);
+      for (let i = 0; i < 20 && page.data.phase !== "idle"; i++) await settle();
+      expect(callsOf(p, "orders").filter((c) => c.data.action === "sync").length).toBe(3);
+      expect(textOf(page, ".status")).toBe("待支付");
+      expect(page.querySelector(".check-again")).toBeDefined();
+    } finally {
+      services.SYNC_DELAYS_MS.splice(0, services.SYNC_DELAYS_MS.length, ...saved);
+    }
+  });
+
+  it("cancel keeps the order 待支付 with 继续支付 and a countdown; 继续支付 launches again", async () => {
+    const p = installPlatform({ orders: () => ok(orderDetail()) });
+    p.payResult = "cancel";
+    const page = await openPay(p);
+    expect(p.payments).toHaveLength(1);
+    expect(callsOf(p, "orders").filter((c) => c.data.action === "sync")).toHaveLength(0);
+    expect(textOf(page, ".status")).toBe("待支付");
+    expect(textOf(page, ".pay-button")).toBe("继续支付");
+    expect(textOf(page, ".countdown")).toMatch(/^1[34]:[0-5]\d$/);
+    expect(p.toasts).toEqual(["已取消支付"]);
+
+    page.querySelector(".pay-button")!.dispatchEvent("tap");
+    await settle();
+    expect(p.payments).toHaveLength(2);
+  });
+
+  it("an expired order offers no payment", async () => {
+    const p = installPlatform({ orders: () => ok(orderDetail({ expiresAt: Date.now() - 1000 })) });
+    const page = await openPay(p);
+    expect(p.payments).toHaveLength(0);
+    expect(page.querySelector(".expired")).toBeDefined();
+    expect(page.querySelector(".pay-button")).toBeUndefined();
+  });
+
+  it("mock mode shows a simulated sheet and pays through mockPay", async () => {
+    const p = installPlatform({
+      orders: (d) => ok(orderDetail(d.action === "mockPay" ? { status: "PAID", paidAt: NOW } : {})),
+    });
+    const page = await openPay(p, "mock");
+    expect(p.payments).toHaveLength(0);
+    expect(textOf(page, ".sheet-amount")).toBe("¥1106.00");
+    page.querySelector(".sheet-confirm")!.dispatchEvent("tap");
+    await settle();
+    expect(callsOf(p, "orders").map((c) => c.data.action)).toEqual(["get", "mockPay"]);
+    expect(textOf(page, ".status")).toBe("已支付");
+  });
+
+  it("mock sheet cancel keeps 待支付 with a button to pay", async () => {
+    const p = installPlatform({ orders: () => ok(orderDetail()) });
+    const page = await openPay(p, "mock");
+    page.querySelector(".sheet-cancel")!.dispatchEvent("tap");
+    await settle();
+    expect(page.querySelector(".sheet")).toBeUndefined();
+    expect(textOf(page, ".status")).toBe("待支付");
+    expect(textOf(page, ".pay-button")).toBe("模拟支付");
+  });
+
+  it("a function error shows its message", async () => {
+    const p = installPlatform({ orders: () => fail("NOT_FOUND", "订单不存在") });
+    const page = await openPay(p);
+    expect(textOf(page, ".error-text")).toBe("订单不存在");
+    expect(p.payments).toHaveLength(0);
+  });
+});
