@@ -1,0 +1,61 @@
+// `npm start`: the local stack on loopback. Prints exactly one stdout line, `ready <baseUrl>`,
+// once it serves; everything else goes to stderr.
+import { delimiter, resolve } from "node:path";
+import type { StackPlugin } from "./plugin";
+import { startStack, NonLoopbackHostError } from "./stack/index";
+// WXPAY-SIM: add `import { createWxPaySimPlugin } from "./wxpay-sim";` once dev/wxpay-sim exists,
+// and put `createWxPaySimPlugin()` into the plugins list below.
+
+function envFlag(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === "") return fallback;
+  return !["0", "false", "off", "no"].includes(value.toLowerCase());
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === "") return 3000;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`PORT must be an integer 0-65535, got ${value}`);
+    process.exit(2);
+  }
+  return port;
+}
+
+async function main(): Promise<void> {
+  const plugins: StackPlugin[] = [];
+  try {
+    const stack = await startStack({
+      port: parsePort(process.env.PORT),
+      host: process.env.HOST || "127.0.0.1",
+      dataDir: resolve(process.env.DATA_DIR || ".local"),
+      functionsDirs: (process.env.FUNCTIONS_DIRS || "build/cloudfunctions").split(delimiter).filter(Boolean).map((d) => resolve(d)),
+      configPath: resolve(process.env.CLOUDBASERC || "cloudbaserc.json"),
+      plugins,
+      timers: envFlag(process.env.TIMERS, true),
+    });
+    process.stdout.write(`ready ${stack.baseUrl}\n`);
+    const shutdown = (signal: string) => {
+      console.error(`[stack] ${signal}: shutting down`);
+      stack.close().then(
+        () => process.exit(0),
+        (e: unknown) => {
+          console.error("[stack] shutdown failed:", e);
+          process.exit(1);
+        },
+      );
+    };
+    process.once("SIGINT", () => shutdown("SIGINT"));
+    process.once("SIGTERM", () => shutdown("SIGTERM"));
+  } catch (e) {
+    if (e instanceof NonLoopbackHostError) {
+      console.error(`error: ${e.message}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error("[stack] failed to start:", e);
+  process.exit(1);
+});

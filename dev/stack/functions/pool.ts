@@ -1,0 +1,148 @@
+// A pool of worker-thread instances for one function, like SCF: one call at a time per instance,
+// warm instances are reused, new ones start on demand up to a cap, a timed-out instance is killed.
+import { Worker } from "node:worker_threads";
+import { fileURLToPath } from "node:url";
+
+const WORKER_FILE = fileURLToPath(new URL("./worker.mjs", import.meta.url));
+
+export type Outcome =
+  | { ok: true; result: unknown }
+  | { ok: false; kind: "error" | "timeout" | "crash" | "load"; message: string };
+
+export interface CallMessage {
+  event: unknown;
+  context: Record<string, unknown>;
+  callEnv: Record<string, string>;
+}
+
+interface Instance {
+  worker: Worker;
+  ready: Promise<string | null>; // null when loaded, else the load error
+}
+
+export class FunctionPool {
+  private readonly idle: Instance[] = [];
+  private readonly all = new Set<Instance>();
+  private readonly waiting: ((inst: Instance) => void)[] = [];
+  private size = 0;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(
+    private readonly entry: string,
+    private readonly env: Record<string, string>,
+    private readonly maxInstances: number,
+  ) {}
+
+  async invoke(call: CallMessage, timeoutMs: number): Promise<Outcome> {
+    const inst = await this.acquire();
+    const loadError = await inst.ready;
+    if (loadError !== null) {
+      this.discard(inst);
+      return { ok: false, kind: "load", message: `function failed to load: ${loadError}` };
+    }
+    const outcome = await this.run(inst, call, timeoutMs);
+    if (outcome.ok || outcome.kind === "error") this.release(inst);
+    else this.discard(inst);
+    return outcome;
+  }
+
+  private run(inst: Instance, call: CallMessage, timeoutMs: number): Promise<Outcome> {
+    const id = this.nextId++;
+    return new Promise<Outcome>((resolve) => {
+      const finish = (o: Outcome) => {
+        clearTimeout(timer);
+        inst.worker.off("message", onMessage);
+        inst.worker.off("error", onError);
+        inst.worker.off("exit", onExit);
+        resolve(o);
+      };
+      const onMessage = (m: { type: string; id?: number; result?: unknown; message?: string }) => {
+        if (m.id !== id) return;
+        if (m.type === "result") finish({ ok: true, result: m.result });
+        else finish({ ok: false, kind: "error", message: m.message ?? "function failed" });
+      };
+      const onError = (e: Error) => finish({ ok: false, kind: "crash", message: `instance crashed: ${e.message}` });
+      const onExit = (code: number) => finish({ ok: false, kind: "crash", message: `instance exited with code ${code}` });
+      const timer = setTimeout(
+        () => finish({ ok: false, kind: "timeout", message: `function timed out after ${timeoutMs} ms` }),
+        timeoutMs,
+      );
+      inst.worker.on("message", onMessage);
+      inst.worker.on("error", onError);
+      inst.worker.on("exit", onExit);
+      inst.worker.postMessage({ id, ...call });
+    });
+  }
+
+  private acquire(): Promise<Instance> {
+    const warm = this.idle.pop();
+    if (warm) return Promise.resolve(warm);
+    if (this.size < this.maxInstances) return Promise.resolve(this.spawn());
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(inst: Instance): void {
+    if (this.closed) {
+      void inst.worker.terminate();
+      return;
+    }
+    const next = this.waiting.shift();
+    if (next) next(inst);
+    else this.idle.push(inst);
+  }
+
+  private discard(inst: Instance): void {
+    this.size--;
+    this.all.delete(inst);
+    void inst.worker.terminate();
+    // Someone may be waiting for an instance slot that just freed up.
+    const next = this.waiting.shift();
+    if (next && !this.closed) next(this.spawn());
+  }
+
+  private spawn(): Instance {
+    this.size++;
+    const worker = new Worker(WORKER_FILE, {
+      workerData: { entry: this.entry },
+      env: this.env,
+      stdout: true,
+      stderr: true,
+    });
+    // Function logs go to the stack's stderr: stdout carries only the `ready` line.
+    worker.stdout.pipe(process.stderr);
+    worker.stderr.pipe(process.stderr);
+    const ready = new Promise<string | null>((resolve) => {
+      const onMessage = (m: { type: string; message?: string }) => {
+        if (m.type === "ready") done(null);
+        else if (m.type === "loadError") done(m.message ?? "unknown load error");
+      };
+      const onError = (e: Error) => done(e.message);
+      const onExit = (code: number) => done(`instance exited with code ${code} while loading`);
+      const done = (v: string | null) => {
+        worker.off("message", onMessage);
+        worker.off("error", onError);
+        worker.off("exit", onExit);
+        resolve(v);
+      };
+      worker.on("message", onMessage);
+      worker.on("error", onError);
+      worker.on("exit", onExit);
+    });
+    const inst = { worker, ready };
+    this.all.add(inst);
+    return inst;
+  }
+
+  get instances(): number {
+    return this.size;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.idle.length = 0;
+    const all = [...this.all];
+    this.all.clear();
+    await Promise.all(all.map((i) => i.worker.terminate()));
+  }
+}

@@ -1,0 +1,172 @@
+// The local CloudBase stack: one node:http server on loopback serving the database wire protocol,
+// the function host, HTTP access routes, timers, dev stats, then plugins (e.g. the WeChat Pay sim).
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { StackPlugin } from "../plugin";
+import { loadFunctionConfigs } from "./config";
+import { AdminService } from "./db/admin";
+import { StackError, errorMessage } from "./errors";
+import { FunctionHost } from "./functions/host";
+import { readBody, parseJsonBody, sendJson } from "./http";
+import { isLoopbackHost, NonLoopbackHostError } from "./loopback";
+import { integrationEvent, matchRoute, routeTable, sendIntegrationResult } from "./routes";
+import { TimerScheduler, timerEvent } from "./timers/scheduler";
+import { callFunction, outcomeToHttp, FN_ERR } from "./functions/answer";
+
+export { NonLoopbackHostError } from "./loopback";
+
+export interface StackOptions {
+  port?: number;
+  host?: string;
+  dataDir: string;
+  functionsDirs: string[];
+  configPath: string;
+  plugins?: StackPlugin[];
+  /** Values for `{{env.X}}` placeholders; these win over process.env and plugin defaults. */
+  env?: Record<string, string>;
+  /** Run timer triggers on their schedule (on-demand /timers/<fn> works either way). */
+  timers?: boolean;
+  /** Deliver HTTP route bodies base64-encoded even when they are valid UTF-8. */
+  routeBodyBase64?: boolean;
+  maxInstancesPerFunction?: number;
+}
+
+export interface RunningStack {
+  baseUrl: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startStack(opts: StackOptions): Promise<RunningStack> {
+  const host = opts.host ?? "127.0.0.1";
+  if (!isLoopbackHost(host)) throw new NonLoopbackHostError(host);
+  const plugins = opts.plugins ?? [];
+  const configs = loadFunctionConfigs(opts.configPath);
+  const routes = routeTable(configs);
+  const admin = new AdminService(opts.dataDir);
+  let functions: FunctionHost | undefined;
+  let baseUrl = "";
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      console.error("[stack] internal error:", e);
+      if (!res.headersSent) sendJson(res, 500, { code: "INTERNAL", message: errorMessage(e) });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", baseUrl);
+    const isFunctionPath = url.pathname.startsWith("/functions/") || url.pathname.startsWith("/timers/");
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (e) {
+      if (!(e instanceof StackError)) throw e;
+      res.setHeader("connection", "close");
+      if (isFunctionPath) sendJson(res, e.status, { errCode: FN_ERR.INVALID_PARAM, errMsg: e.message, code: e.code });
+      else sendJson(res, e.status, { code: e.code, message: e.message });
+      return;
+    }
+    const host = functions as FunctionHost;
+    const path = url.pathname;
+
+    if (path === "/admin") {
+      if (req.method !== "POST") return sendJson(res, 405, { code: "INVALID_PARAM", message: "POST only" });
+      let parsed: unknown;
+      try {
+        parsed = parseJsonBody(body);
+      } catch (e) {
+        const err = e as StackError;
+        admin.counters.requests++;
+        admin.counters.errors++;
+        return sendJson(res, err.status, { code: err.code, message: err.message });
+      }
+      return sendJson(res, 200, admin.handle(parsed));
+    }
+    if (path.startsWith("/functions/")) {
+      if (req.method !== "POST") return sendJson(res, 405, { errCode: FN_ERR.INVALID_PARAM, errMsg: "POST only" });
+      const answer = await callFunction(host, decodeURIComponent(path.slice("/functions/".length)), req, body);
+      return sendJson(res, answer.status, answer.body);
+    }
+    if (path.startsWith("/timers/")) {
+      if (req.method !== "POST") return sendJson(res, 405, { errCode: FN_ERR.INVALID_PARAM, errMsg: "POST only" });
+      const name = decodeURIComponent(path.slice("/timers/".length));
+      if (!host.entryOf(name)) return sendJson(res, 404, { errCode: FN_ERR.NOT_FOUND, errMsg: `function ${name} not found` });
+      const trigger = configs.get(name)?.timers[0]?.name ?? "manual";
+      const outcome = await host.invoke(name, timerEvent(trigger, new Date()), { kind: "timer" });
+      const answer = outcomeToHttp(outcome);
+      return sendJson(res, answer.status, answer.body);
+    }
+    if (path === "/dev/stats" && req.method === "GET") {
+      return sendJson(res, 200, { admin: admin.counters, functions: host.counters });
+    }
+    const routed = matchRoute(routes, path);
+    if (routed) {
+      if (!host.entryOf(routed)) {
+        return sendJson(res, 404, { errCode: FN_ERR.NOT_FOUND, errMsg: `route ${path} → ${routed}: function not built` });
+      }
+      const event = integrationEvent(req, url, body, opts.routeBodyBase64 === true);
+      const outcome = await host.invoke(routed, event, { kind: "http" });
+      if (outcome.ok) return sendIntegrationResult(res, outcome.result);
+      const answer = outcomeToHttp(outcome);
+      return sendJson(res, answer.status, answer.body);
+    }
+    for (const plugin of plugins) {
+      if (await plugin.handle(req, res, body, url)) return;
+    }
+    sendJson(res, 404, { code: "NOT_FOUND", message: `no route for ${req.method} ${path}` });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  baseUrl = `http://${host.includes(":") ? `[${host}]` : host === "localhost" ? "127.0.0.1" : host}:${port}`;
+
+  // Placeholder precedence: plugin defaults < process.env < explicit opts.env.
+  const placeholderValues: Record<string, string | undefined> = {};
+  for (const p of plugins) Object.assign(placeholderValues, p.functionEnv?.() ?? {});
+  Object.assign(placeholderValues, process.env, opts.env ?? {});
+  functions = new FunctionHost({
+    baseUrl,
+    functionsDirs: opts.functionsDirs,
+    configs,
+    placeholderValues,
+    maxInstancesPerFunction: opts.maxInstancesPerFunction,
+  });
+  const fnHost = functions;
+
+  const scheduler = new TimerScheduler(configs, (fn, event) => {
+    if (!fnHost.entryOf(fn)) return console.error(`[stack] timer for ${fn}: function not built, skipped`);
+    void fnHost.invoke(fn, event, { kind: "timer" }).then((o) => {
+      if (!o.ok) console.error(`[stack] timer ${event.TriggerName} of ${fn} failed: ${o.message}`);
+    });
+  });
+
+  for (const p of plugins) await p.start?.({ baseUrl, dataDir: opts.dataDir });
+  if (opts.timers) scheduler.start();
+
+  let closing: Promise<void> | undefined;
+  return {
+    baseUrl,
+    port,
+    close() {
+      closing ??= (async () => {
+        scheduler.stop();
+        for (const p of plugins) await p.close?.();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await fnHost.close();
+        admin.close();
+      })();
+      return closing;
+    },
+  };
+}
