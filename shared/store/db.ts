@@ -13,6 +13,11 @@ export function database(): Db {
   db ??= tcb.init({ env: tcb.SYMBOL_CURRENT_ENV }).database();
   return db;
 }
+
+/** Outside a function (seed script, dev stack): an explicit environment and endpoint. */
+export function useDatabase(options: { env: string; secretId: string; secretKey: string; serviceUrl?: string }): void {
+  db = tcb.init(options).database();
+}
 export const cmd = (): Command => database().command;
 
 /** Errors the SDK throws carry the server's code; duplicate _id is the one we branch on. */

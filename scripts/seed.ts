@@ -1,0 +1,18 @@
+// npm run seed: loads the train catalog into the local stack (STACK_URL, default
+// http://127.0.0.1:$PORT or :3000), or into a real CloudBase environment when TCB_ENV_ID,
+// TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY are set. Existing trains are kept.
+import { seedTrains } from "../shared/catalog/seed";
+import { useDatabase } from "../shared/store/db";
+
+const days = Number(process.env.SEED_DAYS ?? 14);
+const { TCB_ENV_ID, TENCENTCLOUD_SECRETID, TENCENTCLOUD_SECRETKEY } = process.env;
+if (TCB_ENV_ID && TENCENTCLOUD_SECRETID && TENCENTCLOUD_SECRETKEY) {
+  useDatabase({ env: TCB_ENV_ID, secretId: TENCENTCLOUD_SECRETID, secretKey: TENCENTCLOUD_SECRETKEY });
+  console.log(`seeding CloudBase environment ${TCB_ENV_ID}`);
+} else {
+  const base = process.env.STACK_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+  useDatabase({ env: "local-env", secretId: "local", secretKey: "local", serviceUrl: `${base}/admin` });
+  console.log(`seeding the local stack at ${base}`);
+}
+const r = await seedTrains(Date.now(), days);
+console.log(`trains: ${r.added} added, ${r.existing} already there (${days} days)`);
