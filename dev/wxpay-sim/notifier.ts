@@ -126,7 +126,7 @@ export class Notifier {
       n.status = "failed";
       delete n.nextAttemptAt;
     } else {
-      const retriesDone = n.attempts.filter((a) => a.kind === "delivery").length - 1;
+      const retriesDone = n.attempts.filter((a) => a.kind === "delivery" && !a.error?.startsWith("stopped")).length - 1;
       const wait = RETRY_SCHEDULE_S[retriesDone];
       if (wait === undefined) {
         n.status = "failed";
@@ -138,7 +138,7 @@ export class Notifier {
     this.store.save();
   }
 
-  /** One POST; null when close() interrupted it (then it is not recorded). */
+  /** One POST, recorded; null when close() interrupted it (the delivery then stays pending). */
   private async attempt(n: NotificationRecord, kind: DeliveryAttempt["kind"], headers: SignedHeaders): Promise<DeliveryAttempt | null> {
     if (this.closed) return null;
     const started = Date.now();
@@ -150,19 +150,19 @@ export class Notifier {
     } finally {
       this.inFlight.delete(controller);
     }
-    if (controller.signal.aborted) return null;
+    const stopped = controller.signal.aborted;
     const attempt: DeliveryAttempt = {
       at: new Date(started).toISOString(),
       kind,
-      status: result.status,
-      ...(result.error !== undefined ? { error: result.error } : {}),
+      status: stopped ? null : result.status,
+      ...(stopped ? { error: "stopped: simulator closed" } : result.error !== undefined ? { error: result.error } : {}),
       answer: result.answer,
       durationMs: Date.now() - started,
       serial: headers["Wechatpay-Serial"],
     };
     n.attempts.push(attempt);
     this.store.save();
-    return attempt;
+    return stopped ? null : attempt;
   }
 
   private post(url: string, body: Buffer, signed: SignedHeaders, signal: AbortSignal): Promise<PostResult> {
