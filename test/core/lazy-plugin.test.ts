@@ -1,0 +1,33 @@
+// payNotify's cold start: parsing notifications never loads wechatpay-axios-plugin; a gateway call does.
+import { execFileSync } from "node:child_process";
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "..", "..");
+
+describe("lazy plugin loading", () => {
+  it("notification parsing leaves the plugin unloaded; the first gateway call loads it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lazy-"));
+    const script = join(dir, "probe.mts");
+    writeFileSync(
+      script,
+      `
+import { createRequire } from "node:module";
+import { getPaymentRuntime } from ${JSON.stringify(join(root, "shared/wechatpay/runtime.ts"))};
+import { buildTestNotification, generateTestKeySet, testEnv } from ${JSON.stringify(join(root, "shared/wechatpay/testing.ts"))};
+const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes("wechatpay-axios-plugin"));
+const keys = generateTestKeySet();
+const rt = getPaymentRuntime(testEnv(keys, { WECHAT_PAY_BASE_URL: "http://127.0.0.1:9/", WECHAT_NOTIFY_URL: "http://127.0.0.1:9/n" }));
+if (!rt.ok) throw new Error(rt.error.message);
+const parsed = await rt.notifications.parse(buildTestNotification(keys, keys.wechatpay));
+const before = loaded();
+await rt.gateway.queryByOutTradeNo("T2026LAZY01");
+console.log(JSON.stringify({ parsed: parsed.ok, before, after: loaded() }));
+`,
+    );
+    const out = execFileSync(join(root, "node_modules/.bin/tsx"), [script], { cwd: root, encoding: "utf8", timeout: 30_000 });
+    expect(JSON.parse(out.trim().split("\n").pop()!)).toEqual({ parsed: true, before: false, after: true });
+  });
+});
