@@ -3,8 +3,7 @@
 import { delimiter, resolve } from "node:path";
 import type { StackPlugin } from "./plugin";
 import { startStack, NonLoopbackHostError } from "./stack/index";
-// WXPAY-SIM: add `import { createWxPaySimPlugin } from "./wxpay-sim";` once dev/wxpay-sim exists,
-// and put `createWxPaySimPlugin()` into the plugins list below.
+import { createWxPaySimPlugin } from "./wxpay-sim";
 
 function envFlag(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === "") return fallback;
@@ -22,7 +21,7 @@ function parsePort(value: string | undefined): number {
 }
 
 async function main(): Promise<void> {
-  const plugins: StackPlugin[] = [];
+  const plugins: StackPlugin[] = [createWxPaySimPlugin()];
   try {
     const stack = await startStack({
       port: parsePort(process.env.PORT),

@@ -68,8 +68,9 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       else sendJson(res, e.status, { code: e.code, message: e.message });
       return;
     }
-    const host = functions as FunctionHost;
     const path = url.pathname;
+    const host = functions;
+    if (!host) return sendJson(res, 503, { code: "STARTING", message: "the stack is still starting" });
 
     if (path === "/admin") {
       if (req.method !== "POST") return sendJson(res, 405, { code: "INVALID_PARAM", message: "POST only" });
@@ -128,6 +129,9 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
   const port = (server.address() as AddressInfo).port;
   baseUrl = `http://${host.includes(":") ? `[${host}]` : host === "localhost" ? "127.0.0.1" : host}:${port}`;
 
+  // Plugins start first: their functionEnv() may depend on what start() set up (e.g. dev keys).
+  for (const p of plugins) await p.start?.({ baseUrl, dataDir: opts.dataDir });
+
   // Placeholder precedence: plugin defaults < process.env < explicit opts.env.
   const placeholderValues: Record<string, string | undefined> = {};
   for (const p of plugins) Object.assign(placeholderValues, p.functionEnv?.() ?? {});
@@ -148,7 +152,6 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     });
   });
 
-  for (const p of plugins) await p.start?.({ baseUrl, dataDir: opts.dataDir });
   if (opts.timers) scheduler.start();
 
   let closing: Promise<void> | undefined;
