@@ -28,6 +28,8 @@ export interface SignOverrides {
   sendBody?: string;
   authorization?: string | null;
   fieldOrder?: string[];
+  /** Client-side wait for the answer. */
+  timeoutMs?: number;
 }
 
 function listen(server: Server): Promise<number> {
@@ -124,7 +126,12 @@ export class Sim {
     if (authorization !== null) headers.Authorization = authorization;
     const sent = o.sendBody ?? text;
     if (sent !== "") headers["Content-Type"] = "application/json";
-    return httpCall(this.baseUrl + pathWithQuery, { method, headers, ...(method === "GET" ? {} : { body: sent }) });
+    return httpCall(this.baseUrl + pathWithQuery, {
+      method,
+      headers,
+      ...(method === "GET" ? {} : { body: sent }),
+      ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+    });
   }
 
   /** The control API (unsigned). */

@@ -1,0 +1,104 @@
+// Fault injection: latency, 5xx, no answer, tampered response signature, limited to N uses,
+// and "applied" faults where the request takes effect but the answer is lost.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { Sim, verifyWechatpaySignature } from "./harness";
+
+let sim: Sim;
+beforeAll(async () => {
+  sim = await Sim.start();
+});
+afterEach(async () => {
+  await sim.control("DELETE", "/sim/faults");
+});
+afterAll(async () => sim?.stop());
+
+const query = (no: string) => sim.call("GET", `/v3/pay/transactions/out-trade-no/${no}?mchid=${sim.keys.mchid}`);
+
+describe("fault injection", () => {
+  it("validates rules and lists them", async () => {
+    for (const bad of [{ endpoint: "nope", status: 500 }, { endpoint: "query" }, { endpoint: "query", status: 404 }, { endpoint: "query", status: 500, timeout: true }, { endpoint: "query", latencyMs: 5, extra: 1 }]) {
+      const r = await sim.control("POST", "/sim/faults", bad);
+      expect(r.status).toBe(400);
+    }
+    const ok = await sim.control("POST", "/sim/faults", { rules: [{ endpoint: "jsapi", latencyMs: 10, times: 2 }, { endpoint: "*", tamperSignature: true }] });
+    expect(ok.json.rules).toMatchObject([
+      { id: expect.any(Number), endpoint: "jsapi", latencyMs: 10, remaining: 2 },
+      { endpoint: "*", tamperSignature: true },
+    ]);
+    expect((await sim.control("GET", "/sim/faults")).json.rules).toHaveLength(2);
+    expect((await sim.control("DELETE", "/sim/faults")).json.rules).toEqual([]);
+  });
+
+  it("latency delays the answer", async () => {
+    await sim.control("POST", "/sim/faults", { endpoint: "query", latencyMs: 300, times: 1 });
+    const t0 = Date.now();
+    const r = await query("FAULT_LAT_0001");
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    expect(r.json.code).toBe("ORDER_NOT_EXIST");
+    const t1 = Date.now();
+    await query("FAULT_LAT_0001");
+    expect(Date.now() - t1).toBeLessThan(250); // used up
+  });
+
+  it("5xx answers SYSTEM_ERROR (signed) and does nothing; N times only", async () => {
+    await sim.control("POST", "/sim/faults", { endpoint: "jsapi", status: 503, times: 2 });
+    for (let i = 0; i < 2; i++) {
+      const r = await sim.call("POST", "/v3/pay/transactions/jsapi", sim.prepayBody("FAULT_5XX_0001"));
+      expect([r.status, r.json.code]).toEqual([503, "SYSTEM_ERROR"]);
+      expect(verifyWechatpaySignature(r.headers, r.raw, sim.trustedKeys()).ok).toBe(true);
+    }
+    expect((await query("FAULT_5XX_0001")).json.code).toBe("ORDER_NOT_EXIST");
+    const ok = await sim.call("POST", "/v3/pay/transactions/jsapi", sim.prepayBody("FAULT_5XX_0001"));
+    expect(ok.status).toBe(200);
+  });
+
+  it("applied 5xx: the request takes effect but the answer is an error (outcome unknown)", async () => {
+    await sim.control("POST", "/sim/faults", { endpoint: "jsapi", status: 500, applied: true, times: 1 });
+    const r = await sim.call("POST", "/v3/pay/transactions/jsapi", sim.prepayBody("FAULT_APPLIED01"));
+    expect(r.status).toBe(500);
+    expect((await query("FAULT_APPLIED01")).json.trade_state).toBe("NOTPAY");
+  });
+
+  it("timeout: no answer until the client gives up; the next call is answered", async () => {
+    await sim.control("POST", "/sim/faults", { endpoint: "query", timeout: true, times: 1 });
+    const t0 = Date.now();
+    const outcome = await sim
+      .call("GET", `/v3/pay/transactions/out-trade-no/FAULT_TIMEOUT1?mchid=${sim.keys.mchid}`, undefined, { timeoutMs: 400 })
+      .then(() => "answered", (e: Error) => e.name);
+    expect(outcome).toBe("TimeoutError");
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(390);
+    expect((await query("FAULT_TIMEOUT1")).json.code).toBe("ORDER_NOT_EXIST");
+  });
+
+  it("applied timeout: the close takes effect, its answer never comes", async () => {
+    await sim.prepay("FAULT_TIMEOUT2");
+    await sim.control("POST", "/sim/faults", { endpoint: "close", timeout: true, applied: true, times: 1 });
+    const outcome = await sim
+      .call("POST", "/v3/pay/transactions/out-trade-no/FAULT_TIMEOUT2/close", { mchid: sim.keys.mchid }, { timeoutMs: 300 })
+      .then(() => "answered", (e: Error) => e.name);
+    expect(outcome).toBe("TimeoutError");
+    expect((await query("FAULT_TIMEOUT2")).json.trade_state).toBe("CLOSED");
+  });
+
+  it("close() of the plugin releases a request held by a timeout fault", async () => {
+    const other = await Sim.start({}, sim.dataDir + "-other");
+    await other.control("POST", "/sim/faults", { endpoint: "*", timeout: true });
+    const pending = other.call("GET", "/v3/certificates", undefined, { timeoutMs: 10_000 }).then(() => "answered", () => "cut");
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = Date.now();
+    await other.plugin.close!(); // the plugin alone, the server still listens
+    expect(await pending).toBe("cut");
+    expect(Date.now() - t0).toBeLessThan(2000);
+    await other.stop();
+  });
+
+  it("tampered signature: the answer is well-formed but does not verify", async () => {
+    await sim.control("POST", "/sim/faults", { endpoint: "*", tamperSignature: true, times: 1 });
+    const bad = await query("FAULT_TAMPER_01");
+    expect(bad.json.code).toBe("ORDER_NOT_EXIST");
+    expect(bad.headers["wechatpay-signature"]).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    expect(verifyWechatpaySignature(bad.headers, bad.raw, sim.trustedKeys()).ok).toBe(false);
+    const good = await query("FAULT_TAMPER_01");
+    expect(verifyWechatpaySignature(good.headers, good.raw, sim.trustedKeys()).ok).toBe(true);
+  });
+});
