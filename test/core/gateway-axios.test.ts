@@ -200,7 +200,7 @@ describe("platform-certificate mode", () => {
   it("downloads /v3/certificates once, verifies answers and notifications with it, refreshes on an unknown serial at most once per interval", async () => {
     const { certificatesAnswer, buildTestNotification, generateTestCertificate } = await import("../../shared/wechatpay/testing");
     const platform = keys.platform!;
-    let certs = [platform];
+    let certs: Array<{ serial: string; certificatePem: string }> = [platform];
     peer.answer = (req) =>
       req.path === "/v3/certificates" ? { body: certificatesAnswer(keys.apiV3Key, certs), signer: platform } : { body: txWire("T2026ABCdef"), signer: platform };
     const rt = runtime({ WECHAT_PUBLIC_KEY_ID: "", WECHAT_PUBLIC_KEY: "" });
