@@ -1,0 +1,135 @@
+// The whole journey through the built functions, the local stack and the WeChat Pay simulator,
+// plus the rules every function keeps: identity from the context, server prices, idempotency.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CreateOrderResult, OrderDetail, OrdersListResult, RefundResult, TrainsResult } from "../../shared/contracts/api";
+import type { TestStack } from "../helpers/stack";
+import { caller, database, errCode, findTrain, newUser, ok, passengers, prepayIdOf, startPayStack, token, tomorrow, waitForStatus } from "./helpers";
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startPayStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe("booking and payment end to end", () => {
+  it("books, pays through the simulator, is PAID by the notification, refunds part then the rest", async () => {
+    const user = newUser();
+    const call = caller(stack, user);
+    const login = ok(await call("login", {}));
+    expect(login.openid).toBe(user.openid);
+
+    const train = await findTrain(call, "G1");
+    const second = train.seats.find((s) => s.code === "second")!;
+    const order = ok(await call("createOrder", { trainId: train.trainId, seatClass: "second", passengers: passengers(2), clientToken: token(), price: 1, amount: 1 })) as CreateOrderResult;
+    expect(order.amount).toBe(second.price * 2); // the client's price is ignored
+    expect(order.outTradeNo).toMatch(/^[0-9A-Za-z_\-|*]{6,32}$/);
+    expect(order.payment.mode).toBe("wechatpay");
+    if (order.payment.mode !== "wechatpay") return;
+    const p = order.payment.params;
+    expect(typeof p.timeStamp).toBe("string");
+    expect(p.package).toMatch(/^prepay_id=/);
+    expect(p.signType).toBe("RSA");
+    expect(p.paySign.length).toBeGreaterThan(300);
+
+    const held = ok(await call("trains", { date: tomorrow(), from: "北京南", to: "上海虹桥" })) as TrainsResult;
+    expect(held.trains.find((t) => t.trainId === train.trainId)!.seats.find((s) => s.code === "second")!.remaining).toBe(second.remaining - 2);
+
+    const paid = await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) });
+    expect(paid.status).toBe(200);
+    expect((paid.json as { out_trade_no: string }).out_trade_no).toBe(order.outTradeNo);
+    const afterPay = await waitForStatus(call, order.orderId, "PAID");
+    expect(afterPay.paidAt).toBeGreaterThan(0);
+    expect(afterPay.passengers.every((x) => /^\d{3}\*{11}[\dX]{4}$/.test(x.idCardNoMasked))).toBe(true);
+
+    const r1 = ok(await call("refund", { orderId: order.orderId, amount: second.price, reason: "行程变更", refundToken: token("r") })) as RefundResult;
+    expect(r1.amount).toBe(second.price);
+    expect(["PROCESSING", "SUCCESS"]).toContain(r1.status);
+    const partial = await waitForStatus(call, order.orderId, "PARTIALLY_REFUNDED");
+    expect(partial.refundedAmount).toBe(second.price);
+
+    const r2 = ok(await call("refund", { orderId: order.orderId, refundToken: token("r") })) as RefundResult;
+    expect(r2.amount).toBe(order.amount - second.price); // default: all that is left
+    const done = await waitForStatus(call, order.orderId, "REFUNDED");
+    expect(done.refundedAmount).toBe(order.amount);
+    expect(done.refunds.map((r) => r.status)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(done.timeline.map((t) => t.status)).toEqual(["PENDING", "PAID", "PARTIALLY_REFUNDED", "REFUNDED"]);
+
+    const after = ok(await call("trains", { date: tomorrow(), from: "北京南", to: "上海虹桥" })) as TrainsResult;
+    expect(after.trains.find((t) => t.trainId === train.trainId)!.seats.find((s) => s.code === "second")!.remaining).toBe(second.remaining);
+    expect(errCode(await call("refund", { orderId: order.orderId, refundToken: token("r") }))).toBe("ORDER_STATE");
+
+    const list = ok(await call("orders", { action: "list" })) as OrdersListResult;
+    expect(list.orders.map((o) => o.orderId)).toEqual([order.orderId]);
+  });
+
+  it("a double tap (same clientToken, also concurrently) books once; reused with other content is a CONFLICT", async () => {
+    const call = caller(stack, newUser());
+    const train = await findTrain(call, "G3");
+    const req = { trainId: train.trainId, seatClass: "first" as const, passengers: passengers(1), clientToken: token() };
+    const answers = await Promise.all(Array.from({ length: 5 }, () => call("createOrder", req)));
+    const ids = new Set(answers.map((a) => (ok(a) as CreateOrderResult).orderId));
+    expect(ids.size).toBe(1);
+    const again = ok(await call("createOrder", req)) as CreateOrderResult;
+    expect(ids.has(again.orderId)).toBe(true);
+    const remaining = (await findTrain(call, "G3")).seats.find((s) => s.code === "first")!.remaining;
+    expect(remaining).toBe(train.seats.find((s) => s.code === "first")!.remaining - 1);
+    expect(errCode(await call("createOrder", { ...req, seatClass: "second" }))).toBe("CONFLICT");
+    expect((ok(await call("orders", { action: "list" })) as OrdersListResult).orders).toHaveLength(1);
+  });
+
+  it("identity is the caller's context: another user's order is NOT_FOUND, and no openid is UNAUTHENTICATED", async () => {
+    const alice = caller(stack, newUser("alice"));
+    const bob = caller(stack, newUser("bob"));
+    const train = await findTrain(alice, "G7301");
+    const order = ok(await alice("createOrder", { trainId: train.trainId, seatClass: "second", passengers: passengers(1), clientToken: token(), openid: "spoofed" })) as CreateOrderResult;
+    expect(errCode(await bob("orders", { action: "get", orderId: order.orderId }))).toBe("NOT_FOUND");
+    expect(errCode(await bob("refund", { orderId: order.orderId, refundToken: token() }))).toBe("NOT_FOUND");
+    expect(errCode(await bob("orders", { action: "sync", orderId: order.orderId }))).toBe("NOT_FOUND");
+    expect((ok(await bob("orders", { action: "list" })) as OrdersListResult).orders).toHaveLength(0);
+    const anon = await stack.call("orders", { action: "list" });
+    expect((anon.result as { ok: boolean; error: { code: string } }).error.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("refund rules: only PAID orders, never more than is left, the same refundToken refunds once", async () => {
+    const call = caller(stack, newUser());
+    const train = await findTrain(call, "G7302");
+    const order = ok(await call("createOrder", { trainId: train.trainId, seatClass: "second", passengers: passengers(1), clientToken: token() })) as CreateOrderResult;
+    expect(errCode(await call("refund", { orderId: order.orderId, refundToken: token() }))).toBe("ORDER_STATE");
+    await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) });
+    await waitForStatus(call, order.orderId, "PAID");
+    expect(errCode(await call("refund", { orderId: order.orderId, amount: order.amount + 1, refundToken: token() }))).toBe("REFUND_EXCEEDED");
+    const t = token("once");
+    const a = ok(await call("refund", { orderId: order.orderId, amount: 100, refundToken: t })) as RefundResult;
+    const b = ok(await call("refund", { orderId: order.orderId, amount: 100, refundToken: t })) as RefundResult;
+    expect(b.refundId).toBe(a.refundId);
+    expect(errCode(await call("refund", { orderId: order.orderId, amount: 200, refundToken: t }))).toBe("CONFLICT");
+    const o = await waitForStatus(call, order.orderId, "PARTIALLY_REFUNDED");
+    expect(o.refunds).toHaveLength(1);
+    expect(o.refundedAmount).toBe(100);
+  });
+
+  it("a prepay refused by WeChat Pay leaves no seats held and no order", async () => {
+    const call = caller(stack, newUser());
+    const train = await findTrain(call, "G7001");
+    const before = train.seats.find((s) => s.code === "second")!.remaining;
+    const fault = await stack.post("/sim/faults", { endpoint: "jsapi", status: 500, times: 1 });
+    expect(fault.status, fault.text).toBe(200);
+    const r = await call("createOrder", { trainId: train.trainId, seatClass: "second", passengers: passengers(2), clientToken: token() });
+    await fetch(`${stack.baseUrl}/sim/faults`, { method: "DELETE" });
+    expect(errCode(r)).toBe("PAYMENT_FAILED");
+    expect((await findTrain(call, "G7001")).seats.find((s) => s.code === "second")!.remaining).toBe(before);
+    expect((ok(await call("orders", { action: "list" })) as OrdersListResult).orders).toHaveLength(0);
+    const held = await database(stack).collection("trains").doc(train.trainId).get();
+    expect(Object.keys((held.data[0] as { holds: object }).holds)).toHaveLength(0);
+  });
+
+  it("mockPay is FORBIDDEN outside PAY_MODE=mock", async () => {
+    const call = caller(stack, newUser());
+    const train = await findTrain(call, "G1911");
+    const order = ok(await call("createOrder", { trainId: train.trainId, seatClass: "second", passengers: passengers(1), clientToken: token() })) as CreateOrderResult;
+    expect(errCode(await call("orders", { action: "mockPay", orderId: order.orderId }))).toBe("FORBIDDEN");
+    expect(((ok(await call("orders", { action: "get", orderId: order.orderId })) as OrderDetail).status)).toBe("PENDING");
+  });
+});

@@ -1,0 +1,108 @@
+// When notifications do not come: sync and the sweeper ask WeChat Pay; expiry closes and gives
+// seats back; the close-versus-pay race; a payment that arrives after the order was closed.
+// "Time passes" by moving an order's stored times back through the real SDK.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CreateOrderResult, OrderDetail } from "../../shared/contracts/api";
+import { transactionResource } from "../../shared/wechatpay/testing";
+import type { TestStack } from "../helpers/stack";
+import { caller, database, findTrain, forger, newUser, ok, passengers, prepayIdOf, startPayStack, token, waitForStatus } from "./helpers";
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startPayStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+type Call = ReturnType<typeof caller>;
+async function book(trainNo: string, seatClass: "business" | "first" | "second" = "second", n = 1): Promise<{ call: Call; order: CreateOrderResult; remaining: () => Promise<number> }> {
+  const call = caller(stack, newUser());
+  const train = await findTrain(call, trainNo);
+  const order = ok(await call("createOrder", { trainId: train.trainId, seatClass, passengers: passengers(n), clientToken: token() })) as CreateOrderResult;
+  return { call, order, remaining: async () => (await findTrain(call, trainNo)).seats.find((s) => s.code === seatClass)!.remaining };
+}
+const age = (orderId: string, fields: { createdAt?: number; expiresAt?: number }) => database(stack).collection("orders").doc(orderId).update(fields);
+const sweep = async () => {
+  const r = await stack.post("/timers/sweeper", {});
+  expect(r.status, r.text).toBe(200);
+  return r.json;
+};
+const get = async (call: Call, orderId: string) => ok(await call("orders", { action: "get", orderId })) as OrderDetail;
+
+describe("recovery", () => {
+  it("a dropped notification: orders sync asks WeChat Pay and marks the order PAID", async () => {
+    const { call, order } = await book("G79");
+    const paid = await stack.post("/sim/pay", { prepay_id: prepayIdOf(order), notification: { drop: true } });
+    expect(paid.status).toBe(200);
+    expect((await get(call, order.orderId)).status).toBe("PENDING");
+    const synced = ok(await call("orders", { action: "sync", orderId: order.orderId })) as OrderDetail;
+    expect(synced.status).toBe("PAID");
+    const ev = await database(stack).collection("payment_events").where({ outTradeNo: order.outTradeNo }).get();
+    expect(ev.data.map((e: { source: string; decision: string }) => [e.source, e.decision])).toEqual([["query", "APPLIED"]]);
+  });
+
+  it("a dropped notification: the sweeper queries PENDING orders older than a minute", async () => {
+    const { call, order } = await book("G80");
+    await stack.post("/sim/pay", { prepay_id: prepayIdOf(order), notification: { drop: true } });
+    await sweep();
+    expect((await get(call, order.orderId)).status).toBe("PENDING"); // too young to be asked about
+    await age(order.orderId, { createdAt: Date.now() - 90_000 });
+    await sweep();
+    expect((await get(call, order.orderId)).status).toBe("PAID");
+  });
+
+  it("expiry: the sweeper closes at WeChat Pay, then here, and the seats come back", async () => {
+    const { call, order, remaining } = await book("G8502", "first", 2);
+    const held = await remaining();
+    await age(order.orderId, { expiresAt: Date.now() - 1000 });
+    await sweep();
+    const d = await get(call, order.orderId);
+    expect(d.status).toBe("CLOSED");
+    expect(await remaining()).toBe(held + 2);
+    const q = await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) });
+    expect(q.status).toBeGreaterThanOrEqual(400); // closed at WeChat Pay: cannot be paid any more
+    await sweep(); // idempotent: nothing is released twice
+    expect(await remaining()).toBe(held + 2);
+  });
+
+  it("close versus pay: paid just before the close (notification lost) ends PAID, seats kept", async () => {
+    const { call, order, remaining } = await book("G1911", "first");
+    const held = await remaining();
+    await stack.post("/sim/pay", { prepay_id: prepayIdOf(order), notification: { drop: true } });
+    await age(order.orderId, { expiresAt: Date.now() - 1000 });
+    await sweep(); // close answers ORDERPAID → query → PAID
+    expect((await get(call, order.orderId)).status).toBe("PAID");
+    expect(await remaining()).toBe(held);
+  });
+
+  it("close versus pay: notification and sweeper at once still apply exactly one outcome", async () => {
+    const { call, order } = await book("G7301");
+    await age(order.orderId, { expiresAt: Date.now() - 1000 });
+    const [payAnswer] = await Promise.all([stack.post("/sim/pay", { prepay_id: prepayIdOf(order) }), sweep()]);
+    const settled = await get(call, order.orderId);
+    if (payAnswer.status === 200) {
+      // The payer won: the order must end PAID (by notification or by ORDERPAID → query).
+      await waitForStatus(call, order.orderId, "PAID");
+    } else {
+      expect(settled.status).toBe("CLOSED");
+    }
+  });
+
+  it("a payment that arrives for a CLOSED order is recorded and refunded automatically, once", async () => {
+    const { call, order } = await book("G7302");
+    const paid = (await stack.post("/sim/pay", { prepay_id: prepayIdOf(order), notification: { drop: true } })).json as { transaction_id: string };
+    // The order was closed here meanwhile (e.g. an operator closed it): force it.
+    await database(stack).collection("orders").doc(order.orderId).update({ status: "CLOSED" });
+    const forge = forger(stack);
+    const n = forge.build({ resource: transactionResource(forge.keys, { out_trade_no: order.outTradeNo, transaction_id: paid.transaction_id, amount: { total: order.amount, payer_total: order.amount, currency: "CNY", payer_currency: "CNY" } }) });
+    expect((await forge.post(n)).status).toBe(204);
+    expect((await forge.post(n)).status).toBe(204);
+    const d = await get(call, order.orderId);
+    expect(d.status).toBe("CLOSED");
+    expect(d.refunds).toHaveLength(1);
+    expect(d.refunds[0]!.amount).toBe(order.amount);
+    const ev = await database(stack).collection("payment_events").where({ outTradeNo: order.outTradeNo, decision: "REFUNDED_CLOSED_ORDER" }).get();
+    expect(ev.data).toHaveLength(2);
+  });
+});
