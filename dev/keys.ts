@@ -202,7 +202,7 @@ export function loadOrCreateDevKeys(dataDir: string, env: NodeJS.ProcessEnv = pr
   writeSecret(settingsPath, JSON.stringify(stored, null, 2) + "\n");
 
   const mchid = check("WECHAT_MCHID", env.WECHAT_MCHID ?? stored.mchid, /^[0-9]{1,32}$/.test(env.WECHAT_MCHID ?? stored.mchid), "must be digits, at most 32");
-  const appid = check("WECHAT_APPID", env.WECHAT_APPID ?? stored.appid, /^wx[0-9a-f]{16}$/i.test(env.WECHAT_APPID ?? stored.appid), "must be wx + 16 hex characters");
+  const appid = check("WECHAT_APPID", env.WECHAT_APPID ?? stored.appid, /^wx[0-9A-Za-z]{16}$/.test(env.WECHAT_APPID ?? stored.appid), "must be wx + 16 letters or digits");
   const apiV3Key = env.WECHAT_API_KEY ?? stored.apiV3Key;
   check("WECHAT_API_KEY", "", /^[\x21-\x7e]{32}$/.test(apiV3Key), "must be 32 ASCII characters");
   const serialSource = env.WECHAT_SERIAL_NO ?? stored.merchantSerialNo;
