@@ -87,8 +87,16 @@ function callsOf(p: FakePlatform, name: string) {
 }
 export { callsOf };
 
+/** Where the fake platform sends what it cannot answer itself (the end-to-end test: the local stack). */
+export interface PlatformBackend {
+  /** wx.cloud.callFunction for names without a handler: resolves with the function's result. */
+  callFunction?(name: string, data: unknown): Promise<unknown>;
+  /** wx.requestPayment when payResult is "success": completes the payment or throws. */
+  pay?(params: { package: string }): Promise<void>;
+}
+
 /** Replaces the global `wx` with simulate's plus a recording fake of the platform services. */
-export function installPlatform(functions: Record<string, Handler> = {}): FakePlatform {
+export function installPlatform(functions: Record<string, Handler> = {}, backend: PlatformBackend = {}): FakePlatform {
   const p: FakePlatform = {
     calls: [],
     toasts: [],
@@ -109,6 +117,9 @@ export function installPlatform(functions: Record<string, Handler> = {}): FakePl
       async callFunction({ name, data }: { name: string; data: unknown }) {
         p.calls.push({ name, data: structuredClone(data) });
         const handler = p.functions[name];
+        if (!handler && backend.callFunction) {
+          return { result: await backend.callFunction(name, data), errMsg: "cloud.callFunction:ok", requestID: "req-test" };
+        }
         if (!handler) throw { errMsg: `cloud.callFunction:fail -501000 function not found: ${name}` };
         await Promise.resolve(); // answers arrive asynchronously, as in the client
         return { result: await handler(data), errMsg: "cloud.callFunction:ok", requestID: "req-test" };
@@ -119,6 +130,13 @@ export function installPlatform(functions: Record<string, Handler> = {}): FakePl
       await Promise.resolve();
       if (p.payResult === "cancel") throw { errMsg: "requestPayment:fail cancel" };
       if (p.payResult === "fail") throw { errMsg: "requestPayment:fail (detail message)" };
+      if (backend.pay) {
+        try {
+          await backend.pay(params as { package: string });
+        } catch {
+          throw { errMsg: "requestPayment:fail (payment rejected)" };
+        }
+      }
       return { errMsg: "requestPayment:ok" };
     },
     showToast(opts: { title: string }) {

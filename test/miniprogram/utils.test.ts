@@ -104,3 +104,15 @@ describe("tokens", () => {
     for (const t of tokens) expect(t).toMatch(/^book-[0-9a-z-]+$/);
   });
 });
+
+describe("query", () => {
+  it("decodes percent-encoded page query values and leaves others alone", async () => {
+    const { decodeQuery, decodeQueryValue } = await import("../../miniprogram/utils/query");
+    expect(decodeQuery({ from: "%E5%8C%97%E4%BA%AC%E5%8D%97", to: "上海虹桥", x: undefined })).toEqual({
+      from: "北京南",
+      to: "上海虹桥",
+      x: undefined,
+    });
+    expect(decodeQueryValue("100%")).toBe("100%");
+  });
+});

@@ -7,9 +7,10 @@ import { saveLaunch } from "../../services/launches";
 import { ID_CARD_MESSAGES, checkIdCard, normalizeIdCard } from "../../utils/idcard";
 import { formatPrice } from "../../utils/money";
 import { formatDuration } from "../../utils/time";
+import { decodeQuery } from "../../utils/query";
 import { newToken } from "../../utils/token";
 
-export const MAX_PASSENGERS = 5;
+const MAX_PASSENGERS = 5;
 const MAX_NAME_LENGTH = 30;
 
 interface PassengerForm {
@@ -19,7 +20,7 @@ interface PassengerForm {
   idError: string;
 }
 
-interface BookQuery {
+interface BookQuery extends Record<string, string | undefined> {
   trainId?: string;
   seatClass?: string;
   from?: string;
@@ -77,7 +78,7 @@ Component({
   },
   methods: {
     onLoad(query: BookQuery) {
-      this.setData({ query });
+      this.setData({ query: decodeQuery(query) });
       return this.loadTrain();
     },
 

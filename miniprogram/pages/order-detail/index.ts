@@ -7,6 +7,7 @@ import { getOrder } from "../../services/orders";
 import { formatPrice, formatYuan, parseYuanToFen } from "../../utils/money";
 import { ORDER_STATUS_TONES, canRefund, orderStatusLabel, refundStatusLabel } from "../../utils/status";
 import { formatDateTime } from "../../utils/time";
+import { decodeQueryValue } from "../../utils/query";
 import { newToken } from "../../utils/token";
 
 interface DetailView {
@@ -83,7 +84,7 @@ Component({
   },
   methods: {
     onLoad(query: { orderId?: string }) {
-      this.setData({ orderId: query.orderId ?? "" });
+      this.setData({ orderId: decodeQueryValue(query.orderId) ?? "" });
       return this.load();
     },
 

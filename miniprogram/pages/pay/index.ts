@@ -9,6 +9,7 @@ import { launchPayment } from "../../services/payment";
 import { formatPrice } from "../../utils/money";
 import { ORDER_STATUS_TONES, orderStatusLabel } from "../../utils/status";
 import { formatCountdown } from "../../utils/time";
+import { decodeQueryValue } from "../../utils/query";
 
 /** What the page is doing: loading the order, idle, in WeChat Pay, or confirming with the server. */
 type Phase = "loading" | "idle" | "paying" | "confirming";
@@ -46,7 +47,7 @@ Component({
   },
   methods: {
     onLoad(query: { orderId?: string }) {
-      const orderId = query.orderId ?? "";
+      const orderId = decodeQueryValue(query.orderId) ?? "";
       this.setData({ orderId });
       if (!orderId) {
         this.setData({ phase: "idle", error: "缺少订单号" });

@@ -1,0 +1,180 @@
+// End to end: the real pages against the real local stack. The fake platform forwards
+// wx.cloud.callFunction to the stack's POST /functions/<name> (as the test user's OPENID) and
+// completes wx.requestPayment through the WeChat Pay simulator's POST /sim/pay, which then notifies
+// payNotify as WeChat Pay would. Needs `npm run build` (npm test builds first).
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import "./dom-globals";
+import { startTestStack, type TestStack, REPO_ROOT } from "../helpers/stack";
+import { installPlatform, renderPage, textOf, settle, simulate, type Rendered, type FakePlatform } from "./harness";
+import { VALID_ID_1, VALID_ID_2 } from "./fixtures";
+
+const OPENID = "e2e-traveller-openid";
+let stack: TestStack;
+let p: FakePlatform;
+const opened: Rendered[] = [];
+
+beforeAll(async () => {
+  expect(existsSync(join(REPO_ROOT, "build", "cloudfunctions", "createOrder", "index.js")), "run npm run build first").toBe(true);
+  stack = await startTestStack();
+  execFileSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "scripts", "seed.ts")], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, STACK_URL: stack.baseUrl, SEED_DAYS: "3" },
+    stdio: "pipe",
+  });
+  p = installPlatform(
+    {},
+    {
+      async callFunction(name, data) {
+        const answer = await stack.call(name, data, { openid: OPENID });
+        // as the client reports a function that threw or timed out
+        if (answer.status !== 200) throw { errMsg: `cloud.callFunction:fail ${answer.errCode} ${answer.errMsg}` };
+        return answer.result;
+      },
+      async pay(params) {
+        const prepayId = params.package.replace(/^prepay_id=/, "");
+        const res = await stack.post("/sim/pay", { prepay_id: prepayId });
+        if (res.status !== 200) throw new Error(`sim/pay answered ${res.status}: ${res.text}`);
+      },
+    },
+  );
+}, 60_000);
+
+afterAll(async () => {
+  for (const page of opened) page.detach();
+  await stack?.stop();
+});
+
+function open(path: string): Rendered {
+  const page = renderPage(path);
+  opened.push(page);
+  return page;
+}
+
+/** Page query as the platform hands it to onLoad: the URL's raw (still encoded) values. */
+function rawQuery(url: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of (url.split("?")[1] ?? "").split("&")) {
+    const [k, v = ""] = pair.split("=");
+    if (k) out[k] = v;
+  }
+  return out;
+}
+
+async function until(what: string, cond: () => boolean, run?: () => unknown, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; stack stderr tail:\n${stack.stderr().slice(-2000)}`);
+    if (run) await run();
+    await settle();
+    await simulate.sleep(100);
+  }
+}
+
+describe("mini-program end to end on the local stack", () => {
+  it("search → book two passengers → pay through the simulator → PAID → refund part, then the rest", async () => {
+    // 车次查询: tomorrow (China time), the first class with at least two seats
+    const search = open("pages/search/index");
+    await search.instance.onLoad({});
+    await settle();
+    const tomorrow = new Date(Date.now() + 8 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
+    await search.instance.onDateChange({ detail: { value: tomorrow } });
+    await settle();
+    expect(search.data.error).toBe("");
+    const trains = search.data.trains as { trainId: string; seats: { soldOut: boolean; remaining: number; code: string }[] }[];
+    expect(trains.length).toBeGreaterThan(0);
+    let flat = 0;
+    let chosen = -1;
+    for (const t of trains) {
+      for (const s of t.seats) {
+        if (chosen < 0 && !s.soldOut && s.remaining >= 2) chosen = flat;
+        flat++;
+      }
+    }
+    expect(chosen).toBeGreaterThanOrEqual(0);
+    search.querySelectorAll(".seat")[chosen].dispatchEvent("tap");
+    await settle();
+    const bookUrl = p.navigations.at(-1)!;
+    expect(bookUrl).toMatch(/^\/pages\/book\/index\?/);
+
+    // 填写订单
+    const book = open("pages/book/index");
+    await book.instance.onLoad(rawQuery(bookUrl));
+    await settle();
+    expect(book.data.loadError).toBe("");
+    const unitPrice = book.data.seat.price as number;
+    await book.instance.onAddPassenger();
+    await settle();
+    const inputs = [
+      [".name-input", 0, "张三"],
+      [".id-input", 0, VALID_ID_1],
+      [".name-input", 1, "李四"],
+      [".id-input", 1, VALID_ID_2],
+    ] as const;
+    for (const [sel, i, value] of inputs) {
+      book.querySelectorAll(sel)[i].dispatchEvent("input", { detail: { value } });
+      await settle();
+    }
+    const submit = book.querySelector(".submit")!;
+    submit.dispatchEvent("tap");
+    submit.dispatchEvent("tap");
+    await until("createOrder", () => p.navigations.at(-1)!.startsWith("/pages/pay/"));
+    expect(p.calls.filter((c) => c.name === "createOrder")).toHaveLength(1);
+    expect(textOf(book, ".total")).toBe(`¥${((unitPrice * 2) / 100).toFixed(2)}`);
+    const payUrl = p.navigations.at(-1)!;
+
+    // 支付: WeChat Pay (the simulator) reports success; the page confirms with sync until PAID
+    const pay = open("pages/pay/index");
+    await pay.instance.onLoad(rawQuery(payUrl));
+    await until("PAID on the pay page", () => pay.data.status === "PAID");
+    expect(p.payments).toHaveLength(1);
+    expect(textOf(pay, ".status")).toBe("已支付");
+    const orderId = pay.data.orderId as string;
+
+    // 订单详情: masked IDs from the server, then refund one passenger's fare
+    const detail = open("pages/order-detail/index");
+    await detail.instance.onLoad({ orderId });
+    await settle();
+    expect(textOf(detail, ".status")).toBe("已支付");
+    const ids = detail.querySelectorAll(".passenger-id").map((x) => x.dom?.textContent ?? "");
+    expect(ids).toHaveLength(2);
+    for (const id of ids) {
+      expect(id).toContain("*");
+      expect([VALID_ID_1, VALID_ID_2]).not.toContain(id);
+    }
+
+    detail.querySelector(".open-refund")!.dispatchEvent("tap");
+    await settle();
+    detail.querySelector(".refund-amount")!.dispatchEvent("input", { detail: { value: (unitPrice / 100).toFixed(2) } });
+    await settle();
+    detail.querySelector(".refund-submit")!.dispatchEvent("tap");
+    await until("the refund call", () => !detail.data.refunding && p.calls.some((c) => c.name === "refund"));
+    expect(detail.data.refundError).toBe("");
+    expect(p.modals.length).toBe(1);
+    await until(
+      "部分退款 with the refund succeeded",
+      () => textOf(detail, ".status") === "部分退款" && textOf(detail, ".refund-status") === "退款成功",
+      () => detail.instance.onPullDownRefresh(),
+    );
+
+    // the rest (the default amount is what is left)
+    detail.querySelector(".open-refund")!.dispatchEvent("tap");
+    await settle();
+    expect(detail.data.refundAmountText).toBe((unitPrice / 100).toFixed(2));
+    detail.querySelector(".refund-submit")!.dispatchEvent("tap");
+    await until("the second refund call", () => !detail.data.refunding && p.calls.filter((c) => c.name === "refund").length === 2);
+    expect(detail.data.refundError).toBe("");
+    await until("已退款", () => textOf(detail, ".status") === "已退款", () => detail.instance.onPullDownRefresh());
+    expect(detail.querySelector(".open-refund")).toBeUndefined();
+
+    // 我的订单
+    const orders = open("pages/orders/index");
+    await orders.instance.onLoad({});
+    await settle();
+    expect(orders.data.orders.map((o: { orderId: string }) => o.orderId)).toContain(orderId);
+    const mine = orders.data.orders.find((o: { orderId: string }) => o.orderId === orderId);
+    expect(mine.statusLabel).toBe("已退款");
+  }, 90_000);
+});
