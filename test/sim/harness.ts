@@ -2,12 +2,12 @@
 // signs merchant requests with its own node:crypto code (not the simulator's, not shared/'s),
 // verifies answers, and runs a local notification receiver.
 import { createDecipheriv, createPrivateKey, createPublicKey, createSign, createVerify, randomBytes, type KeyObject } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { cpSync, mkdtempSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DevKeys } from "../../dev/keys";
+import { loadOrCreateDevKeys, type DevKeys } from "../../dev/keys";
 import { createWxPaySimPlugin, type WxPaySimOptions, type WxPaySimPlugin } from "../../dev/wxpay-sim";
 
 export interface HttpAnswer {
@@ -69,6 +69,19 @@ export async function httpCall(url: string, init: { method: string; headers?: Re
   return toAnswer(res.status, headers, raw);
 }
 
+let keyTemplate: string | undefined;
+
+/** A new data directory holding a copy of one key set per test file (RSA generation is the slow part). */
+export function freshDataDir(): string {
+  if (!keyTemplate) {
+    keyTemplate = mkdtempSync(join(tmpdir(), "wxpay-sim-keys-"));
+    loadOrCreateDevKeys(keyTemplate);
+  }
+  const dir = mkdtempSync(join(tmpdir(), "wxpay-sim-"));
+  cpSync(join(keyTemplate, "keys"), join(dir, "keys"), { recursive: true });
+  return dir;
+}
+
 export function nonce(): string {
   return randomBytes(16).toString("hex");
 }
@@ -83,7 +96,7 @@ export class Sim {
     readonly merchantKey: KeyObject,
   ) {}
 
-  static async start(opts: WxPaySimOptions = {}, dataDir = mkdtempSync(join(tmpdir(), "wxpay-sim-"))): Promise<Sim> {
+  static async start(opts: WxPaySimOptions = {}, dataDir = freshDataDir()): Promise<Sim> {
     const plugin = createWxPaySimPlugin(opts);
     const server = createServer(async (req, res) => {
       const body = await readBody(req);
