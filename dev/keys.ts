@@ -204,7 +204,7 @@ export function loadOrCreateDevKeys(dataDir: string, env: NodeJS.ProcessEnv = pr
   const mchid = check("WECHAT_MCHID", env.WECHAT_MCHID ?? stored.mchid, /^[0-9]{1,32}$/.test(env.WECHAT_MCHID ?? stored.mchid), "must be digits, at most 32");
   const appid = check("WECHAT_APPID", env.WECHAT_APPID ?? stored.appid, /^wx[0-9A-Za-z]{16}$/.test(env.WECHAT_APPID ?? stored.appid), "must be wx + 16 letters or digits");
   const apiV3Key = env.WECHAT_API_KEY ?? stored.apiV3Key;
-  check("WECHAT_API_KEY", "", /^[\x21-\x7e]{32}$/.test(apiV3Key), "must be 32 ASCII characters");
+  if (!/^[\x21-\x7e]{32}$/.test(apiV3Key)) throw new DevKeyError("BAD_ENV", "WECHAT_API_KEY", "must be 32 ASCII characters");
   const serialSource = env.WECHAT_SERIAL_NO ?? stored.merchantSerialNo;
   const merchantSerialNo = check("WECHAT_SERIAL_NO", serialSource, /^[0-9A-Fa-f]{1,64}$/.test(serialSource), "must be hex").toUpperCase();
 
