@@ -83,6 +83,14 @@ describe("POST /functions/<name>", () => {
     expect((await stack.call("sleep", { ms: 1 })).result).toEqual({ slept: 1 });
   });
 
+  it("an instance that crashes after answering is replaced; the next call works", async () => {
+    for (let round = 0; round < 3; round++) {
+      expect((await stack.call("sleep", { crashLater: true })).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await stack.call("sleep", { ms: 2 })).result).toEqual({ slept: 2 });
+  });
+
   it("an unknown function is 404", async () => {
     const a = await stack.call("noSuchFunction", {});
     expect(a.status).toBe(404);

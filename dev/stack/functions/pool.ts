@@ -18,6 +18,7 @@ export interface CallMessage {
 interface Instance {
   worker: Worker;
   ready: Promise<string | null>; // null when loaded, else the load error
+  dead: boolean;
 }
 
 export class FunctionPool {
@@ -83,6 +84,7 @@ export class FunctionPool {
   }
 
   private release(inst: Instance): void {
+    if (inst.dead) return this.discard(inst);
     if (this.closed) {
       void inst.worker.terminate();
       return;
@@ -129,8 +131,21 @@ export class FunctionPool {
       worker.on("error", onError);
       worker.on("exit", onExit);
     });
-    const inst = { worker, ready };
+    const inst: Instance = { worker, ready, dead: false };
     this.all.add(inst);
+    // An instance can die between calls (e.g. a stray rejection after main returned): forget it so
+    // no call is ever sent to a dead worker.
+    // Without a permanent listener an 'error' between calls would crash the whole stack.
+    worker.on("error", (e) => console.error(`[function] instance of ${this.entry} died: ${e.message}`));
+    worker.once("exit", () => {
+      inst.dead = true;
+      const i = this.idle.indexOf(inst);
+      if (i >= 0) {
+        this.idle.splice(i, 1);
+        this.size--;
+        this.all.delete(inst);
+      }
+    });
     return inst;
   }
 
