@@ -93,4 +93,14 @@ describe("request authentication", () => {
     // The same headers do not verify other bytes.
     expect(verifyWechatpaySignature(r.headers, Buffer.concat([r.raw, Buffer.from(" ")]), sim.trustedKeys()).ok).toBe(false);
   });
+
+  it("answers unknown /v3 paths 404 NOT_FOUND (signed) and leaves other paths to the stack", async () => {
+    const r = await sim.call("GET", "/v3/pay/transactions/native");
+    expect([r.status, r.json.code]).toEqual([404, "NOT_FOUND"]);
+    expect(verifyWechatpaySignature(r.headers, r.raw, sim.trustedKeys()).ok).toBe(true);
+    const other = await fetch(sim.baseUrl + "/api/payment/notify", { method: "POST", body: "{}" });
+    expect(await other.text()).toBe("not the plugin's");
+    const v3x = await fetch(sim.baseUrl + "/v3x/anything");
+    expect(await v3x.text()).toBe("not the plugin's");
+  });
 });
