@@ -2,26 +2,6 @@
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
 
-/** One header value by case-insensitive name; undefined when absent, empty, or sent more than once. */
-export function headerValue(headers: HeaderBag, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  let found: string | undefined;
-  let count = 0;
-  for (const key of Object.keys(headers)) {
-    if (key.toLowerCase() !== wanted) continue;
-    const raw = headers[key];
-    const values = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-    for (const v of values) {
-      if (typeof v !== "string") continue;
-      count += 1;
-      found = v;
-    }
-  }
-  // Two different values for one signature header cannot both be trusted.
-  if (count !== 1 || found === undefined || found.trim() === "") return undefined;
-  return found.trim();
-}
-
 export interface SignatureHeaders {
   timestamp: string;
   nonce: string;
@@ -42,26 +22,50 @@ export const WECHATPAY_HEADERS = {
 
 export type ReadHeaders = { ok: true; value: SignatureHeaders } | { ok: false; missing: string };
 
+const FIELDS = [
+  WECHATPAY_HEADERS.timestamp,
+  WECHATPAY_HEADERS.nonce,
+  WECHATPAY_HEADERS.serial,
+  WECHATPAY_HEADERS.signature,
+  WECHATPAY_HEADERS.signatureType,
+  WECHATPAY_HEADERS.requestId,
+].map((h) => h.toLowerCase());
+const FIELD_LENGTHS = new Set(FIELDS.map((f) => f.length));
+
 export function readSignatureHeaders(headers: HeaderBag): ReadHeaders {
-  const timestamp = headerValue(headers, WECHATPAY_HEADERS.timestamp);
+  // One pass, no per-header allocation: this runs on every notification and every answer.
+  const values: Array<string | undefined> = [undefined, undefined, undefined, undefined, undefined, undefined];
+  const counts = [0, 0, 0, 0, 0, 0];
+  for (const key of Object.keys(headers)) {
+    if (!FIELD_LENGTHS.has(key.length)) continue;
+    const i = FIELDS.indexOf(key.toLowerCase());
+    if (i < 0) continue;
+    const raw = headers[key];
+    if (typeof raw === "string") {
+      counts[i]! += 1;
+      values[i] = raw.trim();
+    } else if (Array.isArray(raw)) {
+      for (const v of raw) {
+        if (typeof v !== "string") continue;
+        counts[i]! += 1;
+        values[i] = v.trim();
+      }
+    }
+  }
+  // Absent, empty, or sent twice (two values for one signature header cannot both be trusted).
+  const one = (i: number): string | undefined => (counts[i] === 1 && values[i] ? values[i] : undefined);
+  const timestamp = one(0);
   if (!timestamp) return { ok: false, missing: WECHATPAY_HEADERS.timestamp };
-  const nonce = headerValue(headers, WECHATPAY_HEADERS.nonce);
+  const nonce = one(1);
   if (!nonce) return { ok: false, missing: WECHATPAY_HEADERS.nonce };
-  const serial = headerValue(headers, WECHATPAY_HEADERS.serial);
+  const serial = one(2);
   if (!serial) return { ok: false, missing: WECHATPAY_HEADERS.serial };
-  const signature = headerValue(headers, WECHATPAY_HEADERS.signature);
+  const signature = one(3);
   if (!signature) return { ok: false, missing: WECHATPAY_HEADERS.signature };
-  const signatureType = headerValue(headers, WECHATPAY_HEADERS.signatureType);
-  const requestId = headerValue(headers, WECHATPAY_HEADERS.requestId);
-  return {
-    ok: true,
-    value: {
-      timestamp,
-      nonce,
-      serial,
-      signature,
-      ...(signatureType ? { signatureType } : {}),
-      ...(requestId ? { requestId } : {}),
-    },
-  };
+  const value: SignatureHeaders = { timestamp, nonce, serial, signature };
+  const signatureType = one(4);
+  if (signatureType) value.signatureType = signatureType;
+  const requestId = one(5);
+  if (requestId) value.requestId = requestId;
+  return { ok: true, value };
 }

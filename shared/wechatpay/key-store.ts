@@ -8,6 +8,8 @@ export interface WechatpayKeyStore {
   lookup(serial: string): Promise<KeyObject | undefined>;
   /** Every key known right now, without fetching: for clients that need a fixed map. */
   snapshot(): ReadonlyMap<string, KeyObject>;
+  /** The key if known right now, without fetching (saves an await on the hot path). */
+  peek(serial: string): KeyObject | undefined;
 }
 
 /** Keys fixed at start (from the configuration). */
@@ -18,12 +20,12 @@ export class StaticKeyStore implements WechatpayKeyStore {
     for (const map of maps) for (const [id, key] of map) this.keys.set(normalizeSerial(id), key);
   }
 
-  get(serial: string): KeyObject | undefined {
+  peek(serial: string): KeyObject | undefined {
     return this.keys.get(normalizeSerial(serial));
   }
 
   async lookup(serial: string): Promise<KeyObject | undefined> {
-    return this.get(serial);
+    return this.peek(serial);
   }
 
   snapshot(): ReadonlyMap<string, KeyObject> {
@@ -39,7 +41,11 @@ export class CombinedKeyStore implements WechatpayKeyStore {
   ) {}
 
   async lookup(serial: string): Promise<KeyObject | undefined> {
-    return this.fixed.get(serial) ?? (await this.refreshing.lookup(serial));
+    return this.fixed.peek(serial) ?? (await this.refreshing.lookup(serial));
+  }
+
+  peek(serial: string): KeyObject | undefined {
+    return this.fixed.peek(serial) ?? this.refreshing.peek(serial);
   }
 
   snapshot(): ReadonlyMap<string, KeyObject> {

@@ -12,7 +12,7 @@ import type {
   NotificationResult,
   PaymentNotification,
 } from "./types";
-import { MAX_CLOCK_SKEW_SECONDS, verifySignature } from "./verifier";
+import { checkSignatureWith, MAX_CLOCK_SKEW_SECONDS, precheckSignature } from "./verifier";
 import { isObject, toRefundRecord, toTransaction } from "./wire";
 
 export interface NotificationParserOptions {
@@ -40,10 +40,19 @@ export function createNotificationParser(options: NotificationParserOptions): No
   };
 }
 
-/** The raw body bytes: base64-decoded (strictly) when the trigger says so. */
-export function notificationBytes(input: NotificationInput): Buffer | undefined {
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// String.prototype.isWellFormed: Node 20+; the regex covers Node 16 (CloudBase runtimes).
+const nativeWellFormed = (String.prototype as { isWellFormed?: () => boolean }).isWellFormed;
+const isWellFormed = (s: string): boolean => (nativeWellFormed ? nativeWellFormed.call(s) : !LONE_SURROGATE.test(s));
+
+/**
+ * The raw body: base64-decoded (strictly) when the trigger says so. A well-formed string is kept as
+ * is: its UTF-8 encoding is exactly the bytes received, and parsing it equals parsing those bytes.
+ * A string with lone surrogates is turned into bytes first, so what is parsed is what was verified.
+ */
+export function notificationBody(input: NotificationInput): Buffer | string | undefined {
   if (typeof input.body !== "string") return undefined;
-  if (!input.isBase64Encoded) return Buffer.from(input.body, "utf8");
+  if (!input.isBase64Encoded) return isWellFormed(input.body) ? input.body : Buffer.from(input.body, "utf8");
   const compact = input.body.replace(/\s+/g, "");
   return BASE64.test(compact) ? Buffer.from(compact, "base64") : undefined;
 }
@@ -56,16 +65,21 @@ async function parseNotification(
   if (!isObject(input) || !isObject(input.headers)) return reject("MISSING_HEADER", "no headers");
   const headers = readSignatureHeaders(input.headers);
   if (!headers.ok) return reject("MISSING_HEADER", `${headers.missing} is missing or repeated`);
-  const body = notificationBytes(input);
+  const body = notificationBody(input);
   if (!body) return reject("BAD_BODY", "body is not a string (or not valid base64 with isBase64Encoded)");
 
-  const check = await verifySignature(headers.value, body, options.keys, now, options.maxSkewSeconds ?? MAX_CLOCK_SKEW_SECONDS);
+  const early = precheckSignature(headers.value, now, options.maxSkewSeconds ?? MAX_CLOCK_SKEW_SECONDS);
+  if (early && !early.ok) return reject(early.code, early.message);
+  // Known keys are found without an await; an unknown serial may fetch platform certificates.
+  const serial = headers.value.serial;
+  const key = options.keys.peek(serial) ?? (await options.keys.lookup(serial));
+  const check = checkSignatureWith(headers.value, body, key);
   if (!check.ok) return reject(check.code, check.message);
 
   // Verified: only now is the body parsed.
   let envelope: unknown;
   try {
-    envelope = JSON.parse(body.toString("utf8"));
+    envelope = JSON.parse(typeof body === "string" ? body : body.toString("utf8"));
   } catch {
     return reject("BAD_BODY", "body is not JSON");
   }

@@ -39,6 +39,10 @@ export class PlatformCertificateStore implements WechatpayKeyStore {
     return this.certs;
   }
 
+  peek(serial: string): KeyObject | undefined {
+    return this.certs.get(normalizeSerial(serial));
+  }
+
   async lookup(serial: string): Promise<KeyObject | undefined> {
     const id = normalizeSerial(serial);
     const hit = this.certs.get(id);

@@ -1,6 +1,6 @@
 // Verifies a WeChat Pay signature over `TIMESTAMP\nNONCE\nBODY\n` on the exact body bytes, with the
 // key named by Wechatpay-Serial and a ±300 s window (replay protection, notifications included).
-import { createVerify } from "node:crypto";
+import { createVerify, type KeyObject } from "node:crypto";
 import { AUTH_SCHEMA } from "./signer";
 import type { SignatureHeaders } from "./headers";
 import type { WechatpayKeyStore } from "./key-store";
@@ -11,18 +11,8 @@ export const SIGNTEST_PREFIX = "WECHATPAY/SIGNTEST/";
 export type SignatureRejection = "STALE_TIMESTAMP" | "UNKNOWN_SERIAL" | "BAD_SIGNATURE";
 export type SignatureCheck = { ok: true } | { ok: false; code: SignatureRejection; message: string };
 
-/** The signed message: timestamp and nonce lines, then the body bytes untouched, then \n. */
-export function signedMessage(timestamp: string, nonce: string, body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(`${timestamp}\n${nonce}\n`, "utf8"), body, Buffer.from("\n", "utf8")]);
-}
-
-export async function verifySignature(
-  headers: SignatureHeaders,
-  body: Buffer,
-  keys: WechatpayKeyStore,
-  now: Date = new Date(),
-  maxSkewSeconds = MAX_CLOCK_SKEW_SECONDS,
-): Promise<SignatureCheck> {
+/** Timestamp window, signature type and the SIGNTEST probe: everything decided before a key is needed. */
+export function precheckSignature(headers: SignatureHeaders, now: Date, maxSkewSeconds = MAX_CLOCK_SKEW_SECONDS): SignatureCheck | undefined {
   if (!/^\d{1,12}$/.test(headers.timestamp)) {
     return { ok: false, code: "STALE_TIMESTAMP", message: "Wechatpay-Timestamp is not a number of seconds" };
   }
@@ -37,13 +27,39 @@ export async function verifySignature(
   if (headers.signature.startsWith(SIGNTEST_PREFIX)) {
     return { ok: false, code: "BAD_SIGNATURE", message: "signature probe (WECHATPAY/SIGNTEST/) refused" };
   }
-  const key = await keys.lookup(headers.serial);
+  return undefined;
+}
+
+/**
+ * SHA256withRSA over `TIMESTAMP\nNONCE\nBODY\n` with the chosen key. `body` is the exact bytes, or a
+ * string whose UTF-8 encoding is the exact bytes (well-formed, as decoded from them); streaming the
+ * pieces into the verifier avoids copying the body.
+ */
+export function checkSignatureWith(headers: SignatureHeaders, body: Buffer | string, key: KeyObject | undefined): SignatureCheck {
   if (!key) return { ok: false, code: "UNKNOWN_SERIAL", message: "Wechatpay-Serial names no known WeChat Pay key" };
   let valid = false;
   try {
-    valid = createVerify("RSA-SHA256").update(signedMessage(headers.timestamp, headers.nonce, body)).verify(key, headers.signature, "base64");
+    const verifier = createVerify("RSA-SHA256");
+    verifier.update(`${headers.timestamp}\n${headers.nonce}\n`, "utf8");
+    if (typeof body === "string") verifier.update(body, "utf8");
+    else verifier.update(body);
+    verifier.update("\n", "utf8");
+    valid = verifier.verify(key, headers.signature, "base64");
   } catch {
     valid = false;
   }
   return valid ? { ok: true } : { ok: false, code: "BAD_SIGNATURE", message: "Wechatpay-Signature does not verify" };
+}
+
+/** Both steps, with the key looked up (and possibly fetched) by Wechatpay-Serial. */
+export async function verifySignature(
+  headers: SignatureHeaders,
+  body: Buffer | string,
+  keys: WechatpayKeyStore,
+  now: Date = new Date(),
+  maxSkewSeconds = MAX_CLOCK_SKEW_SECONDS,
+): Promise<SignatureCheck> {
+  const early = precheckSignature(headers, now, maxSkewSeconds);
+  if (early) return early;
+  return checkSignatureWith(headers, body, keys.peek(headers.serial) ?? (await keys.lookup(headers.serial)));
 }

@@ -13,11 +13,9 @@ export function isObject(v: unknown): v is Json {
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 const int = (v: unknown): number | undefined => (typeof v === "number" && Number.isSafeInteger(v) ? v : undefined);
 
-/** Copies optional fields that are present, so absent stays absent (not `undefined` keys). */
-function optional<T extends object>(entries: Record<string, unknown>): Partial<T> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(entries)) if (v !== undefined) out[k] = v;
-  return out as Partial<T>;
+/** Sets a field only when present, so absent stays absent (no `undefined` keys). */
+function put<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) target[key] = value;
 }
 
 export function toTransaction(raw: unknown): Transaction | undefined {
@@ -30,30 +28,19 @@ export function toTransaction(raw: unknown): Transaction | undefined {
   if (!appid || !mchid || !outTradeNo || !tradeState || !TRADE_STATES.includes(tradeState) || total === undefined) {
     return undefined;
   }
-  const payer = isObject(raw.payer) ? raw.payer : {};
-  return {
-    appid,
-    mchid,
-    outTradeNo,
-    tradeState,
-    ...optional<Transaction>({
-      transactionId: str(raw.transaction_id),
-      tradeType: str(raw.trade_type),
-      tradeStateDesc: str(raw.trade_state_desc),
-      bankType: str(raw.bank_type),
-      attach: str(raw.attach),
-      successTime: str(raw.success_time),
-      payerOpenid: str(payer.openid),
-    }),
-    amount: {
-      total,
-      currency: str(raw.amount.currency) ?? "CNY",
-      ...optional<Transaction["amount"]>({
-        payerTotal: int(raw.amount.payer_total),
-        payerCurrency: str(raw.amount.payer_currency),
-      }),
-    },
-  };
+  const payer = isObject(raw.payer) ? raw.payer : undefined;
+  const amount: Transaction["amount"] = { total, currency: str(raw.amount.currency) ?? "CNY" };
+  put(amount, "payerTotal", int(raw.amount.payer_total));
+  put(amount, "payerCurrency", str(raw.amount.payer_currency));
+  const tx: Transaction = { appid, mchid, outTradeNo, tradeState, amount };
+  put(tx, "transactionId", str(raw.transaction_id));
+  put(tx, "tradeType", str(raw.trade_type));
+  put(tx, "tradeStateDesc", str(raw.trade_state_desc));
+  put(tx, "bankType", str(raw.bank_type));
+  put(tx, "attach", str(raw.attach));
+  put(tx, "successTime", str(raw.success_time));
+  put(tx, "payerOpenid", payer ? str(payer.openid) : undefined);
+  return tx;
 }
 
 /** Refund answers carry `status`, refund notifications `refund_status`. */
@@ -70,24 +57,12 @@ export function toRefundRecord(raw: unknown): RefundRecord | undefined {
     return undefined;
   }
   if (total === undefined || refund === undefined) return undefined;
-  return {
-    refundId,
-    outRefundNo,
-    outTradeNo,
-    transactionId,
-    status,
-    ...optional<RefundRecord>({
-      successTime: str(raw.success_time),
-      userReceivedAccount: str(raw.user_received_account),
-    }),
-    amount: {
-      total,
-      refund,
-      ...optional<RefundRecord["amount"]>({
-        payerTotal: int(raw.amount.payer_total),
-        payerRefund: int(raw.amount.payer_refund),
-        currency: str(raw.amount.currency),
-      }),
-    },
-  };
+  const amount: RefundRecord["amount"] = { total, refund };
+  put(amount, "payerTotal", int(raw.amount.payer_total));
+  put(amount, "payerRefund", int(raw.amount.payer_refund));
+  put(amount, "currency", str(raw.amount.currency));
+  const record: RefundRecord = { refundId, outRefundNo, outTradeNo, transactionId, status, amount };
+  put(record, "successTime", str(raw.success_time));
+  put(record, "userReceivedAccount", str(raw.user_received_account));
+  return record;
 }

@@ -1,0 +1,84 @@
+// Notifications verified + decrypted per second on one core: our parser against the bare node:crypto
+// floor (RSA-SHA256 verify + AES-256-GCM decrypt of the same bytes) in the same run. Target ≥ 0.8.
+import { createDecipheriv, createSecretKey, createVerify } from "node:crypto";
+import { StaticKeyStore } from "../shared/wechatpay/key-store";
+import { createNotificationParser } from "../shared/wechatpay/notification";
+import { buildTestNotification, generateTestKeySet } from "../shared/wechatpay/testing";
+
+const ROUND_MS = 250;
+const PAIRS = 12;
+
+/** Operations per second of `op` over one round. */
+async function measure(op: () => unknown): Promise<number> {
+  const start = performance.now();
+  let n = 0;
+  while (performance.now() - start < ROUND_MS) {
+    for (let i = 0; i < 20; i++) await op();
+    n += 20;
+  }
+  return (n * 1000) / (performance.now() - start);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Back-to-back rounds of both, order alternated: the ratio of each pair cancels machine-load drift. */
+async function paired(floor: () => unknown, ours: () => unknown): Promise<{ floor: number; ours: number; ratio: number }> {
+  await measure(floor); // warm-up
+  await measure(ours);
+  const f: number[] = [];
+  const o: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    let fr: number;
+    let or: number;
+    if (i % 2 === 0) {
+      fr = await measure(floor);
+      or = await measure(ours);
+    } else {
+      or = await measure(ours);
+      fr = await measure(floor);
+    }
+    f.push(fr);
+    o.push(or);
+    ratios.push(or / fr);
+  }
+  return { floor: median(f), ours: median(o), ratio: median(ratios) };
+}
+
+export async function run(): Promise<void> {
+  const keys = generateTestKeySet();
+  const apiV3Key = createSecretKey(Buffer.from(keys.apiV3Key));
+  const parser = createNotificationParser({ apiV3Key, keys: new StaticKeyStore(new Map([[keys.wechatpay.serial, keys.wechatpay.publicKey]])) });
+  const n = buildTestNotification(keys, keys.wechatpay);
+  const check = await parser.parse(n);
+  if (!check.ok) throw new Error(`fixture rejected: ${check.code}`);
+
+  // The floor: exactly the cryptography the parser must do, on the same bytes, nothing else.
+  const body = Buffer.from(n.body);
+  const h = n.headers;
+  const resource = JSON.parse(n.body).resource as { ciphertext: string; nonce: string; associated_data: string };
+  const floor = () => {
+    const message = Buffer.concat([Buffer.from(`${h["Wechatpay-Timestamp"]}\n${h["Wechatpay-Nonce"]}\n`), body, Buffer.from("\n")]);
+    if (!createVerify("RSA-SHA256").update(message).verify(keys.wechatpay.publicKey, h["Wechatpay-Signature"]!, "base64")) throw new Error("floor verify");
+    const data = Buffer.from(resource.ciphertext, "base64");
+    const d = createDecipheriv("aes-256-gcm", apiV3Key, Buffer.from(resource.nonce));
+    d.setAuthTag(data.subarray(data.length - 16));
+    d.setAAD(Buffer.from(resource.associated_data));
+    return Buffer.concat([d.update(data.subarray(0, data.length - 16)), d.final()]);
+  };
+  const ours = () => parser.parse(n);
+
+  const { floor: floorRate, ours: oursRate, ratio } = await paired(floor, ours);
+  console.log("== notify: notifications verified + decrypted per second (one core)");
+  console.log(`floor (node:crypto verify + AES-GCM)  ${floorRate.toFixed(0).padStart(8)} /s`);
+  console.log(`parser (headers, verify, decrypt, typed event) ${oursRate.toFixed(0).padStart(8)} /s`);
+  console.log(`ratio parser/floor ${ratio.toFixed(2)} (median of ${PAIRS} paired rounds) (target ≥ 0.80) ${ratio >= 0.8 ? "OK" : "BELOW TARGET"}`);
+}
+
+// Allow `npx tsx bench/notify.bench.ts` on its own.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  run().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
