@@ -1,7 +1,7 @@
 // Payment configuration from the environment, validated once per process. A bad variable is reported
 // by name and reason; the value is never echoed (it may be a secret).
 import { createHash, createSecretKey, type KeyObject } from "node:crypto";
-import { normalizeSerial, parseCertificates, parseRsaPrivateKey, parseRsaPublicKey, readPemSource } from "./keys";
+import { normalizeSerial, parseCertificates, parseRsaPrivateKey, parseRsaPublicKey, readPemSource, type Loaded } from "./keys";
 
 export const DEFAULT_BASE_URL = "https://api.mch.weixin.qq.com/";
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -175,17 +175,16 @@ export function parsePayConfig(env: Env): PayConfigResult {
   }
   const merchantSerial = serialText?.toUpperCase();
 
-  let merchantPrivateKey: KeyObject | undefined;
-  const privateText = required("WECHAT_PRIVATE_KEY");
-  if (privateText) {
-    const pem = readPemSource(privateText);
-    if (!pem.ok) bad("WECHAT_PRIVATE_KEY", pem.reason);
-    else {
-      const parsed = parseRsaPrivateKey(pem.value);
-      if (!parsed.ok) bad("WECHAT_PRIVATE_KEY", parsed.reason);
-      else merchantPrivateKey = parsed.value;
-    }
-  }
+  /** PEM text or path in `name` → parsed value, or an issue naming the variable. */
+  const pemVariable = <T>(name: string, text: string | undefined, parse: (pem: string) => Loaded<T>): T | undefined => {
+    if (!text) return undefined;
+    const pem = readPemSource(text);
+    const parsed = pem.ok ? parse(pem.value) : pem;
+    if (!parsed.ok) bad(name, parsed.reason);
+    return parsed.ok ? parsed.value : undefined;
+  };
+
+  const merchantPrivateKey = pemVariable("WECHAT_PRIVATE_KEY", required("WECHAT_PRIVATE_KEY"), parseRsaPrivateKey);
 
   const publicKeys = new Map<string, KeyObject>();
   const pubId = value("WECHAT_PUBLIC_KEY_ID");
@@ -195,27 +194,12 @@ export function parsePayConfig(env: Env): PayConfigResult {
   if (pubId && !/^PUB_KEY_ID_[0-9A-Za-z_]{1,64}$/.test(pubId)) {
     bad("WECHAT_PUBLIC_KEY_ID", "must look like PUB_KEY_ID_… (the WeChat Pay public key id)");
   }
-  if (pubText) {
-    const pem = readPemSource(pubText);
-    if (!pem.ok) bad("WECHAT_PUBLIC_KEY", pem.reason);
-    else {
-      const parsed = parseRsaPublicKey(pem.value);
-      if (!parsed.ok) bad("WECHAT_PUBLIC_KEY", parsed.reason);
-      else if (pubId) publicKeys.set(pubId, parsed.value);
-    }
-  }
+  const publicKey = pemVariable("WECHAT_PUBLIC_KEY", pubText, parseRsaPublicKey);
+  if (publicKey && pubId) publicKeys.set(pubId, publicKey);
 
   const platformCerts = new Map<string, KeyObject>();
   const certText = value("WECHAT_PLATFORM_CERTS");
-  if (certText) {
-    const pem = readPemSource(certText);
-    if (!pem.ok) bad("WECHAT_PLATFORM_CERTS", pem.reason);
-    else {
-      const certs = parseCertificates(pem.value);
-      if (!certs.ok) bad("WECHAT_PLATFORM_CERTS", certs.reason);
-      else for (const c of certs.value) platformCerts.set(c.serial, c.publicKey);
-    }
-  }
+  for (const c of pemVariable("WECHAT_PLATFORM_CERTS", certText, parseCertificates) ?? []) platformCerts.set(c.serial, c.publicKey);
 
   const downloadText = (value("WECHAT_PLATFORM_CERTS_DOWNLOAD") ?? "auto") as PlatformCertDownload;
   if (!["auto", "on", "off"].includes(downloadText)) {

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { formatTradeBill } from "../../shared/wechatpay/bill";
 import { createPaymentRuntime, type PaymentRuntime } from "../../shared/wechatpay/runtime";
-import { generateTestKeySet, testEnv, type TestKeySet } from "../../shared/wechatpay/testing";
+import { generateTestKeySet, testEnv, transactionResource, type TestKeySet } from "../../shared/wechatpay/testing";
 import type { PaymentGateway } from "../../shared/wechatpay/types";
 import { startPeer, type Peer } from "./wxpay-peer";
 
@@ -12,19 +12,8 @@ let keys: TestKeySet;
 let peer: Peer;
 let gw: PaymentGateway;
 
-const txWire = (outTradeNo: string, over: Record<string, unknown> = {}) => ({
-  appid: keys.appid,
-  mchid: keys.mchid,
-  out_trade_no: outTradeNo,
-  transaction_id: "4200000001202611270000000001",
-  trade_type: "JSAPI",
-  trade_state: "SUCCESS",
-  trade_state_desc: "支付成功",
-  success_time: "2026-11-27T20:15:00+08:00",
-  payer: { openid: "o-user" },
-  amount: { total: 55300, payer_total: 55300, currency: "CNY", payer_currency: "CNY" },
-  ...over,
-});
+const txWire = (outTradeNo: string, over: Record<string, unknown> = {}) =>
+  transactionResource(keys, { out_trade_no: outTradeNo, transaction_id: "4200000001202611270000000001", payer: { openid: "o-user" }, ...over });
 const refundWire = { refund_id: "5030001", out_refund_no: "R2026X1", out_trade_no: "T2026ABCdef", transaction_id: "4200000001", status: "PROCESSING", amount: { total: 55300, refund: 100, currency: "CNY" } };
 const prepay = (over: Record<string, unknown> = {}) => ({
   outTradeNo: "T2026ABCdef",
