@@ -4,6 +4,9 @@ import { delimiter, resolve } from "node:path";
 import type { StackPlugin } from "./plugin";
 import { startStack, NonLoopbackHostError } from "./stack/index";
 import { createWxPaySimPlugin } from "./wxpay-sim";
+import { seedTrains } from "../shared/catalog/seed";
+import { useDatabase } from "../shared/store/db";
+import { localSdkOptions } from "./local-sdk";
 
 function envFlag(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === "") return fallback;
@@ -32,6 +35,10 @@ async function main(): Promise<void> {
       plugins,
       timers: envFlag(process.env.TIMERS, true),
     });
+    // The catalog for the days ahead; only missing trains are added (their seats are live stock).
+    useDatabase(localSdkOptions(stack.baseUrl));
+    const seeded = await seedTrains(Date.now());
+    console.error(`[stack] trains: ${seeded.added} added, ${seeded.existing} already there`);
     process.stdout.write(`ready ${stack.baseUrl}\n`);
     const shutdown = (signal: string) => {
       console.error(`[stack] ${signal}: shutting down`);

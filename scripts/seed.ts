@@ -3,6 +3,7 @@
 // TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY are set. Existing trains are kept.
 import { seedTrains } from "../shared/catalog/seed";
 import { useDatabase } from "../shared/store/db";
+import { localSdkOptions } from "../dev/local-sdk";
 
 const days = Number(process.env.SEED_DAYS ?? 14);
 const { TCB_ENV_ID, TENCENTCLOUD_SECRETID, TENCENTCLOUD_SECRETKEY } = process.env;
@@ -11,7 +12,7 @@ if (TCB_ENV_ID && TENCENTCLOUD_SECRETID && TENCENTCLOUD_SECRETKEY) {
   console.log(`seeding CloudBase environment ${TCB_ENV_ID}`);
 } else {
   const base = process.env.STACK_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
-  useDatabase({ env: "local-env", secretId: "local", secretKey: "local", serviceUrl: `${base}/admin` });
+  useDatabase(localSdkOptions(base));
   console.log(`seeding the local stack at ${base}`);
 }
 const r = await seedTrains(Date.now(), days);

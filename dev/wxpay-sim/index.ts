@@ -18,6 +18,9 @@ export interface WxPaySimOptions {
   signMode?: SignMode;
   /** The simulator's clock (signing timestamps, request window, expiry). */
   now?: () => number;
+  /** Seconds (before time scaling) until a refund settles SUCCESS by itself; 0 = only through
+   *  POST /sim/refunds/settle. Default WXPAY_SIM_REFUND_SETTLE_SECONDS or 10. */
+  refundSettleSeconds?: number;
   /** Wait for a notify_url answer; default max(5000 × timeScale, 1000) ms. */
   notifyTimeoutMs?: number;
 }
@@ -51,6 +54,12 @@ function optionsFromEnv(opts: WxPaySimOptions): { timeScale: number; signMode: S
   return { timeScale: timeScale ?? 1, signMode };
 }
 
+function refundSettleSeconds(opts: WxPaySimOptions): number | undefined {
+  const raw = opts.refundSettleSeconds ?? (process.env.WXPAY_SIM_REFUND_SETTLE_SECONDS ? Number(process.env.WXPAY_SIM_REFUND_SETTLE_SECONDS) : undefined);
+  if (raw !== undefined && !(raw >= 0 && Number.isFinite(raw))) throw new Error("WXPAY_SIM_REFUND_SETTLE_SECONDS: must be a number ≥ 0");
+  return raw;
+}
+
 export function createWxPaySimPlugin(opts: WxPaySimOptions = {}): WxPaySimPlugin {
   const { timeScale, signMode } = optionsFromEnv(opts);
   const nowMs = opts.now ?? Date.now;
@@ -75,7 +84,7 @@ export function createWxPaySimPlugin(opts: WxPaySimOptions = {}): WxPaySimPlugin
         nowMs,
       );
       const notifier = new Notifier(store, signer, keys.apiV3Key, nowMs, timeScale, opts.notifyTimeoutMs ?? Math.max(5000 * timeScale, 1000));
-      const ledger = new Ledger(store, notifier, nowMs, timeScale);
+      const ledger = new Ledger(store, notifier, nowMs, timeScale, refundSettleSeconds(opts));
       const baseUrl = ctx.baseUrl.replace(/\/+$/, "");
       const v3 = new V3Api({ ...keys, signMode, baseUrl }, store, ledger, signer, faults, nowMs);
       running = { keys, baseUrl, store, notifier, ledger, v3, control: new ControlApi(store, ledger, faults) };

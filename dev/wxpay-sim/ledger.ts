@@ -11,7 +11,8 @@ import type { PrepayInput, RefundInput } from "./validate";
 
 /** A prepay_id is valid for two hours. */
 export const PREPAY_TTL_MS = 2 * 3600_000;
-/** A refund settles on its own after this many (time-scaled) seconds. */
+/** A refund settles on its own after this many (time-scaled) seconds by default; 0 = only when
+ *  told through POST /sim/refunds/settle. */
 export const REFUND_SETTLE_S = 10;
 
 const TRADE_STATE_DESC: Record<TradeState, string> = {
@@ -40,6 +41,7 @@ export class Ledger {
     private readonly notifier: Notifier,
     private readonly nowMs: () => number,
     private readonly timeScale: number,
+    private readonly refundSettleSeconds: number = REFUND_SETTLE_S,
   ) {}
 
   // ---- WeChat Pay API ----
@@ -135,7 +137,7 @@ export class Ledger {
       requestKey,
       status: "PROCESSING",
       createdAt: now,
-      settleDueAt: Date.now() + REFUND_SETTLE_S * 1000 * this.timeScale,
+      ...(this.refundSettleSeconds > 0 ? { settleDueAt: Date.now() + this.refundSettleSeconds * 1000 * this.timeScale } : {}),
     };
     this.store.state.refunds[refund.outRefundNo] = refund;
     order.tradeState = "REFUND";
@@ -242,7 +244,7 @@ export class Ledger {
   }
 
   private scheduleSettle(refund: RefundRecord): void {
-    if (this.closed) return;
+    if (this.closed || refund.settleDueAt === undefined) return;
     const delay = Math.max(0, (refund.settleDueAt ?? Date.now()) - Date.now());
     const timer = setTimeout(() => {
       this.timers.delete(timer);

@@ -2,13 +2,13 @@
 // user, the real node-sdk pointed at the stack for inspecting what was stored, and notifications
 // forged with the simulator's own keys (for cases the simulator will not produce by itself).
 import { createPrivateKey, randomBytes } from "node:crypto";
-import tcb from "@cloudbase/node-sdk";
 import { expect } from "vitest";
 import type { CallableFunctionName, ErrorCode, FunctionContract, FunctionResult, CreateOrderResult, OrderDetail, TrainView, TrainsResult } from "../../shared/contracts/api";
 import { chinaDate } from "../../shared/catalog/catalog";
 import { idCardCheckChar } from "../../shared/orders/idcard";
 import { buildTestNotification, type TestKeySet, type TestNotificationOptions } from "../../shared/wechatpay/testing";
 import { loadOrCreateDevKeys } from "../../dev/keys";
+import { localDatabase } from "../../dev/local-sdk";
 import { startTestStack, type TestStack, type StartOptions } from "../helpers/stack";
 
 export const ERROR_CODES: readonly ErrorCode[] = ["INVALID_ARGUMENT", "UNAUTHENTICATED", "NOT_FOUND", "FORBIDDEN", "SOLD_OUT", "ORDER_STATE", "REFUND_EXCEEDED", "PAYMENT_FAILED", "CONFLICT", "INTERNAL"];
@@ -61,7 +61,7 @@ export const prepayIdOf = (o: CreateOrderResult): string => {
 
 /** The real node-sdk, pointed at the stack: for inspecting and time-travelling stored documents. */
 export function database(stack: TestStack) {
-  return tcb.init({ env: "local-env", secretId: "local", secretKey: "local", serviceUrl: `${stack.baseUrl}/admin` }).database();
+  return localDatabase(stack.baseUrl);
 }
 
 export async function waitForStatus(call: ReturnType<typeof caller>, orderId: string, status: OrderDetail["status"], ms = 10_000): Promise<OrderDetail> {
