@@ -81,24 +81,25 @@ export function isLoopbackUrl(url: URL): boolean {
   return LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname);
 }
 
-// Parsed configs by a digest of the variables: keys are parsed once per process (PEM parsing on
-// every call costs 2-4x per sign/verify), and a changed environment gets a fresh parse.
-const cache = new Map<string, PayConfigResult>();
-
 export function envFingerprint(env: Env): string {
   const h = createHash("sha256");
   for (const name of PAY_ENV_VARIABLES) h.update(`${name}\0${env[name] ?? "\u0001"}\0`);
   return h.digest("hex");
 }
 
-export function loadPayConfig(env: Env = process.env): PayConfigResult {
-  const key = envFingerprint(env);
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const result = parsePayConfig(env);
-  cache.set(key, result);
-  return result;
+/** `create` once per distinct payment environment (process-wide, keyed by a digest of the variables):
+ *  keys are parsed once (a PEM parsed per call costs 2-4x per sign/verify); a changed env is re-read. */
+export function oncePerEnv<T>(create: (env: Env) => T): (env?: Env) => T {
+  const made = new Map<string, T>();
+  return (env: Env = process.env) => {
+    const key = envFingerprint(env);
+    if (!made.has(key)) made.set(key, create(env));
+    return made.get(key) as T;
+  };
 }
+
+/** The configuration for this environment, parsed (keys included) once per process. */
+export const loadPayConfig: (env?: Env) => PayConfigResult = oncePerEnv(parsePayConfig);
 
 /** Parses without the cache (tests, or to re-check after a change). */
 export function parsePayConfig(env: Env): PayConfigResult {

@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -29,5 +30,16 @@ console.log(JSON.stringify({ parsed: parsed.ok, before, after: loaded() }));
     );
     const out = execFileSync(join(root, "node_modules/.bin/tsx"), [script], { cwd: root, encoding: "utf8", timeout: 30_000 });
     expect(JSON.parse(out.trim().split("\n").pop()!)).toEqual({ parsed: true, before: false, after: true });
+  });
+
+  it("a bundle of the notification-only runtime contains neither the plugin nor axios", async () => {
+    const inputsOf = async (file: string) => {
+      const r = await build({ entryPoints: [join(root, file)], bundle: true, platform: "node", format: "cjs", write: false, metafile: true, logLevel: "silent" });
+      return Object.keys(r.metafile.inputs);
+    };
+    const notifyOnly = await inputsOf("shared/wechatpay/notify-runtime.ts");
+    expect(notifyOnly.filter((p) => p.includes("node_modules"))).toEqual([]);
+    // Positive control: the full runtime does bundle the plugin (loaded lazily at the first call).
+    expect((await inputsOf("shared/wechatpay/runtime.ts")).some((p) => p.includes("wechatpay-axios-plugin"))).toBe(true);
   });
 });
