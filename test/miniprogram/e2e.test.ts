@@ -18,7 +18,8 @@ const opened: Rendered[] = [];
 
 beforeAll(async () => {
   expect(existsSync(join(REPO_ROOT, "build", "cloudfunctions", "createOrder", "index.js")), "run npm run build first").toBe(true);
-  stack = await startTestStack();
+  // Refunds settle after 10 s at WeChat (and in the simulator); scaled down so the test takes seconds.
+  stack = await startTestStack({ env: { WXPAY_SIM_TIME_SCALE: "0.01" } });
   execFileSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "scripts", "seed.ts")], {
     cwd: REPO_ROOT,
     env: { ...process.env, STACK_URL: stack.baseUrl, SEED_DAYS: "3" },
