@@ -1,6 +1,6 @@
 // AEAD_AES_256_GCM as WeChat Pay uses it (notification resources, platform certificates):
 // key = the APIv3 key, IV = nonce (UTF-8), AAD = associated_data (may be empty), tag = last 16 bytes.
-import { createCipheriv, createDecipheriv, type KeyObject } from "node:crypto";
+import { createCipheriv, createDecipheriv, type DecipherGCM, type KeyObject } from "node:crypto";
 
 const TAG_BYTES = 16;
 
@@ -12,6 +12,15 @@ export interface AeadResource {
 
 /** The plaintext bytes, or undefined when the key, nonce, AAD or ciphertext is wrong. */
 export function decryptAeadResource(apiV3Key: KeyObject, resource: AeadResource): Buffer | undefined {
+  return decrypt(apiV3Key, resource, (d, body) => Buffer.concat([d.update(body), d.final()]));
+}
+
+/** The plaintext as UTF-8 text (decoded by the decipher itself: no intermediate buffers). */
+export function decryptAeadResourceText(apiV3Key: KeyObject, resource: AeadResource): string | undefined {
+  return decrypt(apiV3Key, resource, (d, body) => d.update(body, undefined, "utf8") + d.final("utf8"));
+}
+
+function decrypt<T>(apiV3Key: KeyObject, resource: AeadResource, run: (d: DecipherGCM, body: Buffer) => T): T | undefined {
   try {
     const data = Buffer.from(resource.ciphertext, "base64");
     if (data.length <= TAG_BYTES) return undefined;
@@ -20,7 +29,8 @@ export function decryptAeadResource(apiV3Key: KeyObject, resource: AeadResource)
     const decipher = createDecipheriv("aes-256-gcm", apiV3Key, iv, { authTagLength: TAG_BYTES });
     decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
     decipher.setAAD(Buffer.from(resource.associatedData, "utf8"));
-    return Buffer.concat([decipher.update(data.subarray(0, data.length - TAG_BYTES)), decipher.final()]);
+    // final() throws when the tag does not match: nothing unauthenticated is returned.
+    return run(decipher, data.subarray(0, data.length - TAG_BYTES));
   } catch {
     return undefined;
   }

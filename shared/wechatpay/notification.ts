@@ -2,7 +2,7 @@
 // Order matters: the exact bytes are verified before anything is parsed. Uses node:crypto only
 // (no wechatpay-axios-plugin) so the notify function starts small. Never throws.
 import type { KeyObject } from "node:crypto";
-import { decryptAeadResource } from "./aead";
+import { decryptAeadResourceText } from "./aead";
 import { readSignatureHeaders } from "./headers";
 import type { WechatpayKeyStore } from "./key-store";
 import type {
@@ -97,11 +97,11 @@ async function parseNotification(
   if (algorithm !== "AEAD_AES_256_GCM" || typeof ciphertext !== "string" || typeof nonce !== "string" || typeof associatedData !== "string") {
     return reject("BAD_BODY", "resource is not an AEAD_AES_256_GCM resource");
   }
-  const plaintext = decryptAeadResource(options.apiV3Key, { ciphertext, nonce, associatedData });
-  if (!plaintext) return reject("DECRYPT_FAILED", "resource does not decrypt with the APIv3 key");
+  const plaintext = decryptAeadResourceText(options.apiV3Key, { ciphertext, nonce, associatedData });
+  if (plaintext === undefined) return reject("DECRYPT_FAILED", "resource does not decrypt with the APIv3 key");
   let inner: unknown;
   try {
-    inner = JSON.parse(plaintext.toString("utf8"));
+    inner = JSON.parse(plaintext);
   } catch {
     return reject("BAD_BODY", "decrypted resource is not JSON");
   }
