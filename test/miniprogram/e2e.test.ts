@@ -1,9 +1,9 @@
 // End to end: the real pages against the real local stack. The fake platform forwards
 // wx.cloud.callFunction to the stack's POST /functions/<name> (as the test user's OPENID) and
 // completes wx.requestPayment through the WeChat Pay simulator's POST /sim/pay, which then notifies
-// payNotify as WeChat Pay would. Needs `npm run build` (npm test builds first).
+// payNotify as WeChat Pay would. The stack seeds the train catalog when it starts.
+// Needs `npm run build` (npm test builds first).
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import "./dom-globals";
@@ -20,11 +20,6 @@ beforeAll(async () => {
   expect(existsSync(join(REPO_ROOT, "build", "cloudfunctions", "createOrder", "index.js")), "run npm run build first").toBe(true);
   // Refunds settle after 10 s at WeChat (and in the simulator); scaled down so the test takes seconds.
   stack = await startTestStack({ env: { WXPAY_SIM_TIME_SCALE: "0.01" } });
-  execFileSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "scripts", "seed.ts")], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, STACK_URL: stack.baseUrl, SEED_DAYS: "3" },
-    stdio: "pipe",
-  });
   p = installPlatform(
     {},
     {

@@ -112,4 +112,22 @@ describe("支付 (pages/pay)", () => {
     expect(textOf(page, ".error-text")).toBe("订单不存在");
     expect(p.payments).toHaveLength(0);
   });
+
+  it("the network being down shows 重试, which loads the order (payment then waits for a tap)", async () => {
+    const p = installPlatform({
+      orders: () => {
+        throw { errMsg: "cloud.callFunction:fail network" };
+      },
+    });
+    const page = await openPay(p);
+    expect(textOf(page, ".error-text")).toBe("网络连接失败，请检查网络后重试");
+    p.functions.orders = () => ok(orderDetail());
+    page.querySelector(".retry")!.dispatchEvent("tap");
+    await settle();
+    expect(textOf(page, ".status")).toBe("待支付");
+    expect(p.payments).toHaveLength(0);
+    page.querySelector(".pay-button")!.dispatchEvent("tap");
+    await settle();
+    expect(p.payments).toHaveLength(1);
+  });
 });
