@@ -2,7 +2,7 @@
 // no TypeScript, no imports outside the folder, Node 16+. These folders are what tcb and DevTools
 // deploy and what the tests and the local stack run.
 import { build } from "esbuild";
-import { readdirSync, existsSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { readdirSync, existsSync, mkdirSync, writeFileSync, rmSync, renameSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -16,8 +16,10 @@ const targets = [
 
 const analyze = process.argv.includes("--analyze");
 
-async function bundle(name, srcDir, outDir) {
+async function bundle(name, srcDir, finalDir) {
   const entry = join(srcDir, "index.ts");
+  // Build beside the target and swap it in, so a stack running from build/ never sees a half-built folder.
+  const outDir = `${finalDir}.tmp-${process.pid}`;
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const result = await build({
@@ -38,6 +40,8 @@ async function bundle(name, srcDir, outDir) {
     join(outDir, "package.json"),
     JSON.stringify({ name, version: "1.0.0", private: true, main: "index.js", dependencies: {} }, null, 2) + "\n",
   );
+  rmSync(finalDir, { recursive: true, force: true });
+  renameSync(outDir, finalDir);
   if (analyze && result.metafile) {
     const { analyzeMetafile } = await import("esbuild");
     console.log(`== ${name}\n` + (await analyzeMetafile(result.metafile, { verbose: false })));

@@ -37,7 +37,9 @@ describe("payment notifications", () => {
     await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) });
     await waitForStatus(call, order.orderId, "PAID");
     const rec = await events({ outTradeNo: order.outTradeNo });
-    expect(rec.map((e) => [e.decision, e.httpStatus])).toEqual([["APPLIED", 204]]);
+    // A slow answer (loaded machine) is retried like WeChat Pay does: extra deliveries are ALREADY_APPLIED.
+    expect(rec.filter((e) => e.decision === "APPLIED")).toHaveLength(1);
+    expect(rec.every((e) => e.httpStatus === 204 && ["APPLIED", "ALREADY_APPLIED"].includes(e.decision))).toBe(true);
     const log = (await stack.get(`/sim/notifications?out_trade_no=${order.outTradeNo}`)).json as { notifications: Array<{ attempts: Array<{ status: number }> }> };
     expect(log.notifications[0]!.attempts.at(-1)!.status).toBe(204);
   });
