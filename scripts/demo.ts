@@ -94,7 +94,7 @@ async function run(stack: LocalStack): Promise<void> {
   expect(back.remaining === seat.remaining, `seats given back: 余 ${back.remaining}`);
 
   console.log("\n订单时间线");
-  for (const t of done.timeline) console.log(`  ${new Date(t.at).toISOString()}  ${statusLabel(t.status)}  ${t.note}`);
+  for (const t of done.timeline) console.log(`  ${chinaTime(t.at)}  ${statusLabel(t.status)}  ${t.note}`);
   if (!mock) {
     const n = await stack.get(`/sim/notifications?out_trade_no=${order.outTradeNo}`);
     const list = (n.json as { notifications?: Array<Record<string, unknown>> }).notifications ?? [];
@@ -107,6 +107,7 @@ async function run(stack: LocalStack): Promise<void> {
   }
 }
 
+const chinaTime = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().replace("T", " ").slice(0, 23);
 const statusLabel = (s: OrderStatus) => ({ PENDING: "待支付", PAID: "已支付", PARTIALLY_REFUNDED: "部分退款", REFUNDED: "已退款", CLOSED: "已关闭" })[s];
 
 const stack = await launchStack({ env: { WXPAY_SIM_TIME_SCALE: "0.01", ...(mock ? { PAY_MODE: "mock" } : {}) } });

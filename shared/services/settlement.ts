@@ -41,7 +41,7 @@ export async function applyPaid(order: OrderDoc, tx: Transaction, deps: PaymentD
     if (order.status === "PENDING") {
       const won = await orders.update(
         { _id: order._id, status: "PENDING" },
-        { status: "PAID", paidAt, transactionId: txid, timeline: cmd().push(timelineEntry(paidAt, "PAID", "支付成功")) },
+        { status: "PAID", paidAt, transactionId: txid, timeline: cmd().push(timelineEntry(deps.now(), "PAID", "支付成功")) },
       );
       if (won === 1) {
         logDecision({ fn, decision: "APPLIED", orderId: order._id, outTradeNo: order.outTradeNo, transactionId: txid });
