@@ -9,7 +9,8 @@ import { caller, database, findTrain, forger, newUser, ok, passengers, prepayIdO
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startPayStack();
+  // Short gateway timeout, so "no answer" cases take half a second, not five.
+  stack = await startPayStack({ env: { WECHAT_PAY_TIMEOUT_MS: "500" } });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -104,5 +105,46 @@ describe("recovery", () => {
     expect(d.refunds[0]!.amount).toBe(order.amount);
     const ev = await database(stack).collection("payment_events").where({ outTradeNo: order.outTradeNo, decision: "REFUNDED_CLOSED_ORDER" }).get();
     expect(ev.data).toHaveLength(2);
+  });
+
+  it("a prepay that times out (outcome unknown) keeps the order; the same clientToken finishes it", async () => {
+    const call = caller(stack, newUser());
+    const train = await findTrain(call, "G6002");
+    const req = { trainId: train.trainId, seatClass: "business" as const, passengers: passengers(1), clientToken: token() };
+    await stack.post("/sim/faults", { endpoint: "jsapi", timeout: true, applied: true, times: 1 });
+    const first = await call("createOrder", req);
+    expect(first.ok ? "ok" : first.error.code).toBe("PAYMENT_FAILED");
+    const again = ok(await call("createOrder", req)) as CreateOrderResult; // WeChat Pay answers the same prepay_id
+    expect(again.payment.mode).toBe("wechatpay");
+    const after = (await findTrain(call, "G6002")).seats.find((s) => s.code === "business")!.remaining;
+    expect(after).toBe(train.seats.find((s) => s.code === "business")!.remaining - 1); // held once
+    await stack.post("/sim/pay", { prepay_id: prepayIdOf(again) });
+    await waitForStatus(call, again.orderId, "PAID");
+  });
+
+  it("a refund whose answer is lost stays in progress; the sweeper finds it at WeChat Pay and settles it", async () => {
+    const { call, order } = await book("G4");
+    await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) });
+    await waitForStatus(call, order.orderId, "PAID");
+    await stack.post("/sim/faults", { endpoint: "refund", timeout: true, applied: true, times: 1 });
+    const r = ok(await call("refund", { orderId: order.orderId, refundToken: token() })) as { refundId: string; status: string };
+    expect(r.status).toBe("PROCESSING");
+    await database(stack).collection("refunds").doc(r.refundId).update({ createdAt: Date.now() - 60_000 });
+    await sweep();
+    await waitForStatus(call, order.orderId, "REFUNDED");
+  });
+
+  it("a refund that never reached WeChat Pay is submitted again by the sweeper, once", async () => {
+    const { call, order } = await book("G3");
+    await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) });
+    await waitForStatus(call, order.orderId, "PAID");
+    await stack.post("/sim/faults", { endpoint: "refund", timeout: true, times: 1 }); // lost before it took effect
+    const r = ok(await call("refund", { orderId: order.orderId, amount: 500, refundToken: token() })) as { refundId: string; outRefundNo: string };
+    await database(stack).collection("refunds").doc(r.refundId).update({ createdAt: Date.now() - 60_000 });
+    await sweep(); // query: RESOURCE_NOT_EXISTS → submit again with the same out_refund_no
+    const d = await waitForStatus(call, order.orderId, "PARTIALLY_REFUNDED");
+    expect(d.refundedAmount).toBe(500);
+    await sweep();
+    expect((await get(call, order.orderId)).refundedAmount).toBe(500);
   });
 });
