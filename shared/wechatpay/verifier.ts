@@ -7,6 +7,7 @@ import type { WechatpayKeyStore } from "./key-store";
 
 export const MAX_CLOCK_SKEW_SECONDS = 300;
 export const SIGNTEST_PREFIX = "WECHATPAY/SIGNTEST/";
+const NEWLINE = Buffer.from("\n", "utf8");
 
 export type SignatureRejection = "STALE_TIMESTAMP" | "UNKNOWN_SERIAL" | "BAD_SIGNATURE";
 export type SignatureCheck = { ok: true } | { ok: false; code: SignatureRejection; message: string };
@@ -32,19 +33,16 @@ export function precheckSignature(headers: SignatureHeaders, now: Date, maxSkewS
 
 /**
  * SHA256withRSA over `TIMESTAMP\nNONCE\nBODY\n` with the chosen key. `body` is the exact bytes, or a
- * string whose UTF-8 encoding is the exact bytes (well-formed, as decoded from them); streaming the
- * pieces into the verifier avoids copying the body.
+ * string whose UTF-8 encoding is the exact bytes (well-formed, as decoded from them).
  */
 export function checkSignatureWith(headers: SignatureHeaders, body: Buffer | string, key: KeyObject | undefined): SignatureCheck {
   if (!key) return { ok: false, code: "UNKNOWN_SERIAL", message: "Wechatpay-Serial names no known WeChat Pay key" };
   let valid = false;
   try {
-    const verifier = createVerify("RSA-SHA256");
-    verifier.update(`${headers.timestamp}\n${headers.nonce}\n`, "utf8");
-    if (typeof body === "string") verifier.update(body, "utf8");
-    else verifier.update(body);
-    verifier.update("\n", "utf8");
-    valid = verifier.verify(key, headers.signature, "base64");
+    const head = `${headers.timestamp}\n${headers.nonce}\n`;
+    const message =
+      typeof body === "string" ? Buffer.from(`${head}${body}\n`, "utf8") : Buffer.concat([Buffer.from(head, "utf8"), body, NEWLINE]);
+    valid = createVerify("RSA-SHA256").update(message).verify(key, headers.signature, "base64");
   } catch {
     valid = false;
   }
