@@ -2,12 +2,12 @@
 import { AppError } from "../../shared/errors";
 import { failAnswer, type HttpAnswer, type HttpEvent } from "../../shared/runtime/http";
 import { logError } from "../../shared/runtime/log";
-import { paymentDeps, paymentRuntime } from "../../shared/runtime/payment";
+import { notificationRuntime, paymentDeps } from "../../shared/runtime/payment";
 import { handleNotification } from "../../shared/services/notify";
 
 export async function main(event: HttpEvent): Promise<HttpAnswer> {
   try {
-    return await handleNotification(event, paymentRuntime("payNotify").notifications, paymentDeps("payNotify"));
+    return await handleNotification(event, notificationRuntime("payNotify").notifications, paymentDeps("payNotify"));
   } catch (e) {
     if (!(e instanceof AppError)) logError("payNotify", e);
     return failAnswer(500, "temporarily unavailable");

@@ -20,8 +20,10 @@ export interface BookingInput {
   clientToken: string;
 }
 
-/** Stop selling this long before departure. */
+/** Stop selling this long before departure… */
 const SALES_CLOSE_MS = 5 * 60_000;
+/** …and when less than this would be left to pay (WeChat Pay wants time_expire ≥ 1 minute ahead). */
+const MIN_PAY_WINDOW_MS = 2 * 60_000;
 const FN = "createOrder";
 
 export async function createOrder(input: BookingInput, caller: Caller, deps: PaymentDeps): Promise<CreateOrderResult> {
@@ -31,7 +33,7 @@ export async function createOrder(input: BookingInput, caller: Caller, deps: Pay
 
   const train = await trains.get(input.trainId);
   if (!train) throw new AppError("NOT_FOUND", "车次不存在");
-  if (train.departAt - SALES_CLOSE_MS <= now) throw new AppError("SOLD_OUT", "该车次已停止售票");
+  if (train.departAt - SALES_CLOSE_MS - now < MIN_PAY_WINDOW_MS) throw new AppError("SOLD_OUT", "该车次即将发车，已停止售票");
   const seat = train.seats[input.seatClass];
   const unitPrice = seat.price;
   const amount = assertFen(unitPrice * input.passengers.length);
