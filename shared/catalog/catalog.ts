@@ -1,5 +1,5 @@
 // Turns the timetable into one train document per train and date (China time), for the days ahead.
-import type { SeatClassCode, TrainView } from "../contracts/api";
+import type { SeatClassCode, TrainSchedule, TrainView } from "../contracts/api";
 import { ROUTES, SEAT_CLASS_NAMES, SEAT_CLASS_ORDER, type Route } from "./routes";
 
 const CHINA_OFFSET_MS = 8 * 3600_000;
@@ -16,14 +16,8 @@ export interface SeatHold {
   count: number;
   at: number;
 }
-export interface TrainDoc {
+export interface TrainDoc extends TrainSchedule {
   _id: string;
-  trainNo: string;
-  from: string;
-  to: string;
-  date: string;
-  departTime: string;
-  arriveTime: string;
   durationMinutes: number;
   /** Departure as epoch ms, so "already departed" is one comparison. */
   departAt: number;

@@ -55,16 +55,20 @@ export interface SeatClassView {
   price: Fen;
   remaining: number;
 }
-export interface TrainView {
-  /** One train on one date, e.g. "G1-2026-11-28". */
-  trainId: string;
+/** What identifies a train run for a traveller. */
+export interface TrainSchedule {
   trainNo: string;
   from: string;
   to: string;
+  /** YYYY-MM-DD, China time. */
   date: string;
   /** HH:mm, China time. */
   departTime: string;
   arriveTime: string;
+}
+export interface TrainView extends TrainSchedule {
+  /** One train on one date, e.g. "G1-2026-11-28". */
+  trainId: string;
   /** Minutes from departure to arrival. */
   durationMinutes: number;
   seats: SeatClassView[];
@@ -133,14 +137,8 @@ export interface PassengerView {
   /** Masked: first 3 and last 4 digits visible, e.g. "110***********1234". */
   idCardNoMasked: string;
 }
-export interface TrainRef {
+export interface TrainRef extends TrainSchedule {
   trainId: string;
-  trainNo: string;
-  from: string;
-  to: string;
-  date: string;
-  departTime: string;
-  arriveTime: string;
   seatClass: SeatClassCode;
   seatClassName: string;
 }

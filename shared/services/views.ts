@@ -18,7 +18,8 @@ export function refundView(r: RefundDoc): RefundView {
   };
 }
 
-export function orderSummary(o: OrderDoc): OrderSummary {
+/** The fields a summary and a detail share. */
+function orderCore(o: OrderDoc) {
   return {
     orderId: o._id,
     outTradeNo: o.outTradeNo,
@@ -26,25 +27,21 @@ export function orderSummary(o: OrderDoc): OrderSummary {
     amount: o.amount,
     refundedAmount: o.refundedAmount,
     train: o.train,
-    passengerCount: o.passengers.length,
     createdAt: o.createdAt,
     expiresAt: o.expiresAt,
   };
 }
 
+export function orderSummary(o: OrderDoc): OrderSummary {
+  return { ...orderCore(o), passengerCount: o.passengers.length };
+}
+
 export function orderDetail(o: OrderDoc, refunds: RefundDoc[]): OrderDetail {
   return {
-    orderId: o._id,
-    outTradeNo: o.outTradeNo,
-    status: o.status,
-    amount: o.amount,
-    refundedAmount: o.refundedAmount,
+    ...orderCore(o),
     refunds: refunds.sort((a, b) => a.createdAt - b.createdAt).map(refundView),
     passengers: o.passengers.map((p) => ({ name: p.name, idCardNoMasked: maskIdCardNo(p.idCardNo) })),
-    train: o.train,
-    createdAt: o.createdAt,
     ...(o.paidAt ? { paidAt: o.paidAt } : {}),
-    expiresAt: o.expiresAt,
     timeline: o.timeline,
   };
 }

@@ -1,6 +1,6 @@
 // 填写订单: the chosen train and seat class, 1–5 passengers checked before anything is sent, then
 // createOrder with one clientToken per booking (a double tap or a retry books once) and on to 支付.
-import type { PassengerInput, SeatClassCode } from "../../../shared/contracts/api";
+import type { PassengerInput, SeatClassCode, TrainSchedule } from "../../../shared/contracts/api";
 import { call } from "../../services/api";
 import { errorMessage, isRetryable } from "../../services/errors";
 import { saveLaunch } from "../../services/launches";
@@ -56,15 +56,7 @@ Component({
     loading: true,
     loadError: "",
     canRetry: false,
-    train: null as null | {
-      trainNo: string;
-      from: string;
-      to: string;
-      date: string;
-      departTime: string;
-      arriveTime: string;
-      durationText: string;
-    },
+    train: null as null | (TrainSchedule & { durationText: string }),
     seat: null as null | { code: SeatClassCode; name: string; price: number; priceText: string; remaining: number },
     passengers: [emptyPassenger()] as PassengerForm[],
     maxPassengers: MAX_PASSENGERS,

@@ -1,5 +1,5 @@
 // 车次查询: pick from / to / date, list the trains with each seat class; tap a class to book it.
-import type { SeatClassView, TrainView } from "../../../shared/contracts/api";
+import type { SeatClassView, TrainSchedule, TrainView } from "../../../shared/contracts/api";
 import { call } from "../../services/api";
 import { errorMessage, isRetryable } from "../../services/errors";
 import { formatPrice } from "../../utils/money";
@@ -18,14 +18,8 @@ interface SeatItem {
   soldOut: boolean;
 }
 
-interface TrainItem {
+interface TrainItem extends TrainSchedule {
   trainId: string;
-  trainNo: string;
-  from: string;
-  to: string;
-  date: string;
-  departTime: string;
-  arriveTime: string;
   durationText: string;
   seats: SeatItem[];
 }
