@@ -103,13 +103,16 @@ async function countRoundTrips(stack: LocalStack, samples: number, call: (i: num
 }
 
 /** Warm-up at the level (grows the function pool to that concurrency), then REQUESTS timed calls. */
-async function latencyRows(name: string, op: (i: number) => Promise<void>): Promise<Cell[][]> {
+async function latencyRows(stack: LocalStack, name: string, op: (i: number) => Promise<void>): Promise<Cell[][]> {
   const rows: Cell[][] = [];
   let i = 0;
   for (const c of LEVELS) {
     await closedLoop(Math.max(20, 2 * c), c, () => op(i++));
+    const before = await adminCounters(stack);
     const r = await closedLoop(REQUESTS, c, () => op(i++));
-    rows.push([name, c, REQUESTS, percentile(r.latenciesMs, 50), percentile(r.latenciesMs, 99), (REQUESTS * 1000) / r.elapsedMs]);
+    // Round trips under load: above the idle count means retries (e.g. lost compare-and-sets).
+    const trips = counterDiff(before, await adminCounters(stack)).requests / REQUESTS;
+    rows.push([name, c, REQUESTS, percentile(r.latenciesMs, 50), percentile(r.latenciesMs, 99), (REQUESTS * 1000) / r.elapsedMs, trips.toFixed(2)]);
   }
   return rows;
 }
@@ -125,7 +128,7 @@ export async function run(): Promise<void> {
     const notify = notifier(stack);
 
     // Latency. createOrder's own orders (all PENDING) are what payNotify then pays.
-    const rows = await latencyRows("createOrder", () => booking.book());
+    const rows = await latencyRows(stack, "createOrder", () => booking.book());
     const pending = [...booking.orders];
     const needed = callsPerFunction() + ROUND_TRIP_SAMPLES;
     while (pending.length < needed) {
@@ -134,14 +137,14 @@ export async function run(): Promise<void> {
     }
     const deliveries = pending.map((o) => notify.build(o));
     let next = 0;
-    rows.push(...(await latencyRows("payNotify", () => notify.post(deliveries[next++]!))));
+    rows.push(...(await latencyRows(stack, "payNotify", () => notify.post(deliveries[next++]!))));
 
     // Round trips, at concurrency 1, after the warm-up above (no first-call setup counted).
     const createTrips = await countRoundTrips(stack, ROUND_TRIP_SAMPLES, () => booking.book());
     const notifyTrips = await countRoundTrips(stack, ROUND_TRIP_SAMPLES, () => notify.post(deliveries[next++]!));
 
     console.log(`latency through the local stack (${trains.length} trains, ${REQUESTS} timed requests per level after a warm-up; ms)`);
-    printTable(["function", "concurrency", "requests", "p50 ms", "p99 ms", "req/s"], rows);
+    printTable(["function", "concurrency", "requests", "p50 ms", "p99 ms", "req/s", "db trips/call"], rows);
     console.log(`\ndatabase round trips per call (POST /admin counted by the stack, ${ROUND_TRIP_SAMPLES} calls each at concurrency 1)`);
     printTable(
       ["function", "mean", "max", "target", "verdict", "actions per call"],
