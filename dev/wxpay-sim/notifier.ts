@@ -1,7 +1,7 @@
 // Delivers WeChat Pay notifications to the merchant's notify_url: encrypted resource, signed
 // exact bytes, WeChat's retry schedule (time-scaled), optional duplicate / SIGNTEST / drop.
 // Every attempt and its answer is recorded for GET /sim/notifications.
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { aesGcmEncrypt, randomNonce } from "./crypto";
@@ -108,11 +108,12 @@ export class Notifier {
   private async run(n: NotificationRecord): Promise<void> {
     const body = Buffer.from(n.body, "utf8");
     if (n.options.signtest && !n.attempts.some((a) => a.kind === "signtest")) {
-      const probe = await this.attempt(n, "signtest", this.signer.sign(body, { signtest: true }));
+      const probe = await this.attempt(n, "signtest", { ...this.signer.sign(body, { signtest: true }), "Request-ID": requestId() });
       if (!probe) return;
       n.signtestRejected = probe.status !== null && (probe.status < 200 || probe.status > 299);
     }
-    const headers = this.signer.sign(body);
+    // Each delivery carries its own Request-ID, as WeChat Pay's do (merchants log it).
+    const headers = { ...this.signer.sign(body), "Request-ID": requestId() };
     const first = !n.attempts.some((a) => a.kind === "delivery");
     // The duplicate leaves at the same moment with the same bytes and headers.
     const duplicate = n.options.duplicate && first ? this.attempt(n, "duplicate", headers) : undefined;
@@ -139,7 +140,7 @@ export class Notifier {
   }
 
   /** One POST, recorded; null when close() interrupted it (the delivery then stays pending). */
-  private async attempt(n: NotificationRecord, kind: DeliveryAttempt["kind"], headers: SignedHeaders): Promise<DeliveryAttempt | null> {
+  private async attempt(n: NotificationRecord, kind: DeliveryAttempt["kind"], headers: SignedHeaders & { "Request-ID": string }): Promise<DeliveryAttempt | null> {
     if (this.closed) return null;
     const started = Date.now();
     const controller = new AbortController();
@@ -218,3 +219,5 @@ export class Notifier {
     });
   }
 }
+
+const requestId = (): string => randomBytes(16).toString("hex").toUpperCase();

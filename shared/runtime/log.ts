@@ -10,6 +10,13 @@ export interface LogFields {
   [k: string]: string | number | boolean | undefined;
 }
 
+/** Who is deciding, and the WeChat Pay Request-ID / notification that led to it, if any. */
+export interface LogContext {
+  fn: string;
+  requestId?: string;
+  notificationId?: string;
+}
+
 export function logDecision(fields: LogFields): void {
   console.log(JSON.stringify({ at: new Date().toISOString(), ...fields }));
 }

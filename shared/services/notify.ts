@@ -2,7 +2,7 @@
 // delivery recorded, and the answer WeChat Pay expects (204 = received; 4xx/5xx = send again).
 import { orderIdFromOutTradeNo, refundIdFromOutRefundNo } from "../orders/ids";
 import { failAnswer, noContent, type HttpAnswer, type HttpEvent } from "../runtime/http";
-import { logDecision, logError } from "../runtime/log";
+import { logDecision, logError, type LogContext } from "../runtime/log";
 import type { EventDecision, PaymentEventDoc } from "../store/model";
 import { orders, paymentEvents, refunds } from "../store/repos";
 import type { NotificationParser, PaymentNotification } from "../wechatpay/types";
@@ -37,27 +37,28 @@ export async function handleNotification(event: HttpEvent, parser: NotificationP
 type Outcome = { decision: EventDecision; detail?: string; orderId?: string; outTradeNo?: string; outRefundNo?: string; transactionId?: string };
 
 async function decide(n: PaymentNotification, deps: PaymentDeps): Promise<Outcome> {
+  const log: LogContext = { fn: FN, notificationId: n.id, requestId: n.requestId };
   if (n.eventType === "TRANSACTION.SUCCESS") {
     const tx = n.transaction;
     const orderId = orderIdFromOutTradeNo(tx.outTradeNo);
     const order = orderId ? await orders.get(orderId) : undefined;
     const ids = { outTradeNo: tx.outTradeNo, ...(tx.transactionId ? { transactionId: tx.transactionId } : {}) };
     if (!order) {
-      logDecision({ fn: FN, decision: "UNKNOWN_ORDER", outTradeNo: tx.outTradeNo });
+      logDecision({ ...log, decision: "UNKNOWN_ORDER", outTradeNo: tx.outTradeNo });
       return { decision: "UNKNOWN_ORDER", ...ids };
     }
-    const settled = await applyPaid(order, tx, deps, FN);
+    const settled = await applyPaid(order, tx, deps, log);
     return { decision: settled.decision, ...(settled.detail ? { detail: settled.detail } : {}), orderId: order._id, ...ids };
   }
   const r = n.refund;
   const refundId = refundIdFromOutRefundNo(r.outRefundNo);
   const doc = refundId ? await refunds.get(refundId) : undefined;
   if (!doc) {
-    logDecision({ fn: FN, decision: "UNKNOWN_ORDER", outRefundNo: r.outRefundNo });
+    logDecision({ ...log, decision: "UNKNOWN_ORDER", outRefundNo: r.outRefundNo });
     return { decision: "UNKNOWN_ORDER", outRefundNo: r.outRefundNo, outTradeNo: r.outTradeNo };
   }
   const before = doc.status;
-  const after = await applyRefundOutcome(doc, r, deps, FN);
+  const after = await applyRefundOutcome(doc, r, deps, log);
   const decision: EventDecision = after.status === r.status && before !== r.status ? "APPLIED" : after.status === r.status ? "ALREADY_APPLIED" : "REJECTED_MISMATCH";
   return { decision, orderId: doc.orderId, outTradeNo: doc.outTradeNo, outRefundNo: doc.outRefundNo };
 }

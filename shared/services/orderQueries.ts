@@ -2,7 +2,7 @@
 import type { OrderDetail, OrdersListResult } from "../contracts/api";
 import { AppError } from "../errors";
 import type { Caller } from "../runtime/identity";
-import { logDecision } from "../runtime/log";
+import { logDecision, type LogContext } from "../runtime/log";
 import type { OrderDoc } from "../store/model";
 import { orders, paymentEvents, refunds } from "../store/repos";
 import type { PaymentDeps } from "./deps";
@@ -31,29 +31,29 @@ export async function detailOf(order: OrderDoc): Promise<OrderDetail> {
 
 /** Asks WeChat Pay about a PENDING order (wx.requestPayment's success is only a hint) and
  *  about refunds still in progress, and applies the answers. */
-export async function syncOrder(order: OrderDoc, deps: PaymentDeps, fn = FN): Promise<OrderDoc> {
+export async function syncOrder(order: OrderDoc, deps: PaymentDeps, log: LogContext = { fn: FN }): Promise<OrderDoc> {
   if (order.status === "PENDING" && order.prepayId) {
     const gw = await deps.gateway();
     const q = await gw.queryByOutTradeNo(order.outTradeNo);
     if (q.kind === "ok") {
       const tx = q.value;
       if (tx.tradeState === "SUCCESS" || tx.tradeState === "REFUND") {
-        const s = await applyPaid(order, { ...tx, tradeState: "SUCCESS" }, deps, fn);
+        const s = await applyPaid(order, { ...tx, tradeState: "SUCCESS" }, deps, { ...log, requestId: q.requestId });
         await paymentEvents.append({ source: "query", decision: s.decision, ...(s.detail ? { detail: s.detail } : {}), orderId: order._id, outTradeNo: order.outTradeNo, ...(tx.transactionId ? { transactionId: tx.transactionId } : {}), ...(q.requestId ? { requestId: q.requestId } : {}), at: deps.now() });
       } else if (tx.tradeState === "CLOSED" || tx.tradeState === "REVOKED") {
-        await closeLocally(order, "微信支付已关闭该订单", deps, fn);
+        await closeLocally(order, "微信支付已关闭该订单", deps, log);
       } else if (order.expiresAt <= deps.now()) {
-        await closeExpired(order, deps, fn);
+        await closeExpired(order, deps, log);
       }
     } else {
-      logDecision({ fn, decision: "QUERY_FAILED", orderId: order._id, outTradeNo: order.outTradeNo, result: q.kind, requestId: "requestId" in q ? q.requestId : undefined });
+      logDecision({ ...log, decision: "QUERY_FAILED", orderId: order._id, outTradeNo: order.outTradeNo, result: q.kind, requestId: "requestId" in q ? q.requestId : undefined });
     }
   }
   const open = await refunds.find({ orderId: order._id, status: "PROCESSING" }, { limit: 20 });
   for (const r of open) {
     const gw = await deps.gateway();
     const q = await gw.queryRefund(r.outRefundNo);
-    if (q.kind === "ok") await applyRefundOutcome(r, q.value, deps, fn);
+    if (q.kind === "ok") await applyRefundOutcome(r, q.value, deps, log);
   }
   return (await orders.get(order._id)) ?? order;
 }
@@ -76,7 +76,7 @@ export async function mockPay(order: OrderDoc, deps: PaymentDeps): Promise<Order
       amount: { total: order.amount, payerTotal: order.amount, currency: "CNY", payerCurrency: "CNY" },
     },
     deps,
-    FN,
+    { fn: FN },
   );
   await paymentEvents.append({ source: "mock", decision: s.decision, orderId: order._id, outTradeNo: order.outTradeNo, at: deps.now() });
   return (await orders.get(order._id)) ?? order;

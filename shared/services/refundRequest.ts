@@ -28,6 +28,6 @@ export async function requestRefund(input: RefundInput, caller: Caller, deps: Pa
   const left = order.amount - order.refundReserved;
   const amount = input.amount ?? left;
   if (left <= 0 || amount > left) throw new AppError("REFUND_EXCEEDED", left <= 0 ? "该订单已无可退金额" : `最多可退 ${fenToYuanString(left)} 元`);
-  const doc = await createAndSubmitRefund(order, { refundId, amount, reason: input.reason ?? "用户申请退款", automatic: false, openid: caller.openid }, deps, "refund");
+  const doc = await createAndSubmitRefund(order, { refundId, amount, reason: input.reason ?? "用户申请退款", automatic: false, openid: caller.openid }, deps, { fn: "refund" });
   return refundResult(doc);
 }

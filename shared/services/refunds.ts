@@ -4,7 +4,7 @@ import type { RefundResult } from "../contracts/api";
 import { AppError } from "../errors";
 import { fenToYuanString } from "../money";
 import { outRefundNoFor } from "../orders/ids";
-import { logDecision } from "../runtime/log";
+import { logDecision, type LogContext } from "../runtime/log";
 import { cmd } from "../store/db";
 import type { OrderDoc, RefundDoc } from "../store/model";
 import { orders, refunds } from "../store/repos";
@@ -31,7 +31,7 @@ interface NewRefund {
 }
 
 /** Reserves, records and submits one refund. Throws REFUND_EXCEEDED when the reservation fails. */
-export async function createAndSubmitRefund(order: OrderDoc, req: NewRefund, deps: PaymentDeps, fn: string): Promise<RefundDoc> {
+export async function createAndSubmitRefund(order: OrderDoc, req: NewRefund, deps: PaymentDeps, log: LogContext): Promise<RefundDoc> {
   const _ = cmd();
   const statusGuard = req.automatic ? "CLOSED" : _.in([...REFUNDABLE]);
   const reserved = await orders.update(
@@ -60,31 +60,31 @@ export async function createAndSubmitRefund(order: OrderDoc, req: NewRefund, dep
     await orders.update({ _id: order._id }, { refundReserved: _.inc(-req.amount) });
     return existing ?? (await refunds.get(req.refundId))!;
   }
-  return submitRefund(doc, order.amount, deps, fn);
+  return submitRefund(doc, order.amount, deps, log);
 }
 
 /** Sends (or re-sends: out_refund_no makes it idempotent) a CREATED refund to WeChat Pay. */
-export async function submitRefund(doc: RefundDoc, total: number, deps: PaymentDeps, fn: string): Promise<RefundDoc> {
+export async function submitRefund(doc: RefundDoc, total: number, deps: PaymentDeps, log: LogContext): Promise<RefundDoc> {
   const gw = await deps.gateway();
   const res = await gw.refund({ outTradeNo: doc.outTradeNo, outRefundNo: doc.outRefundNo, reason: doc.reason, refund: doc.amount, total });
-  if (res.kind === "ok") return applyRefundOutcome(doc, res.value, deps, fn);
+  if (res.kind === "ok") return applyRefundOutcome(doc, res.value, deps, log);
   if (res.kind === "business_error" || res.kind === "config_error") {
     // Refused: nothing was refunded. Undo the reservation and forget the attempt.
     const removed = await refunds.remove({ _id: doc._id, status: "CREATED" });
     if (removed === 1) await orders.update({ _id: doc.orderId }, { refundReserved: cmd().inc(-doc.amount) });
-    logDecision({ fn, decision: "REFUND_REFUSED", orderId: doc.orderId, outRefundNo: doc.outRefundNo, code: res.kind === "business_error" ? res.code : "CONFIG", requestId: res.kind === "business_error" ? res.requestId : undefined });
+    logDecision({ ...log, decision: "REFUND_REFUSED", orderId: doc.orderId, outRefundNo: doc.outRefundNo, code: res.kind === "business_error" ? res.code : "CONFIG", requestId: res.kind === "business_error" ? res.requestId : undefined });
     throw new AppError("PAYMENT_FAILED", res.kind === "business_error" ? `退款失败：${res.message}` : "支付配置有误，请联系客服");
   }
   // Outcome unknown: stays CREATED; the sweeper queries and resubmits.
-  logDecision({ fn, decision: "REFUND_UNKNOWN", orderId: doc.orderId, outRefundNo: doc.outRefundNo, reason: res.reason, requestId: res.requestId });
+  logDecision({ ...log, decision: "REFUND_UNKNOWN", orderId: doc.orderId, outRefundNo: doc.outRefundNo, reason: res.reason, requestId: res.requestId });
   return doc;
 }
 
 /** Moves a refund to what WeChat Pay says, and the order with it. Idempotent. */
-export async function applyRefundOutcome(doc: RefundDoc, rec: Pick<RefundRecord, "status" | "refundId" | "successTime" | "amount">, deps: PaymentDeps, fn: string): Promise<RefundDoc> {
+export async function applyRefundOutcome(doc: RefundDoc, rec: Pick<RefundRecord, "status" | "refundId" | "successTime" | "amount">, deps: PaymentDeps, log: LogContext): Promise<RefundDoc> {
   const status: WxRefundStatus = rec.status;
   if (rec.amount.refund !== doc.amount) {
-    logDecision({ fn, decision: "REFUND_MISMATCH", orderId: doc.orderId, outRefundNo: doc.outRefundNo });
+    logDecision({ ...log, decision: "REFUND_MISMATCH", orderId: doc.orderId, outRefundNo: doc.outRefundNo });
     return doc;
   }
   if (status === doc.status) return doc;
@@ -99,15 +99,15 @@ export async function applyRefundOutcome(doc: RefundDoc, rec: Pick<RefundRecord,
   const won = await refunds.update({ _id: doc._id, status: open }, { status, wxRefundId: rec.refundId, ...(succeededAt ? { succeededAt } : {}) });
   const next: RefundDoc = { ...doc, status, wxRefundId: rec.refundId, ...(succeededAt ? { succeededAt } : {}) };
   if (won !== 1) return (await refunds.get(doc._id)) ?? next;
-  if (status === "SUCCESS") await creditOrder(doc, deps, fn);
+  if (status === "SUCCESS") await creditOrder(doc, deps, log);
   else if (status === "CLOSED") await orders.update({ _id: doc.orderId }, { refundReserved: _.inc(-doc.amount) });
   // ABNORMAL: the money did not reach the payer (closed card…); it stays reserved for manual handling.
-  logDecision({ fn, decision: `REFUND_${status}`, orderId: doc.orderId, outTradeNo: doc.outTradeNo, outRefundNo: doc.outRefundNo });
+  logDecision({ ...log, decision: `REFUND_${status}`, orderId: doc.orderId, outTradeNo: doc.outTradeNo, outRefundNo: doc.outRefundNo });
   return next;
 }
 
 /** Adds a successful refund to the order and moves it to PARTIALLY_REFUNDED or REFUNDED. */
-async function creditOrder(doc: RefundDoc, deps: PaymentDeps, fn: string): Promise<void> {
+async function creditOrder(doc: RefundDoc, deps: PaymentDeps, log: LogContext): Promise<void> {
   for (let attempt = 0; attempt < 8; attempt++) {
     const order = await orders.get(doc.orderId);
     if (!order) return;
@@ -123,6 +123,6 @@ async function creditOrder(doc: RefundDoc, deps: PaymentDeps, fn: string): Promi
       return;
     }
   }
-  logDecision({ fn, decision: "REFUND_CREDIT_CONTENDED", orderId: doc.orderId, outRefundNo: doc.outRefundNo });
+  logDecision({ ...log, decision: "REFUND_CREDIT_CONTENDED", orderId: doc.orderId, outRefundNo: doc.outRefundNo });
   throw new Error("order contended while crediting a refund");
 }

@@ -1,7 +1,7 @@
 // Order transitions driven by WeChat Pay's answers: paid, closed, and the refund of a payment
 // that arrived for an order already closed. Each transition is a compare-and-set on status.
 import { autoRefundIdFor, outRefundNoFor } from "../orders/ids";
-import { logDecision } from "../runtime/log";
+import { logDecision, type LogContext } from "../runtime/log";
 import { cmd } from "../store/db";
 import type { EventDecision, OrderDoc } from "../store/model";
 import { orders } from "../store/repos";
@@ -28,11 +28,11 @@ export function mismatchOf(order: OrderDoc, tx: Transaction, deps: PaymentDeps):
 }
 
 /** Applies a verified SUCCESS transaction to its order; safe to call any number of times. */
-export async function applyPaid(order: OrderDoc, tx: Transaction, deps: PaymentDeps, fn: string): Promise<Settled> {
+export async function applyPaid(order: OrderDoc, tx: Transaction, deps: PaymentDeps, log: LogContext): Promise<Settled> {
   const mismatch = mismatchOf(order, tx, deps);
   if (mismatch || tx.tradeState !== "SUCCESS" || !tx.transactionId) {
     const detail = mismatch ?? `trade_state ${tx.tradeState}`;
-    logDecision({ fn, decision: "REJECTED_MISMATCH", orderId: order._id, outTradeNo: order.outTradeNo, detail });
+    logDecision({ ...log, decision: "REJECTED_MISMATCH", orderId: order._id, outTradeNo: order.outTradeNo, detail });
     return { decision: "REJECTED_MISMATCH", detail, order };
   }
   const txid = tx.transactionId;
@@ -44,7 +44,7 @@ export async function applyPaid(order: OrderDoc, tx: Transaction, deps: PaymentD
         { status: "PAID", paidAt, transactionId: txid, timeline: cmd().push(timelineEntry(deps.now(), "PAID", "支付成功")) },
       );
       if (won === 1) {
-        logDecision({ fn, decision: "APPLIED", orderId: order._id, outTradeNo: order.outTradeNo, transactionId: txid });
+        logDecision({ ...log, decision: "APPLIED", orderId: order._id, outTradeNo: order.outTradeNo, transactionId: txid });
         return { decision: "APPLIED", order: { ...order, status: "PAID", paidAt, transactionId: txid } };
       }
       const fresh = await orders.get(order._id);
@@ -52,20 +52,20 @@ export async function applyPaid(order: OrderDoc, tx: Transaction, deps: PaymentD
       order = fresh;
       continue;
     }
-    if (order.status === "CLOSED") return refundClosedOrder(order, txid, deps, fn);
+    if (order.status === "CLOSED") return refundClosedOrder(order, txid, deps, log);
     // PAID, PARTIALLY_REFUNDED, REFUNDED: already applied if it is the same transaction.
     if (order.transactionId === txid) {
-      logDecision({ fn, decision: "ALREADY_APPLIED", orderId: order._id, outTradeNo: order.outTradeNo });
+      logDecision({ ...log, decision: "ALREADY_APPLIED", orderId: order._id, outTradeNo: order.outTradeNo });
       return { decision: "ALREADY_APPLIED", order };
     }
-    logDecision({ fn, decision: "REJECTED_MISMATCH", orderId: order._id, outTradeNo: order.outTradeNo, detail: "transaction_id" });
+    logDecision({ ...log, decision: "REJECTED_MISMATCH", orderId: order._id, outTradeNo: order.outTradeNo, detail: "transaction_id" });
     return { decision: "REJECTED_MISMATCH", detail: "transaction_id", order };
   }
   throw new Error("order changed during settlement");
 }
 
 /** The payer paid an order we had closed (seats released): record it and give the money back. */
-async function refundClosedOrder(order: OrderDoc, txid: string, deps: PaymentDeps, fn: string): Promise<Settled> {
+async function refundClosedOrder(order: OrderDoc, txid: string, deps: PaymentDeps, log: LogContext): Promise<Settled> {
   const refundId = autoRefundIdFor(txid);
   if (!order.transactionId) {
     await orders.update({ _id: order._id, status: "CLOSED", transactionId: cmd().exists(false) }, {
@@ -77,39 +77,39 @@ async function refundClosedOrder(order: OrderDoc, txid: string, deps: PaymentDep
     { ...order, transactionId: txid },
     { refundId, amount: order.amount, reason: "订单已关闭，自动退款", automatic: true, openid: order.openid },
     deps,
-    fn,
+    log,
   );
-  logDecision({ fn, decision: "REFUNDED_CLOSED_ORDER", orderId: order._id, outTradeNo: order.outTradeNo, outRefundNo: outRefundNoFor(refundId), refundStatus: refund.status });
+  logDecision({ ...log, decision: "REFUNDED_CLOSED_ORDER", orderId: order._id, outTradeNo: order.outTradeNo, outRefundNo: outRefundNoFor(refundId), refundStatus: refund.status });
   return { decision: "REFUNDED_CLOSED_ORDER", order };
 }
 
 /** PENDING → CLOSED here, then the seats go back. Only after WeChat Pay confirmed the close
  *  (or the order never reached it). */
-export async function closeLocally(order: OrderDoc, note: string, deps: PaymentDeps, fn: string): Promise<boolean> {
+export async function closeLocally(order: OrderDoc, note: string, deps: PaymentDeps, log: LogContext): Promise<boolean> {
   const at = deps.now();
   const won = await orders.update({ _id: order._id, status: "PENDING" }, { status: "CLOSED", closedAt: at, timeline: cmd().push(timelineEntry(at, "CLOSED", note)) });
   if (won === 1) {
     await releaseSeats(order);
-    logDecision({ fn, decision: "CLOSED", orderId: order._id, outTradeNo: order.outTradeNo, note });
+    logDecision({ ...log, decision: "CLOSED", orderId: order._id, outTradeNo: order.outTradeNo, note });
   }
   return won === 1;
 }
 
 /** Closes an expired order at WeChat Pay first; a close refused with ORDERPAID means it was paid. */
-export async function closeExpired(order: OrderDoc, deps: PaymentDeps, fn: string): Promise<"closed" | "paid" | "retry"> {
+export async function closeExpired(order: OrderDoc, deps: PaymentDeps, log: LogContext): Promise<"closed" | "paid" | "retry"> {
   const gw = await deps.gateway();
   const res = await gw.close(order.outTradeNo);
   if (res.kind === "ok" || (res.kind === "business_error" && res.code === "ORDER_NOT_EXIST")) {
-    await closeLocally(order, "超时未支付，订单关闭", deps, fn);
+    await closeLocally(order, "超时未支付，订单关闭", deps, log);
     return "closed";
   }
   if (res.kind === "business_error" && res.code === "ORDERPAID") {
     const q = await gw.queryByOutTradeNo(order.outTradeNo);
     if (q.kind === "ok" && q.value.tradeState === "SUCCESS") {
-      await applyPaid(order, q.value, deps, fn);
+      await applyPaid(order, q.value, deps, { ...log, requestId: q.requestId });
       return "paid";
     }
   }
-  logDecision({ fn, decision: "CLOSE_DEFERRED", orderId: order._id, outTradeNo: order.outTradeNo, result: res.kind, requestId: "requestId" in res ? res.requestId : undefined });
+  logDecision({ ...log, decision: "CLOSE_DEFERRED", orderId: order._id, outTradeNo: order.outTradeNo, result: res.kind, requestId: "requestId" in res ? res.requestId : undefined });
   return "retry";
 }

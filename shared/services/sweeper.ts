@@ -1,7 +1,7 @@
 // The timer that keeps every order honest: expired orders closed at WeChat Pay and here, PENDING
 // orders with no notification asked about, refunds in flight followed, seats of finished orders
 // given back. Each pass is bounded; whatever is left waits for the next minute.
-import { logDecision } from "../runtime/log";
+import { logDecision, type LogContext } from "../runtime/log";
 import { cmd } from "../store/db";
 import { orders, refunds } from "../store/repos";
 import type { PaymentDeps } from "./deps";
@@ -11,6 +11,7 @@ import { releaseSeats } from "./seats";
 import { closeExpired } from "./settlement";
 
 const FN = "sweeper";
+const LOG: LogContext = { fn: FN };
 const BATCH = 50;
 /** A PENDING order this old with no notification gets a query. */
 const QUIET_MS = 60_000;
@@ -39,7 +40,7 @@ export async function sweep(deps: PaymentDeps): Promise<SweepReport> {
 
   for (const o of await orders.find({ status: "PENDING", expiresAt: _.lte(now) }, { orderBy: ["expiresAt", "asc"], limit: BATCH })) {
     await guard("expire", o._id, async () => {
-      const r = await closeExpired(o, deps, FN);
+      const r = await closeExpired(o, deps, LOG);
       if (r === "closed") report.expiredClosed++;
       if (r === "paid") report.expiredPaid++;
     });
@@ -48,7 +49,7 @@ export async function sweep(deps: PaymentDeps): Promise<SweepReport> {
   for (const o of await orders.find({ status: "PENDING", expiresAt: _.gt(now), createdAt: _.lte(now - QUIET_MS), prepayId: _.exists(true) }, { orderBy: ["createdAt", "asc"], limit: BATCH })) {
     await guard("query", o._id, async () => {
       report.queried++;
-      await syncOrder(o, deps, FN);
+      await syncOrder(o, deps, LOG);
     });
   }
 
@@ -57,10 +58,10 @@ export async function sweep(deps: PaymentDeps): Promise<SweepReport> {
       report.refundsChecked++;
       const gw = await deps.gateway();
       const q = await gw.queryRefund(r.outRefundNo);
-      if (q.kind === "ok") await applyRefundOutcome(r, q.value, deps, FN);
+      if (q.kind === "ok") await applyRefundOutcome(r, q.value, deps, { ...LOG, requestId: q.requestId });
       else if (r.status === "CREATED" && q.kind === "business_error" && q.code === "RESOURCE_NOT_EXISTS") {
         const order = await orders.get(r.orderId);
-        if (order) await submitRefund(r, order.amount, deps, FN);
+        if (order) await submitRefund(r, order.amount, deps, LOG);
       }
     });
   }

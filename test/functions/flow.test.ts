@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreateOrderResult, OrderDetail, OrdersListResult, RefundResult, TrainsResult } from "../../shared/contracts/api";
 import type { TestStack } from "../helpers/stack";
-import { caller, database, errCode, findTrain, newUser, ok, passengers, prepayIdOf, startPayStack, token, tomorrow, waitForStatus } from "./helpers";
+import { caller, database, errCode, findTrain, forger, newUser, ok, passengers, prepayIdOf, startPayStack, token, tomorrow, waitForStatus } from "./helpers";
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -62,6 +62,27 @@ describe("booking and payment end to end", () => {
 
     const list = ok(await call("orders", { action: "list" })) as OrdersListResult;
     expect(list.orders.map((o) => o.orderId)).toEqual([order.orderId]);
+  });
+
+  it("logs one structured line per decision, with ids and Request-ID, and never an ID number or a key", async () => {
+    const call = caller(stack, newUser());
+    const train = await findTrain(call, "G2");
+    const people = passengers(2);
+    const order = ok(await call("createOrder", { trainId: train.trainId, seatClass: "first", passengers: people, clientToken: token() })) as CreateOrderResult;
+    await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) });
+    await waitForStatus(call, order.orderId, "PAID");
+    const lines = stack.stderr().split("\n").filter((l) => l.includes(order.outTradeNo));
+    const decisions = lines.map((l) => JSON.parse(l.slice(l.indexOf("{"))) as Record<string, string>);
+    const applied = decisions.find((d) => d.fn === "payNotify" && d.decision === "APPLIED");
+    expect(applied).toMatchObject({ orderId: order.orderId, outTradeNo: order.outTradeNo });
+    expect(applied!.requestId).toMatch(/\S+/);
+    expect(decisions.find((d) => d.fn === "createOrder" && d.decision === "PREPAY_OK")!.requestId).toMatch(/\S+/);
+    const all = stack.stderr();
+    for (const p of people) expect(all).not.toContain(p.idCardNo);
+    const keys = forger(stack).keys;
+    expect(all).not.toContain(keys.apiV3Key);
+    expect(all).not.toContain(keys.merchantPrivateKeyPem.split("\n")[1]!);
+    expect(all).not.toMatch(/PRIVATE KEY/);
   });
 
   it("a double tap (same clientToken, also concurrently) books once; reused with other content is a CONFLICT", async () => {
