@@ -3,7 +3,7 @@
 // (no wechatpay-axios-plugin) so the notify function starts small. Never throws.
 import type { KeyObject } from "node:crypto";
 import { decryptAeadResourceText } from "./aead";
-import { readSignatureHeaders } from "./headers";
+import { readSignatureHeaders, type SignatureHeaders } from "./headers";
 import type { WechatpayKeyStore } from "./key-store";
 import type {
   NotificationInput,
@@ -30,7 +30,23 @@ const reject = (code: NotificationRejectionCode, message: string): NotificationR
 export function createNotificationParser(options: NotificationParserOptions): NotificationParser {
   return {
     parse(input: NotificationInput, now?: Date): Promise<NotificationResult> {
-      return parseNotification(options, input, now);
+      // Synchronous unless the serial is unknown and certificates must be fetched: no async
+      // machinery on the hot path. Every step returns a value; the catches make a bug answer
+      // "send again" instead of throwing.
+      let ready: Ready | NotificationResult;
+      try {
+        ready = prepare(options, input, now ?? new Date());
+      } catch {
+        return Promise.resolve(UNPROCESSABLE);
+      }
+      if ("ok" in ready) return Promise.resolve(ready);
+      const prepared = ready;
+      const known = options.keys.peek(prepared.headers.serial);
+      if (known) return Promise.resolve(finishSafely(options, prepared, known));
+      return options.keys.lookup(prepared.headers.serial).then(
+        (key) => finishSafely(options, prepared, key),
+        () => UNPROCESSABLE,
+      );
     },
   };
 }
@@ -52,76 +68,83 @@ export function notificationBody(input: NotificationInput): Buffer | string | un
   return BASE64.test(compact) ? Buffer.from(compact, "base64") : undefined;
 }
 
-async function parseNotification(
-  options: NotificationParserOptions,
-  input: NotificationInput,
-  nowArg: Date | undefined,
-): Promise<NotificationResult> {
-  // One async function with its own catch (no second promise on the hot path). Every step returns a
-  // value; the catch is there so that a bug answers "send again" instead of throwing.
+interface Ready {
+  headers: SignatureHeaders;
+  body: Buffer | string;
+}
+
+const UNPROCESSABLE: NotificationResult = { ok: false, code: "BAD_BODY", message: "notification could not be processed" };
+
+/** Headers present, body readable, timestamp in the window, not a SIGNTEST probe. */
+function prepare(options: NotificationParserOptions, input: NotificationInput, now: Date): Ready | NotificationResult {
+  if (!isObject(input) || !isObject(input.headers)) return reject("MISSING_HEADER", "no headers");
+  const headers = readSignatureHeaders(input.headers);
+  if (!headers.ok) return reject("MISSING_HEADER", `${headers.missing} is missing or repeated`);
+  const body = notificationBody(input);
+  if (!body) return reject("BAD_BODY", "body is not a string (or not valid base64 with isBase64Encoded)");
+  const early = precheckSignature(headers.value, now, options.maxSkewSeconds ?? MAX_CLOCK_SKEW_SECONDS);
+  if (early && !early.ok) return reject(early.code, early.message);
+  return { headers: headers.value, body };
+}
+
+function finishSafely(options: NotificationParserOptions, ready: Ready, key: KeyObject | undefined): NotificationResult {
   try {
-    const now = nowArg ?? new Date();
-    if (!isObject(input) || !isObject(input.headers)) return reject("MISSING_HEADER", "no headers");
-    const headers = readSignatureHeaders(input.headers);
-    if (!headers.ok) return reject("MISSING_HEADER", `${headers.missing} is missing or repeated`);
-    const body = notificationBody(input);
-    if (!body) return reject("BAD_BODY", "body is not a string (or not valid base64 with isBase64Encoded)");
-
-    const early = precheckSignature(headers.value, now, options.maxSkewSeconds ?? MAX_CLOCK_SKEW_SECONDS);
-    if (early && !early.ok) return reject(early.code, early.message);
-    // Known keys are found without an await; an unknown serial may fetch platform certificates.
-    const key = options.keys.peek(headers.value.serial) ?? (await options.keys.lookup(headers.value.serial));
-    const check = checkSignatureWith(headers.value, body, key);
-    if (!check.ok) return reject(check.code, check.message);
-
-    // Verified: only now is the body parsed.
-    let envelope: unknown;
-    try {
-      envelope = JSON.parse(typeof body === "string" ? body : body.toString("utf8"));
-    } catch {
-      return reject("BAD_BODY", "body is not JSON");
-    }
-    if (!isObject(envelope) || !isObject(envelope.resource)) return reject("BAD_BODY", "body has no resource object");
-    const { id, create_time: createTime, event_type: eventType, summary, resource } = envelope;
-    if (typeof id !== "string" || typeof createTime !== "string" || typeof eventType !== "string") {
-      return reject("BAD_BODY", "body lacks id, create_time or event_type");
-    }
-    const isTransaction = eventType === "TRANSACTION.SUCCESS";
-    if (!isTransaction && !REFUND_EVENTS.includes(eventType as RefundEvent)) {
-      return reject("UNKNOWN_EVENT", `event_type ${JSON.stringify(eventType.slice(0, 64))} is not handled`);
-    }
-    const { algorithm, ciphertext, nonce } = resource;
-    const associatedData = resource.associated_data ?? "";
-    if (algorithm !== "AEAD_AES_256_GCM" || typeof ciphertext !== "string" || typeof nonce !== "string" || typeof associatedData !== "string") {
-      return reject("BAD_BODY", "resource is not an AEAD_AES_256_GCM resource");
-    }
-    const plaintext = decryptAeadResourceText(options.apiV3Key, { ciphertext, nonce, associatedData });
-    if (plaintext === undefined) return reject("DECRYPT_FAILED", "resource does not decrypt with the APIv3 key");
-    let inner: unknown;
-    try {
-      inner = JSON.parse(plaintext);
-    } catch {
-      return reject("BAD_BODY", "decrypted resource is not JSON");
-    }
-
-    // Built field by field (no spreads): this is the hot path of every notification.
-    const summaryText = typeof summary === "string" ? summary : "";
-    const serial = headers.value.serial;
-    let event: PaymentNotification;
-    if (isTransaction) {
-      const transaction = toTransaction(inner);
-      if (!transaction || transaction.tradeState !== "SUCCESS" || !transaction.transactionId) {
-        return reject("BAD_BODY", "decrypted transaction lacks required fields or is not SUCCESS");
-      }
-      event = { id, createTime, summary: summaryText, serial, eventType: "TRANSACTION.SUCCESS", transaction };
-    } else {
-      const refund = toRefundRecord(inner);
-      if (!refund) return reject("BAD_BODY", "decrypted refund lacks required fields");
-      event = { id, createTime, summary: summaryText, serial, eventType: eventType as RefundEvent, refund };
-    }
-    if (headers.value.requestId) event.requestId = headers.value.requestId;
-    return { ok: true, event };
+    return finish(options, ready, key);
   } catch {
-    return reject("BAD_BODY", "notification could not be processed");
+    return UNPROCESSABLE;
   }
+}
+
+/** Verifies the exact bytes with the key, and only then parses, decrypts and types. */
+function finish(options: NotificationParserOptions, { headers, body }: Ready, key: KeyObject | undefined): NotificationResult {
+  const check = checkSignatureWith(headers, body, key);
+  if (!check.ok) return reject(check.code, check.message);
+
+  // Verified: only now is the body parsed.
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(typeof body === "string" ? body : body.toString("utf8"));
+  } catch {
+    return reject("BAD_BODY", "body is not JSON");
+  }
+  if (!isObject(envelope) || !isObject(envelope.resource)) return reject("BAD_BODY", "body has no resource object");
+  const { id, create_time: createTime, event_type: eventType, summary, resource } = envelope;
+  if (typeof id !== "string" || typeof createTime !== "string" || typeof eventType !== "string") {
+    return reject("BAD_BODY", "body lacks id, create_time or event_type");
+  }
+  const isTransaction = eventType === "TRANSACTION.SUCCESS";
+  if (!isTransaction && !REFUND_EVENTS.includes(eventType as RefundEvent)) {
+    return reject("UNKNOWN_EVENT", `event_type ${JSON.stringify(eventType.slice(0, 64))} is not handled`);
+  }
+  const { algorithm, ciphertext, nonce } = resource;
+  const associatedData = resource.associated_data ?? "";
+  if (algorithm !== "AEAD_AES_256_GCM" || typeof ciphertext !== "string" || typeof nonce !== "string" || typeof associatedData !== "string") {
+    return reject("BAD_BODY", "resource is not an AEAD_AES_256_GCM resource");
+  }
+  const plaintext = decryptAeadResourceText(options.apiV3Key, { ciphertext, nonce, associatedData });
+  if (plaintext === undefined) return reject("DECRYPT_FAILED", "resource does not decrypt with the APIv3 key");
+  let inner: unknown;
+  try {
+    inner = JSON.parse(plaintext);
+  } catch {
+    return reject("BAD_BODY", "decrypted resource is not JSON");
+  }
+
+  // Built field by field (no spreads): this is the hot path of every notification.
+  const summaryText = typeof summary === "string" ? summary : "";
+  const serial = headers.serial;
+  let event: PaymentNotification;
+  if (isTransaction) {
+    const transaction = toTransaction(inner);
+    if (!transaction || transaction.tradeState !== "SUCCESS" || !transaction.transactionId) {
+      return reject("BAD_BODY", "decrypted transaction lacks required fields or is not SUCCESS");
+    }
+    event = { id, createTime, summary: summaryText, serial, eventType: "TRANSACTION.SUCCESS", transaction };
+  } else {
+    const refund = toRefundRecord(inner);
+    if (!refund) return reject("BAD_BODY", "decrypted refund lacks required fields");
+    event = { id, createTime, summary: summaryText, serial, eventType: eventType as RefundEvent, refund };
+  }
+  if (headers.requestId) event.requestId = headers.requestId;
+  return { ok: true, event };
 }
