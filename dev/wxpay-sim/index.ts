@@ -126,7 +126,7 @@ export function createWxPaySimPlugin(opts: WxPaySimOptions = {}): WxPaySimPlugin
       running.ledger.stop();
       running.v3.close();
       await running.notifier.close();
-      running.store.save();
+      running.store.flush();
     },
   };
 }

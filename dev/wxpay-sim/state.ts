@@ -106,8 +106,19 @@ export class SimStore {
       : { orders: {}, prepays: {}, refunds: {}, transactions: {}, notifications: [] };
   }
 
-  /** Writes the state through; called after every change (the volumes here are dev-sized). */
+  private pending: NodeJS.Immediate | undefined;
+
+  /** Called after every change. Changes made in one turn of the event loop are written together:
+   *  the file is the whole state, and rewriting it per change made the simulator the bottleneck
+   *  of the local stack under load. close() flushes. */
   save(): void {
+    this.pending ??= setImmediate(() => this.flush());
+  }
+
+  /** Writes the state now (atomically: temp file + rename). */
+  flush(): void {
+    if (this.pending) clearImmediate(this.pending);
+    this.pending = undefined;
     mkdirSync(dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.state), { mode: 0o600 });

@@ -112,8 +112,11 @@ export class FunctionPool {
       stderr: true,
     });
     // Function logs go to the stack's stderr: stdout carries only the `ready` line.
-    worker.stdout.pipe(process.stderr);
-    worker.stderr.pipe(process.stderr);
+    // Forwarded by listeners on the worker's streams: pipe() would add listeners to
+    // process.stderr for every instance (MaxListenersExceededWarning past ten).
+    const forward = (chunk: Buffer) => process.stderr.write(chunk);
+    worker.stdout.on("data", forward);
+    worker.stderr.on("data", forward);
     const ready = new Promise<string | null>((resolve) => {
       const onMessage = (m: { type: string; message?: string }) => {
         if (m.type === "ready") done(null);
