@@ -2,7 +2,8 @@
 // and the stack's per-request overhead next to a bare node:http loopback echo server in the same run.
 import { spawn } from "node:child_process";
 import { Agent, request } from "node:http";
-import { startTestStack, type TestStack } from "../test/helpers/stack";
+import { launchStack, type LocalStack } from "../dev/launch";
+import { percentile } from "./lib/stats";
 
 const SECONDS_PER_RUN = Number(process.env.BENCH_SECONDS ?? "2");
 const ECHO_REQUESTS = 2000;
@@ -16,9 +17,6 @@ interface Row {
   p99ms: number;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0) : 0;
-}
 
 /** Runs `op(worker, i)` from `concurrency` workers for SECONDS_PER_RUN; each worker waits for its answer. */
 async function measure(name: string, concurrency: number, op: (worker: number, i: number) => Promise<void>): Promise<Row> {
@@ -35,7 +33,6 @@ async function measure(name: string, concurrency: number, op: (worker: number, i
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
   return {
     op: name,
     concurrency,
@@ -93,10 +90,10 @@ async function meanRoundTrip(url: string, body: string, n: number): Promise<numb
 }
 
 export async function run(): Promise<void> {
-  let stack: TestStack | undefined;
+  let stack: LocalStack | undefined;
   let echo: { url: string; stop(): void } | undefined;
   try {
-    stack = await startTestStack();
+    stack = await launchStack();
     const db = await sdkDatabase(stack.baseUrl);
     const coll = db.collection("bench");
     const rows: Row[] = [];

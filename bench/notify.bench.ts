@@ -4,49 +4,10 @@ import { createDecipheriv, createSecretKey, createVerify } from "node:crypto";
 import { StaticKeyStore } from "../shared/wechatpay/key-store";
 import { createNotificationParser } from "../shared/wechatpay/notification";
 import { buildTestNotification, generateTestKeySet } from "../shared/wechatpay/testing";
+import { pairedRates } from "./lib/cpu";
+import { verdict } from "./lib/stats";
 
-const ROUND_MS = 250;
 const PAIRS = 12;
-
-/** Operations per CPU-second of this process over one round: CPU time, not wall time, so other
- *  processes on a busy machine do not count against either side. */
-async function measure(op: () => unknown): Promise<number> {
-  const start = performance.now();
-  const cpu = process.cpuUsage();
-  let n = 0;
-  while (performance.now() - start < ROUND_MS) {
-    for (let i = 0; i < 20; i++) await op();
-    n += 20;
-  }
-  const used = process.cpuUsage(cpu);
-  return (n * 1e6) / (used.user + used.system);
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-/** Back-to-back rounds of both, order alternated: the ratio of each pair cancels machine-load drift. */
-async function paired(floor: () => unknown, ours: () => unknown): Promise<{ floor: number; ours: number; ratio: number }> {
-  await measure(floor); // warm-up
-  await measure(ours);
-  const f: number[] = [];
-  const o: number[] = [];
-  const ratios: number[] = [];
-  for (let i = 0; i < PAIRS; i++) {
-    let fr: number;
-    let or: number;
-    if (i % 2 === 0) {
-      fr = await measure(floor);
-      or = await measure(ours);
-    } else {
-      or = await measure(ours);
-      fr = await measure(floor);
-    }
-    f.push(fr);
-    o.push(or);
-    ratios.push(or / fr);
-  }
-  return { floor: median(f), ours: median(o), ratio: median(ratios) };
-}
 
 export async function run(): Promise<void> {
   const keys = generateTestKeySet();
@@ -71,11 +32,11 @@ export async function run(): Promise<void> {
   };
   const ours = () => parser.parse(n);
 
-  const { floor: floorRate, ours: oursRate, ratio } = await paired(floor, ours);
+  const { floor: floorRate, ours: oursRate, ratio } = await pairedRates(floor, ours, PAIRS);
   console.log("== notify: notifications verified + decrypted per CPU-second (one core)");
   console.log(`floor (node:crypto verify + AES-GCM)  ${floorRate.toFixed(0).padStart(8)} /s`);
   console.log(`parser (headers, verify, decrypt, typed event) ${oursRate.toFixed(0).padStart(8)} /s`);
-  console.log(`ratio parser/floor ${ratio.toFixed(2)} (median of ${PAIRS} paired rounds) (target ≥ 0.80) ${ratio >= 0.8 ? "OK" : "BELOW TARGET"}`);
+  console.log(`ratio parser/floor ${ratio.toFixed(2)} (median of ${PAIRS} paired rounds) (target ≥ 0.80) ${verdict(ratio >= 0.8)}`);
 }
 
 // Allow `npx tsx bench/notify.bench.ts` on its own.
