@@ -101,8 +101,10 @@ export function createWxPaySimPlugin(opts: WxPaySimOptions = {}): WxPaySimPlugin
         WECHAT_API_KEY: keys.apiV3Key,
         WECHAT_SERIAL_NO: keys.merchantSerialNo,
         WECHAT_PRIVATE_KEY: keys.merchantPrivateKeyPem,
-        WECHAT_PUBLIC_KEY_ID: keys.wxpayPublicKeyId,
-        WECHAT_PUBLIC_KEY: keys.wxpayPublicKeyPem,
+        // What a merchant of each kind holds: the WeChat Pay public key (pubkey), only the platform
+        // certificates it downloads (cert), or both while migrating (both).
+        ...(signMode !== "cert" ? { WECHAT_PUBLIC_KEY_ID: keys.wxpayPublicKeyId, WECHAT_PUBLIC_KEY: keys.wxpayPublicKeyPem } : {}),
+        ...(signMode !== "pubkey" ? { WECHAT_PLATFORM_CERTS_DOWNLOAD: "on" } : {}),
         WECHAT_PAY_BASE_URL: baseUrl + "/",
         WECHAT_NOTIFY_URL: baseUrl + "/api/payment/notify",
       };
