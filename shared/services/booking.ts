@@ -59,6 +59,7 @@ export async function createOrder(input: BookingInput, caller: Caller, deps: Pay
     unitPrice,
     amount,
     refundReserved: 0,
+    refundReservations: {},
     refundedAmount: 0,
     seatsHeld: true,
     createdAt: now,

@@ -30,18 +30,21 @@ interface NewRefund {
   openid: string;
 }
 
-/** Reserves, records and submits one refund. Throws REFUND_EXCEEDED when the reservation fails. */
+/** Reserves, records and submits one refund. Throws REFUND_EXCEEDED when the reservation fails.
+ *  The reservation is keyed by refund id, so the same request arriving twice at once reserves once. */
 export async function createAndSubmitRefund(order: OrderDoc, req: NewRefund, deps: PaymentDeps, log: LogContext): Promise<RefundDoc> {
   const _ = cmd();
-  const statusGuard = req.automatic ? "CLOSED" : _.in([...REFUNDABLE]);
+  const key = `refundReservations.${req.refundId}`;
   const reserved = await orders.update(
-    { _id: order._id, status: statusGuard, refundReserved: _.lte(order.amount - req.amount) },
-    { refundReserved: _.inc(req.amount) },
+    { _id: order._id, status: req.automatic ? "CLOSED" : _.in([...REFUNDABLE]), refundReserved: _.lte(order.amount - req.amount), [key]: _.exists(false) },
+    { refundReserved: _.inc(req.amount), [key]: req.amount },
   );
-  const existing = await refunds.get(req.refundId);
   if (reserved !== 1) {
+    const existing = await refunds.get(req.refundId);
     if (existing) return existing;
-    throw new AppError("REFUND_EXCEEDED", "退款金额超过可退金额");
+    const fresh = await orders.get(order._id);
+    // Not reserved by the same request racing us: there is not enough left.
+    if (fresh?.refundReservations?.[req.refundId] !== req.amount) throw new AppError("REFUND_EXCEEDED", "退款金额超过可退金额");
   }
   const doc: RefundDoc = {
     _id: req.refundId,
@@ -55,12 +58,16 @@ export async function createAndSubmitRefund(order: OrderDoc, req: NewRefund, dep
     automatic: req.automatic,
     createdAt: deps.now(),
   };
-  if (existing || (await refunds.insert(doc)) === "duplicate") {
-    // The same token raced us: give the reservation back, answer the refund that exists.
-    await orders.update({ _id: order._id }, { refundReserved: _.inc(-req.amount) });
-    return existing ?? (await refunds.get(req.refundId))!;
-  }
+  // Whoever records it submits it (out_refund_no keeps WeChat Pay's side single).
+  if ((await refunds.insert(doc)) === "duplicate") return (await refunds.get(req.refundId)) ?? doc;
   return submitRefund(doc, order.amount, deps, log);
+}
+
+/** Gives a refund's reservation back (refused or closed); once, whoever calls it. */
+async function releaseReservation(doc: RefundDoc): Promise<void> {
+  const _ = cmd();
+  const key = `refundReservations.${doc._id}`;
+  await orders.update({ _id: doc.orderId, [key]: _.exists(true) }, { refundReserved: _.inc(-doc.amount), [key]: _.remove() });
 }
 
 /** Sends (or re-sends: out_refund_no makes it idempotent) a CREATED refund to WeChat Pay. */
@@ -71,7 +78,7 @@ export async function submitRefund(doc: RefundDoc, total: number, deps: PaymentD
   if (res.kind === "business_error" || res.kind === "config_error") {
     // Refused: nothing was refunded. Undo the reservation and forget the attempt.
     const removed = await refunds.remove({ _id: doc._id, status: "CREATED" });
-    if (removed === 1) await orders.update({ _id: doc.orderId }, { refundReserved: cmd().inc(-doc.amount) });
+    if (removed === 1) await releaseReservation(doc);
     logDecision({ ...log, decision: "REFUND_REFUSED", orderId: doc.orderId, outRefundNo: doc.outRefundNo, code: res.kind === "business_error" ? res.code : "CONFIG", requestId: res.kind === "business_error" ? res.requestId : undefined });
     throw new AppError("PAYMENT_FAILED", res.kind === "business_error" ? `退款失败：${res.message}` : "支付配置有误，请联系客服");
   }
@@ -100,7 +107,7 @@ export async function applyRefundOutcome(doc: RefundDoc, rec: Pick<RefundRecord,
   const next: RefundDoc = { ...doc, status, wxRefundId: rec.refundId, ...(succeededAt ? { succeededAt } : {}) };
   if (won !== 1) return (await refunds.get(doc._id)) ?? next;
   if (status === "SUCCESS") await creditOrder(doc, deps, log);
-  else if (status === "CLOSED") await orders.update({ _id: doc.orderId }, { refundReserved: _.inc(-doc.amount) });
+  else if (status === "CLOSED") await releaseReservation(doc);
   // ABNORMAL: the money did not reach the payer (closed card…); it stays reserved for manual handling.
   logDecision({ ...log, decision: `REFUND_${status}`, orderId: doc.orderId, outTradeNo: doc.outTradeNo, outRefundNo: doc.outRefundNo });
   return next;

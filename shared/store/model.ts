@@ -36,6 +36,8 @@ export interface OrderDoc {
   amount: number;
   /** Sum of refunds requested and not closed: what may still be refunded is amount - refundReserved. */
   refundReserved: number;
+  /** refundId → amount reserved by that refund (keyed, so a request racing itself reserves once). */
+  refundReservations: Record<string, number>;
   /** Sum of refunds WeChat Pay reported successful. */
   refundedAmount: number;
   /** Seats are held in the train document under this order's id until released. */

@@ -84,4 +84,20 @@ describe("concurrency", () => {
     const d = ok(await call("orders", { action: "get", orderId: order.orderId })) as OrderDetail;
     expect(d.refunds.reduce((s, r) => s + r.amount, 0)).toBe(total);
   });
+
+  it("the same refund request five times at once (a double tap): one refund, the same answer to all", async () => {
+    const call = caller(stack, newUser());
+    const train = await findTrain(call, "G7001");
+    const order = ok(await call("createOrder", { trainId: train.trainId, seatClass: "second", passengers: passengers(1), clientToken: token() })) as CreateOrderResult;
+    await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) });
+    await waitForStatus(call, order.orderId, "PAID");
+    const refundToken = token("tap");
+    const results = await Promise.all(Array.from({ length: 5 }, () => call("refund", { orderId: order.orderId, refundToken })));
+    const ids = new Set(results.map((r) => (ok(r) as RefundResult).refundId));
+    expect(ids.size).toBe(1);
+    const done = await waitForStatus(call, order.orderId, "REFUNDED");
+    expect(done.refunds).toHaveLength(1);
+    const stored = (await database(stack).collection("orders").doc(order.orderId).get()).data[0] as { refundReserved: number };
+    expect(stored.refundReserved).toBe(order.amount);
+  });
 });
