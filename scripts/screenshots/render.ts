@@ -1,0 +1,377 @@
+// Dev-only: draws each mini-program page in interesting states so a person can LOOK at them
+// (WeChat DevTools is not available here). Not run by CI or npm test.
+//
+//   npx tsx scripts/screenshots/render.ts [--out DIR] [--scale N] [scenario …]
+//
+// Pages are loaded exactly as the page tests load them (test/miniprogram/harness.ts: miniprogram-simulate
+// with the official wcc, a fake `wx`), driven to a state, and the rendered DOM is written as standalone
+// HTML (scripts/screenshots/html.ts) that headless Chromium photographs. Needs `chromium` on PATH
+// (Debian: apt-get install chromium fonts-noto-cjk). Output: DIR/<scenario>.html and .png (default /tmp/mp-shots).
+import { createRequire } from "node:module";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { OrderDetail, OrderStatus, OrderSummary, TrainView } from "../../shared/contracts/api";
+import { catalogFor, toTrainView } from "../../shared/catalog/catalog";
+import { pageHtml, type Chrome } from "./html";
+
+// tsx registers its own `.ts` require hook; the harness installs the one the page tests use (CommonJS
+// output, `.ts` tried before `.json`) only when none is present, so remove tsx's before loading it.
+const Module = createRequire(import.meta.url)("node:module") as { _extensions: Record<string, unknown> };
+delete Module._extensions[".ts"];
+await import("../../test/miniprogram/dom-globals");
+const { installPlatform, renderPage, settle, ok, fail, mpRoot } = await import("../../test/miniprogram/harness");
+type Rendered = import("../../test/miniprogram/harness").Rendered;
+type FakePlatform = import("../../test/miniprogram/harness").FakePlatform;
+
+const NOW = Date.now();
+const MIN = 60_000;
+
+// ---- data shaped like the real functions' answers -------------------------------------------------
+
+/** Today's catalog, with stock as a busy day would leave it. */
+function catalogTrains(): TrainView[] {
+  const views = catalogFor(NOW, 1).map(toTrainView);
+  const stock: Record<string, Partial<Record<string, number>>> = {
+    G1: { business: 0, first: 8 },
+    G3: { business: 2, first: 0, second: 0 },
+    G5: { business: 0, first: 3, second: 17 },
+    G79: { second: 260 },
+  };
+  return views.map((t) => ({
+    ...t,
+    seats: t.seats.map((s) => ({ ...s, remaining: stock[t.trainNo]?.[s.code] ?? s.remaining })),
+  }));
+}
+
+function trainsAnswer(trains: TrainView[]) {
+  return (req: { from?: string; to?: string }) =>
+    ok({ trains: trains.filter((t) => (!req.from || t.from === req.from) && (!req.to || t.to === req.to)) });
+}
+
+const g1 = () => catalogTrains().find((t) => t.trainNo === "G1")!;
+
+function launchOf(mode: "wechatpay" | "mock") {
+  return {
+    orderId: "ord_1",
+    outTradeNo: "T20261127093015123456",
+    amount: 110600,
+    expiresAt: NOW + 14 * MIN + 32_000,
+    payment:
+      mode === "mock"
+        ? { mode: "mock" as const }
+        : {
+            mode: "wechatpay" as const,
+            params: { timeStamp: String(Math.floor(NOW / 1000)), nonceStr: "n", package: "prepay_id=wx1", signType: "RSA" as const, paySign: "s" },
+          },
+  };
+}
+
+function detail(overrides: Partial<OrderDetail> = {}): OrderDetail {
+  const t = g1();
+  return {
+    orderId: "ord_1",
+    outTradeNo: "T20261127093015123456",
+    status: "PENDING",
+    amount: 110600,
+    refundedAmount: 0,
+    refunds: [],
+    passengers: [
+      { name: "张三", idCardNoMasked: "110***********002X" },
+      { name: "欧阳娜娜", idCardNoMasked: "440***********0013" },
+    ],
+    train: { trainId: t.trainId, trainNo: t.trainNo, from: t.from, to: t.to, date: t.date, departTime: t.departTime, arriveTime: t.arriveTime, seatClass: "second", seatClassName: "二等座" },
+    createdAt: NOW - 3 * MIN,
+    expiresAt: NOW + 12 * MIN,
+    timeline: [{ at: NOW - 3 * MIN, status: "PENDING", note: "下单" }],
+    ...overrides,
+  };
+}
+
+const paidDetail = () =>
+  detail({
+    status: "PAID",
+    paidAt: NOW - 2 * MIN,
+    timeline: [
+      { at: NOW - 3 * MIN, status: "PENDING", note: "下单" },
+      { at: NOW - 2 * MIN, status: "PAID", note: "支付成功" },
+    ],
+  });
+
+const partlyRefundedDetail = () =>
+  detail({
+    ...paidDetail(),
+    status: "PARTIALLY_REFUNDED",
+    refundedAmount: 55300,
+    refunds: [{ refundId: "r1", outRefundNo: "R20261127093512000001", amount: 55300, status: "SUCCESS", reason: "行程变更", createdAt: NOW - MIN, succeededAt: NOW - MIN + 4000 }],
+    timeline: [
+      ...paidDetail().timeline,
+      { at: NOW - MIN, status: "PARTIALLY_REFUNDED", note: "退款 553.00 元" },
+    ],
+  });
+
+function summaries(): OrderSummary[] {
+  const trains = catalogTrains();
+  const pick = (no: string) => trains.find((t) => t.trainNo === no)!;
+  const row = (i: number, no: string, status: OrderStatus, amount: number, refunded: number, seat: "first" | "second", n: number): OrderSummary => {
+    const t = pick(no);
+    return {
+      orderId: `o${i}`,
+      outTradeNo: `T2026112709${String(i).padStart(4, "0")}`,
+      status,
+      amount,
+      refundedAmount: refunded,
+      train: { trainId: t.trainId, trainNo: t.trainNo, from: t.from, to: t.to, date: t.date, departTime: t.departTime, arriveTime: t.arriveTime, seatClass: seat, seatClassName: seat === "first" ? "一等座" : "二等座" },
+      passengerCount: n,
+      createdAt: NOW - i * 37 * MIN,
+      expiresAt: NOW - i * 37 * MIN + 15 * MIN,
+    };
+  };
+  return [
+    row(0, "G1", "PENDING", 110600, 0, "second", 2),
+    row(1, "G79", "PAID", 86250, 0, "second", 1),
+    row(2, "G3", "PARTIALLY_REFUNDED", 279900, 93300, "first", 3),
+    row(3, "G6001", "REFUNDED", 7450, 7450, "second", 1),
+    row(4, "G7301", "CLOSED", 14600, 0, "second", 2),
+  ];
+}
+
+// ---- scenarios -----------------------------------------------------------------------------------
+
+interface Shot {
+  page: string;
+  chrome: Chrome;
+  /** Window height: long pages get a taller window so the whole page is in the picture. */
+  height: number;
+  /** Sets up the fake platform, opens and drives the page; returns the page to draw. */
+  run(): Promise<{ comp: Rendered; p: FakePlatform }>;
+  /** Show the last toast over the page. */
+  toast?: boolean;
+}
+
+async function open(page: string, p: FakePlatform, query: object): Promise<{ comp: Rendered; p: FakePlatform }> {
+  const comp = renderPage(page);
+  await comp.instance.onLoad(query);
+  await settle();
+  return { comp, p };
+}
+
+const NETWORK_DOWN = () => {
+  throw { errMsg: "cloud.callFunction:fail network" };
+};
+
+const bookQuery = () => {
+  const t = g1();
+  return { trainId: t.trainId, seatClass: "second", from: t.from, to: t.to, date: t.date };
+};
+
+async function typeInto(comp: Rendered, selector: string, n: number, value: string) {
+  comp.querySelectorAll(selector)[n]!.dispatchEvent("input", { detail: { value } });
+  await settle();
+}
+
+const SHOTS: Record<string, Shot> = {
+  "search-list": {
+    page: "pages/search/index",
+    chrome: { title: "车次查询", tab: "search" },
+    height: 1100,
+    run: () => open("pages/search/index", installPlatform({ trains: trainsAnswer(catalogTrains()) }), {}),
+  },
+  "search-long-names": {
+    page: "pages/search/index",
+    chrome: { title: "车次查询", tab: "search" },
+    height: 700,
+    async run() {
+      // Longer station names than the catalog's, and a four-digit fare in every class: does the row hold?
+      const long: TrainView = {
+        trainId: "D6902-x",
+        trainNo: "D6902",
+        from: "呼和浩特东",
+        to: "乌鲁木齐南",
+        date: g1().date,
+        departTime: "23:58",
+        arriveTime: "06:12",
+        durationMinutes: 1814,
+        seats: [
+          { code: "business", name: "商务座", price: 1234550, remaining: 1 },
+          { code: "first", name: "一等座", price: 987600, remaining: 0 },
+          { code: "second", name: "二等座", price: 612350, remaining: 999 },
+        ],
+      };
+      const p = installPlatform({ trains: () => ok({ trains: [long, g1()] }) });
+      const r = await open("pages/search/index", p, {});
+      await r.comp.instance.onFromChange({ detail: { value: r.comp.data.stations.indexOf("呼和浩特东") } });
+      await r.comp.instance.onToChange({ detail: { value: r.comp.data.stations.indexOf("乌鲁木齐南") } });
+      await settle();
+      return r;
+    },
+  },
+  "search-offline": {
+    page: "pages/search/index",
+    chrome: { title: "车次查询", tab: "search" },
+    height: 500,
+    run: () => open("pages/search/index", installPlatform({ trains: NETWORK_DOWN }), {}),
+  },
+  "book-errors": {
+    page: "pages/book/index",
+    chrome: { title: "填写订单" },
+    height: 812,
+    async run() {
+      const p = installPlatform({ trains: trainsAnswer(catalogTrains()) });
+      const r = await open("pages/book/index", p, bookQuery());
+      await r.comp.instance.onAddPassenger();
+      await settle();
+      await typeInto(r.comp, ".name-input", 0, "张三");
+      await typeInto(r.comp, ".id-input", 0, "110105194912310021");
+      r.comp.querySelector(".submit")!.dispatchEvent("tap");
+      await settle();
+      return r;
+    },
+  },
+  "book-submitting": {
+    page: "pages/book/index",
+    chrome: { title: "填写订单" },
+    height: 812,
+    async run() {
+      const p = installPlatform({ trains: trainsAnswer(catalogTrains()), createOrder: () => new Promise(() => {}) });
+      const r = await open("pages/book/index", p, bookQuery());
+      await r.comp.instance.onAddPassenger();
+      await settle();
+      await typeInto(r.comp, ".name-input", 0, "张三");
+      await typeInto(r.comp, ".id-input", 0, "11010519491231002X");
+      await typeInto(r.comp, ".name-input", 1, "欧阳娜娜");
+      await typeInto(r.comp, ".id-input", 1, "440524198001010013");
+      r.comp.querySelector(".submit")!.dispatchEvent("tap");
+      await settle();
+      return r;
+    },
+  },
+  "pay-cancelled": {
+    page: "pages/pay/index",
+    chrome: { title: "支付" },
+    height: 700,
+    toast: true,
+    async run() {
+      const p = installPlatform({ orders: () => ok(detail()) });
+      p.payResult = "cancel";
+      p.storage.set("launch:ord_1", launchOf("wechatpay"));
+      return open("pages/pay/index", p, { orderId: "ord_1" });
+    },
+  },
+  "pay-paid": {
+    page: "pages/pay/index",
+    chrome: { title: "支付" },
+    height: 600,
+    async run() {
+      const p = installPlatform({ orders: (d: { action: string }) => ok(d.action === "sync" ? paidDetail() : detail()) });
+      p.storage.set("launch:ord_1", launchOf("wechatpay"));
+      const r = await open("pages/pay/index", p, { orderId: "ord_1" });
+      await settle(20);
+      return r;
+    },
+  },
+  "pay-mock-sheet": {
+    page: "pages/pay/index",
+    chrome: { title: "支付" },
+    height: 700,
+    async run() {
+      const p = installPlatform({ orders: () => ok(detail()) });
+      p.storage.set("launch:ord_1", launchOf("mock"));
+      return open("pages/pay/index", p, { orderId: "ord_1" });
+    },
+  },
+  "orders-list": {
+    page: "pages/orders/index",
+    chrome: { title: "我的订单", tab: "orders" },
+    height: 812,
+    run: () => open("pages/orders/index", installPlatform({ orders: () => ok({ orders: summaries() }) }), {}),
+  },
+  "orders-empty": {
+    page: "pages/orders/index",
+    chrome: { title: "我的订单", tab: "orders" },
+    height: 400,
+    run: () => open("pages/orders/index", installPlatform({ orders: () => ok({ orders: [] }) }), {}),
+  },
+  "orders-error": {
+    page: "pages/orders/index",
+    chrome: { title: "我的订单", tab: "orders" },
+    height: 400,
+    run: () => open("pages/orders/index", installPlatform({ orders: () => fail("INTERNAL", "服务繁忙，请稍后再试") }), {}),
+  },
+  "detail-paid": {
+    page: "pages/order-detail/index",
+    chrome: { title: "订单详情" },
+    height: 900,
+    run: () => open("pages/order-detail/index", installPlatform({ orders: () => ok(paidDetail()) }), { orderId: "ord_1" }),
+  },
+  "detail-refund-form": {
+    page: "pages/order-detail/index",
+    chrome: { title: "订单详情" },
+    height: 1250,
+    async run() {
+      const p = installPlatform({ orders: () => ok(partlyRefundedDetail()) });
+      const r = await open("pages/order-detail/index", p, { orderId: "ord_1" });
+      await r.comp.instance.onOpenRefund();
+      await settle();
+      await typeInto(r.comp, ".refund-amount", 0, "600");
+      r.comp.querySelector(".refund-submit")!.dispatchEvent("tap");
+      await settle();
+      return r;
+    },
+  },
+  "detail-pending": {
+    page: "pages/order-detail/index",
+    chrome: { title: "订单详情" },
+    height: 812,
+    run: () => open("pages/order-detail/index", installPlatform({ orders: () => ok(detail()) }), { orderId: "ord_1" }),
+  },
+};
+
+// ---- photographing ----------------------------------------------------------------------------
+
+function screenshot(htmlFile: string, pngFile: string, height: number, scale: number): void {
+  const profile = mkdtempSync(join(tmpdir(), "mp-shot-"));
+  try {
+    execFileSync(
+      "chromium",
+      [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+        `--user-data-dir=${profile}`, `--window-size=375,${height}`, `--force-device-scale-factor=${scale}`,
+        `--screenshot=${pngFile}`, `file://${htmlFile}`,
+      ],
+      { stdio: "ignore", timeout: 60_000 },
+    );
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+function parseArgs(argv: string[]) {
+  let out = "/tmp/mp-shots";
+  let scale = 1;
+  const names: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--out") out = argv[++i]!;
+    else if (argv[i] === "--scale") scale = Number(argv[++i]);
+    else names.push(argv[i]!);
+  }
+  return { out: resolve(out), scale, names: names.length ? names : Object.keys(SHOTS) };
+}
+
+const { out, scale, names } = parseArgs(process.argv.slice(2));
+mkdirSync(out, { recursive: true });
+for (const name of names) {
+  const shot = SHOTS[name];
+  if (!shot) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SHOTS).join(", ")}`);
+  const { comp, p } = await shot.run();
+  const chrome = { ...shot.chrome, toast: shot.toast ? p.toasts.at(-1) : undefined };
+  const html = pageHtml(mpRoot, shot.page, comp.dom as unknown as Element, chrome);
+  comp.detach(); // stops page timers (the pay countdown)
+  const htmlFile = join(out, `${name}.html`);
+  writeFileSync(htmlFile, html);
+  screenshot(htmlFile, join(out, `${name}.png`), shot.height, scale);
+  console.log(`${name}: ${join(out, name)}.png  (calls: ${p.calls.map((c) => c.name).join(",") || "-"}; toasts: ${p.toasts.join(" | ") || "-"})`);
+}
+process.exit(0); // the fake platform may leave never-settling promises behind
