@@ -199,7 +199,7 @@ const SHOTS: Record<string, Shot> = {
           { code: "second", name: "二等座", price: 612350, remaining: 999 },
         ],
       };
-      const p = installPlatform({ trains: () => ok({ trains: [long, g1()] }) });
+      const p = installPlatform({ trains: trainsAnswer([long, ...catalogTrains()]) });
       const r = await open("pages/search/index", p, {});
       await r.comp.instance.onFromChange({ detail: { value: r.comp.data.stations.indexOf("呼和浩特东") } });
       await r.comp.instance.onToChange({ detail: { value: r.comp.data.stations.indexOf("乌鲁木齐南") } });
