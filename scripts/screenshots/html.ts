@@ -8,8 +8,8 @@ import { join } from "node:path";
 
 /** j-component prefixes every class of the page's own template with the component's name. */
 const CLASS_PREFIX = /^main--/;
-/** 750 rpx is the screen width; the screenshots are 375 px wide. */
-const PX_PER_RPX = 375 / 750;
+/** 750 rpx is the screen width, whatever the phone (375 px by default; 320 px is an iPhone SE). */
+let pxPerRpx = 375 / 750;
 
 interface VtAttr {
   name: string;
@@ -58,7 +58,7 @@ function serialize(node: Node): string {
 }
 
 export function rpxToPx(css: string): string {
-  return css.replace(/(-?\d*\.?\d+)rpx/g, (_, n: string) => `${+(Number(n) * PX_PER_RPX).toFixed(2)}px`);
+  return css.replace(/(-?\d*\.?\d+)rpx/g, (_, n: string) => `${+(Number(n) * pxPerRpx).toFixed(2)}px`);
 }
 
 /** WXSS → CSS: rpx → px, `page` → body, built-in tags → their wx-* custom elements. */
@@ -115,14 +115,15 @@ export interface Chrome {
   toast?: string;
 }
 
-export function pageHtml(mpRoot: string, page: string, dom: Element, chrome: Chrome): string {
+export function pageHtml(mpRoot: string, page: string, dom: Element, chrome: Chrome, width = 375): string {
+  pxPerRpx = width / 750;
   const appCss = wxssToCss(readFileSync(join(mpRoot, "app.wxss"), "utf8"));
   const pageCss = wxssToCss(readFileSync(join(mpRoot, page + ".wxss"), "utf8"));
   const tabBar = chrome.tab
     ? `<div class="__tabbar"><div class="${chrome.tab === "search" ? "__on" : ""}">车次查询</div><div class="${chrome.tab === "orders" ? "__on" : ""}">我的订单</div></div>`
     : "";
   const toast = chrome.toast ? `<div class="__toast">${escapeHtml(chrome.toast)}</div>` : "";
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=375">
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=${width}">
 <style>${BASE_CSS}</style>
 <style>/* app.wxss */${appCss}</style>
 <style>/* ${page}.wxss */${pageCss}</style></head>

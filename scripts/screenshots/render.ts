@@ -1,7 +1,7 @@
 // Dev-only: draws each mini-program page in interesting states so a person can LOOK at them
 // (WeChat DevTools is not available here). Not run by CI or npm test.
 //
-//   npx tsx scripts/screenshots/render.ts [--out DIR] [--scale N] [scenario …]
+//   npx tsx scripts/screenshots/render.ts [--out DIR] [--scale N] [--width PX] [scenario …]
 //
 // Pages are loaded exactly as the page tests load them (test/miniprogram/harness.ts: miniprogram-simulate
 // with the official wcc, a fake `wx`), driven to a state, and the rendered DOM is written as standalone
@@ -47,7 +47,11 @@ function catalogTrains(): TrainView[] {
 
 function trainsAnswer(trains: TrainView[]) {
   return (req: { from?: string; to?: string }) =>
-    ok({ trains: trains.filter((t) => (!req.from || t.from === req.from) && (!req.to || t.to === req.to)) });
+    ok({
+      trains: trains
+        .filter((t) => (!req.from || t.from === req.from) && (!req.to || t.to === req.to))
+        .sort((a, b) => a.departTime.localeCompare(b.departTime)), // the function orders by departure
+    });
 }
 
 const g1 = () => catalogTrains().find((t) => t.trainNo === "G1")!;
@@ -330,7 +334,7 @@ const SHOTS: Record<string, Shot> = {
 
 // ---- photographing ----------------------------------------------------------------------------
 
-function screenshot(htmlFile: string, pngFile: string, height: number, scale: number): void {
+function screenshot(htmlFile: string, pngFile: string, width: number, height: number, scale: number): void {
   const profile = mkdtempSync(join(tmpdir(), "mp-shot-"));
   try {
     execFileSync(
@@ -338,7 +342,7 @@ function screenshot(htmlFile: string, pngFile: string, height: number, scale: nu
       [
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-        `--user-data-dir=${profile}`, `--window-size=375,${height}`, `--force-device-scale-factor=${scale}`,
+        `--user-data-dir=${profile}`, `--window-size=${width},${height}`, `--force-device-scale-factor=${scale}`,
         `--screenshot=${pngFile}`, `file://${htmlFile}`,
       ],
       { stdio: "ignore", timeout: 60_000 },
@@ -351,27 +355,29 @@ function screenshot(htmlFile: string, pngFile: string, height: number, scale: nu
 function parseArgs(argv: string[]) {
   let out = "/tmp/mp-shots";
   let scale = 1;
+  let width = 375;
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--out") out = argv[++i]!;
     else if (argv[i] === "--scale") scale = Number(argv[++i]);
+    else if (argv[i] === "--width") width = Number(argv[++i]);
     else names.push(argv[i]!);
   }
-  return { out: resolve(out), scale, names: names.length ? names : Object.keys(SHOTS) };
+  return { out: resolve(out), scale, width, names: names.length ? names : Object.keys(SHOTS) };
 }
 
-const { out, scale, names } = parseArgs(process.argv.slice(2));
+const { out, scale, width, names } = parseArgs(process.argv.slice(2));
 mkdirSync(out, { recursive: true });
 for (const name of names) {
   const shot = SHOTS[name];
   if (!shot) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SHOTS).join(", ")}`);
   const { comp, p } = await shot.run();
   const chrome = { ...shot.chrome, toast: shot.toast ? p.toasts.at(-1) : undefined };
-  const html = pageHtml(mpRoot, shot.page, comp.dom as unknown as Element, chrome);
+  const html = pageHtml(mpRoot, shot.page, comp.dom as unknown as Element, chrome, width);
   comp.detach(); // stops page timers (the pay countdown)
   const htmlFile = join(out, `${name}.html`);
   writeFileSync(htmlFile, html);
-  screenshot(htmlFile, join(out, `${name}.png`), shot.height, scale);
+  screenshot(htmlFile, join(out, `${name}.png`), width, shot.height, scale);
   console.log(`${name}: ${join(out, name)}.png  (calls: ${p.calls.map((c) => c.name).join(",") || "-"}; toasts: ${p.toasts.join(" | ") || "-"})`);
 }
 process.exit(0); // the fake platform may leave never-settling promises behind
