@@ -18,12 +18,23 @@ interface VtAttr {
 interface ExparserNode {
   _vt?: { attrs?: VtAttr[] };
 }
-type DomWithExparser = Element & { __wxElement?: ExparserNode };
+// The little of jsdom's DOM read here (the node tsconfig has no DOM lib).
+interface DomNode {
+  nodeType: number;
+  textContent: string | null;
+  childNodes: Iterable<DomNode>;
+}
+export interface DomElement extends DomNode {
+  tagName: string;
+  getAttribute(name: string): string | null;
+  /** The exparser node miniprogram-simulate drew this element for. */
+  __wxElement?: ExparserNode;
+}
 
 /** Properties of built-in components worth drawing (the rest are bindings or data-*). */
 const DRAWN_PROPS = new Set(["placeholder", "value", "disabled", "loading", "size", "type", "mode", "maxlength"]);
 
-function builtInProps(el: DomWithExparser): Record<string, unknown> {
+function builtInProps(el: DomElement): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const a of el.__wxElement?._vt?.attrs ?? []) if (DRAWN_PROPS.has(a.name)) out[a.name] = a.value;
   return out;
@@ -32,10 +43,10 @@ function builtInProps(el: DomWithExparser): Record<string, unknown> {
 const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const truthy = (v: unknown) => v === true || v === "true" || v === "";
 
-function serialize(node: Node): string {
+function serialize(node: DomNode): string {
   if (node.nodeType === 3) return escapeHtml(node.textContent ?? "");
   if (node.nodeType !== 1) return "";
-  const el = node as DomWithExparser;
+  const el = node as DomElement;
   const tag = el.tagName.toLowerCase();
   const attrs: string[] = [];
   const cls = (el.getAttribute("class") ?? "").split(/\s+/).filter(Boolean).map((c) => c.replace(CLASS_PREFIX, ""));
@@ -115,7 +126,7 @@ export interface Chrome {
   toast?: string;
 }
 
-export function pageHtml(mpRoot: string, page: string, dom: Element, chrome: Chrome, width = 375): string {
+export function pageHtml(mpRoot: string, page: string, dom: DomElement, chrome: Chrome, width = 375): string {
   pxPerRpx = width / 750;
   const appCss = wxssToCss(readFileSync(join(mpRoot, "app.wxss"), "utf8"));
   const pageCss = wxssToCss(readFileSync(join(mpRoot, page + ".wxss"), "utf8"));

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { OrderDetail, OrderStatus, OrderSummary, TrainView } from "../../shared/contracts/api";
 import { catalogFor, toTrainView } from "../../shared/catalog/catalog";
-import { pageHtml, type Chrome } from "./html";
+import { pageHtml, type Chrome, type DomElement } from "./html";
 
 // tsx registers its own `.ts` require hook; the harness installs the one the page tests use (CommonJS
 // output, `.ts` tried before `.json`) only when none is present, so remove tsx's before loading it.
@@ -373,7 +373,7 @@ for (const name of names) {
   if (!shot) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SHOTS).join(", ")}`);
   const { comp, p } = await shot.run();
   const chrome = { ...shot.chrome, toast: shot.toast ? p.toasts.at(-1) : undefined };
-  const html = pageHtml(mpRoot, shot.page, comp.dom as unknown as Element, chrome, width);
+  const html = pageHtml(mpRoot, shot.page, comp.dom as unknown as DomElement, chrome, width);
   comp.detach(); // stops page timers (the pay countdown)
   const htmlFile = join(out, `${name}.html`);
   writeFileSync(htmlFile, html);
