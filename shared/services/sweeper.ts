@@ -8,6 +8,7 @@ import type { PaymentDeps } from "./deps";
 import { syncOrder } from "./orderQueries";
 import { applyRefundOutcome, submitRefund } from "./refunds";
 import { releaseSeats } from "./seats";
+import { reconcileYesterdayIfDue } from "./reconcile";
 import { closeExpired } from "./settlement";
 
 const FN = "sweeper";
@@ -22,6 +23,8 @@ export interface SweepReport {
   queried: number;
   refundsChecked: number;
   seatsReleased: number;
+  /** The bill date reconciled in this sweep, with how many discrepancies (or why not). */
+  reconciled?: { billDate: string; discrepancies: number; error?: string };
   errors: number;
 }
 
@@ -73,6 +76,11 @@ export async function sweep(deps: PaymentDeps): Promise<SweepReport> {
     });
   }
 
-  logDecision({ fn: FN, decision: "SWEPT", ...report });
+  await guard("reconcile", "-", async () => {
+    const r = await reconcileYesterdayIfDue(deps, LOG);
+    if (r) report.reconciled = { billDate: r.billDate, discrepancies: r.discrepancies.length, ...(r.error ? { error: r.error } : {}) };
+  });
+
+  logDecision({ fn: FN, decision: "SWEPT", ...report, reconciled: report.reconciled?.billDate });
   return report;
 }

@@ -7,6 +7,7 @@ export const COLLECTIONS = {
   orders: "orders",
   refunds: "refunds",
   paymentEvents: "payment_events",
+  reconciliations: "reconciliations",
 } as const;
 
 export interface UserDoc {
@@ -101,3 +102,32 @@ export interface PaymentEventDoc {
   httpStatus?: number;
   at: number;
 }
+
+// ---- reconciliation (one report per bill date) ----
+
+export type DiscrepancyKind =
+  | "UNKNOWN_ORDER" // a payment in the bill for an out_trade_no we do not have
+  | "PAID_NOT_RECORDED" // paid at WeChat Pay, not PAID (or another transaction) here
+  | "AMOUNT_MISMATCH" // bill amount differs from the order's
+  | "UNKNOWN_REFUND" // a refund in the bill we did not ask for
+  | "REFUND_AMOUNT_MISMATCH"
+  | "NOT_IN_BILL"; // recorded as paid / refunded that day, absent from the bill
+
+export interface Discrepancy {
+  kind: DiscrepancyKind;
+  outTradeNo?: string;
+  outRefundNo?: string;
+  detail?: string;
+}
+
+export interface ReconcileReport {
+  _id: string; // the bill date
+  billDate: string;
+  checkedAt: number;
+  payments: number;
+  refunds: number;
+  discrepancies: Discrepancy[];
+  /** Set when the bill could not be had; retried later. */
+  error?: string;
+}
+
