@@ -1,12 +1,12 @@
 // 填写订单: the chosen train and seat class, 1–5 passengers checked before anything is sent, then
 // createOrder with one clientToken per booking (a double tap or a retry books once) and on to 支付.
-import type { PassengerInput, SeatClassCode, TrainSchedule } from "../../../shared/contracts/api";
+import type { PassengerInput, SeatClassCode } from "../../../shared/contracts/api";
 import { call } from "../../services/api";
 import { errorMessage, isRetryable } from "../../services/errors";
 import { saveLaunch } from "../../services/launches";
 import { ID_CARD_MESSAGES, checkIdCard, normalizeIdCard } from "../../utils/idcard";
 import { formatPrice } from "../../utils/money";
-import { formatDuration } from "../../utils/time";
+import { trainHeading, type TrainHeading } from "../../utils/train";
 import { decodeQuery } from "../../utils/query";
 import { newToken } from "../../utils/token";
 
@@ -56,7 +56,7 @@ Component({
     loading: true,
     loadError: "",
     canRetry: false,
-    train: null as null | (TrainSchedule & { durationText: string }),
+    train: null as null | TrainHeading,
     seat: null as null | { code: SeatClassCode; name: string; price: number; priceText: string; remaining: number },
     passengers: [emptyPassenger()] as PassengerForm[],
     maxPassengers: MAX_PASSENGERS,
@@ -95,15 +95,7 @@ Component({
         }
         this.setData({
           loading: false,
-          train: {
-            trainNo: t.trainNo,
-            from: t.from,
-            to: t.to,
-            date: t.date,
-            departTime: t.departTime,
-            arriveTime: t.arriveTime,
-            durationText: formatDuration(t.durationMinutes),
-          },
+          train: trainHeading(t),
           seat: { code: s.code, name: s.name, price: s.price, priceText: formatPrice(s.price), remaining: s.remaining },
         });
         this.refreshEstimate();

@@ -1,9 +1,10 @@
 // 车次查询: pick from / to / date, list the trains with each seat class; tap a class to book it.
-import type { SeatClassView, TrainSchedule, TrainView } from "../../../shared/contracts/api";
+import type { SeatClassView, TrainView } from "../../../shared/contracts/api";
 import { call } from "../../services/api";
 import { errorMessage, isRetryable } from "../../services/errors";
 import { formatPrice } from "../../utils/money";
-import { chinaDate, formatDuration } from "../../utils/time";
+import { chinaDate } from "../../utils/time";
+import { trainHeading, type TrainHeading } from "../../utils/train";
 
 const ANY_STATION = "全部";
 /** How far ahead tickets are sold. */
@@ -18,9 +19,8 @@ interface SeatItem {
   soldOut: boolean;
 }
 
-interface TrainItem extends TrainSchedule {
+interface TrainItem extends TrainHeading {
   trainId: string;
-  durationText: string;
   seats: SeatItem[];
 }
 
@@ -37,17 +37,7 @@ function seatItem(seat: SeatClassView): SeatItem {
 }
 
 function trainItem(t: TrainView): TrainItem {
-  return {
-    trainId: t.trainId,
-    trainNo: t.trainNo,
-    from: t.from,
-    to: t.to,
-    date: t.date,
-    departTime: t.departTime,
-    arriveTime: t.arriveTime,
-    durationText: formatDuration(t.durationMinutes),
-    seats: t.seats.map(seatItem),
-  };
+  return { ...trainHeading(t), trainId: t.trainId, seats: t.seats.map(seatItem) };
 }
 
 /** Stations seen in an unfiltered answer, so the pickers offer only places the catalog serves. */
