@@ -64,6 +64,9 @@ describe("我的订单 (pages/orders)", () => {
     page.querySelector(".retry")!.dispatchEvent("tap");
     await settle();
     expect(textOf(page, ".no-orders")).toBe("还没有订单，去查询车次吧");
+    page.querySelector(".go-search")!.dispatchEvent("tap");
+    await settle();
+    expect(p.navigations).toEqual(["/pages/search/index"]);
   });
 
   it("a function error shows its message", async () => {

@@ -71,6 +71,10 @@ Component({
       return this.load();
     },
 
+    onGoSearch() {
+      wx.switchTab({ url: "/pages/search/index" });
+    },
+
     onOrderTap(e: WechatMiniprogram.BaseEvent) {
       const orderId = String((e.currentTarget.dataset as { orderId: string }).orderId);
       wx.navigateTo({ url: `/pages/order-detail/index?orderId=${encodeURIComponent(orderId)}` });
