@@ -255,8 +255,14 @@ class AxiosGateway implements PaymentGateway {
     const status = e?.response?.status;
     if (typeof status === "number" && status >= 400) {
       const data = parseMaybeJson(e.response?.data);
-      const wxCode = isObject(data) && typeof data.code === "string" ? data.code : `HTTP_${status}`;
+      const wxCode = isObject(data) && typeof data.code === "string" ? data.code : undefined;
       const message = isObject(data) && typeof data.message === "string" ? data.message : "";
+      // A 5xx (SYSTEM_ERROR: "retry with the same parameters"), or an error page that is not WeChat
+      // Pay's JSON (a proxy's 502/504), does not say the request was refused: it may have been
+      // carried out. Only a WeChat Pay 4xx with its code is a refusal.
+      if (status >= 500 || !wxCode || wxCode === "SYSTEM_ERROR") {
+        return { kind: "unknown", reason: `HTTP ${status}${wxCode ? ` ${wxCode}` : ""}: outcome unknown`, ...rid };
+      }
       return { kind: "business_error", httpStatus: status, code: wxCode, message, ...rid };
     }
     return { kind: "unknown", reason: code ? `no usable answer (${code})` : `no usable answer: ${errorText(e)}`, ...rid };

@@ -124,7 +124,7 @@ describe("axios gateway: successful calls", () => {
 });
 
 describe("axios gateway: failures", () => {
-  it("maps a 4xx answer to business_error with code, message, status and Request-ID", async () => {
+  it("maps a WeChat Pay 4xx to business_error; a 5xx or a non-WeChat error page is outcome unknown", async () => {
     peer.answer = () => ({ status: 400, body: { code: "PARAM_ERROR", message: "out_trade_no 格式错误" }, signer: null });
     expect(await gw.jsapiPrepay(prepay())).toEqual({
       kind: "business_error",
@@ -134,9 +134,11 @@ describe("axios gateway: failures", () => {
       requestId: "08PEER-UNSIGNED",
     });
     peer.answer = () => ({ status: 500, body: { code: "SYSTEM_ERROR", message: "系统繁忙" }, signer: null });
-    expect(await gw.queryByOutTradeNo("T2026ABCdef")).toMatchObject({ kind: "business_error", httpStatus: 500, code: "SYSTEM_ERROR" });
+    expect(await gw.queryByOutTradeNo("T2026ABCdef")).toMatchObject({ kind: "unknown", reason: expect.stringContaining("SYSTEM_ERROR") });
     peer.answer = () => ({ status: 502, body: "<html>bad gateway</html>", signer: null });
-    expect(await gw.queryByOutTradeNo("T2026ABCdef")).toMatchObject({ kind: "business_error", httpStatus: 502, code: "HTTP_502" });
+    expect(await gw.queryByOutTradeNo("T2026ABCdef")).toMatchObject({ kind: "unknown", reason: expect.stringContaining("502") });
+    peer.answer = () => ({ status: 429, body: { code: "FREQUENCY_LIMITED", message: "频率超限" }, signer: null });
+    expect(await gw.queryByOutTradeNo("T2026ABCdef")).toMatchObject({ kind: "business_error", httpStatus: 429, code: "FREQUENCY_LIMITED" });
   });
 
   it("reports a timeout as unknown (the request may have taken effect)", async () => {
