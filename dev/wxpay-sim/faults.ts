@@ -19,8 +19,11 @@ export interface FaultRule {
   endpoint: Endpoint | "*";
   /** Delay before answering. */
   latencyMs?: number;
-  /** Answer this 5xx status with {code:"SYSTEM_ERROR"} instead of the real answer. */
+  /** Answer this status instead of the real answer: a 5xx with {code:"SYSTEM_ERROR"}, or a 4xx
+   *  refusal with the rule's `code` (e.g. 403 NO_AUTH, 429 FREQUENCY_LIMITED). */
   status?: number;
+  /** WeChat Pay error code for a 4xx `status` (required there); default SYSTEM_ERROR for a 5xx. */
+  code?: string;
   /** Never answer (the connection stays open until the client gives up). */
   timeout?: boolean;
   /** Answer normally but with a signature that does not verify. */
@@ -31,7 +34,7 @@ export interface FaultRule {
   remaining?: number;
 }
 
-const KNOWN_KEYS = new Set(["endpoint", "latencyMs", "status", "timeout", "tamperSignature", "applied", "times"]);
+const KNOWN_KEYS = new Set(["endpoint", "latencyMs", "status", "code", "timeout", "tamperSignature", "applied", "times"]);
 
 function parseRule(raw: unknown, id: number): Checked<FaultRule> {
   const fail = (message: string): Checked<FaultRule> => ({ ok: false, error: paramError(message) });
@@ -46,9 +49,15 @@ function parseRule(raw: unknown, id: number): Checked<FaultRule> {
     rule.latencyMs = r.latencyMs;
   }
   if (r.status !== undefined) {
-    if (typeof r.status !== "number" || !Number.isInteger(r.status) || r.status < 500 || r.status > 599) return fail("status must be an integer 500..599");
+    if (typeof r.status !== "number" || !Number.isInteger(r.status) || r.status < 400 || r.status > 599) return fail("status must be an integer 400..599");
     rule.status = r.status;
   }
+  if (r.code !== undefined) {
+    if (typeof r.code !== "string" || !/^[A-Z_]{2,40}$/.test(r.code)) return fail("code must be a WeChat Pay error code such as NO_AUTH");
+    rule.code = r.code;
+  }
+  if (rule.status !== undefined && rule.status < 500 && rule.code === undefined) return fail("a 4xx status needs the code WeChat Pay would answer");
+  if (rule.status !== undefined && rule.status < 500 && r.applied === true) return fail("a 4xx refusal is never carried out: applied does not apply");
   for (const flag of ["timeout", "tamperSignature", "applied"] as const) {
     if (r[flag] !== undefined) {
       if (typeof r[flag] !== "boolean") return fail(`${flag} must be a boolean`);

@@ -208,7 +208,10 @@ export class V3Api {
   }
 
   private fail(req: IncomingMessage, res: ServerResponse, fault: FaultRule): Promise<void> | void {
-    if (fault.status) return this.send(res, errorReply(apiError(fault.status, "SYSTEM_ERROR", "系统错误 (injected fault)")));
+    if (fault.status) {
+      const code = fault.code ?? "SYSTEM_ERROR";
+      return this.send(res, errorReply(apiError(fault.status, code, fault.status >= 500 ? "系统错误 (injected fault)" : `${code} (injected fault)`)));
+    }
     // Timeout: hold the connection without answering until the client gives up or we close.
     return new Promise((resolve) => {
       this.hung.add(res);

@@ -14,3 +14,9 @@ export function callerFromEnv(env: NodeJS.ProcessEnv = process.env): Caller | un
   const unionid = read("WX_UNIONID");
   return { openid, appid: read("WX_APPID") ?? "", ...(unionid ? { unionid } : {}) };
 }
+
+/** Whether an end user (mini-program, or a Web SDK login) is behind this invocation. Timers, HTTP
+ *  access routes and `tcb fn invoke` carry none; functions meant only for those refuse users. */
+export function invokedByEndUser(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.WX_OPENID || env.TCB_UUID || env.TCB_CUSTOM_USER_ID || env.TCB_ISANONYMOUS_USER === "true");
+}

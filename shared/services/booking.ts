@@ -60,9 +60,11 @@ export async function createOrder(input: BookingInput, caller: Caller, deps: Pay
     amount,
     refundReserved: 0,
     refundReservations: {},
+    refundCredits: {},
     refundedAmount: 0,
     seatsHeld: true,
     createdAt: now,
+    checkedAt: 0,
     expiresAt: Math.min(now + deps.orderTtlMinutes * 60_000, train.departAt - SALES_CLOSE_MS),
     timeline: [timelineEntry(now, "PENDING", "提交订单")],
   };
@@ -94,7 +96,11 @@ export async function createOrder(input: BookingInput, caller: Caller, deps: Pay
   });
   if (prepay.kind === "ok") {
     const won = await orders.update({ _id: orderId, status: "PENDING" }, { prepayId: prepay.value.prepayId });
-    if (won !== 1) throw new AppError("ORDER_STATE", "订单已关闭，请重新下单");
+    if (won !== 1) {
+      // Closed (or gone) while we were at WeChat Pay: its seats must not stay held by this attempt.
+      await releaseSeats(order);
+      throw new AppError("ORDER_STATE", "订单已关闭，请重新下单");
+    }
     logDecision({ fn: FN, decision: "PREPAY_OK", orderId, outTradeNo: order.outTradeNo, requestId: prepay.requestId, amount });
     return answer(order, prepay.value.prepayId, deps);
   }
@@ -104,9 +110,18 @@ export async function createOrder(input: BookingInput, caller: Caller, deps: Pay
     logDecision({ fn: FN, decision: "PREPAY_UNKNOWN", orderId, outTradeNo: order.outTradeNo, requestId: prepay.requestId, reason: prepay.reason });
     throw new AppError("PAYMENT_FAILED", "支付服务响应超时，请稍后重试");
   }
-  // Refused or misconfigured: nothing was created at WeChat Pay. Leave nothing behind.
-  await releaseSeats(order);
-  await orders.remove({ _id: orderId, status: "PENDING" });
+  // Refused or misconfigured: nothing was created at WeChat Pay. Close the order (unless a
+  // concurrent tap with the same token got its prepay meanwhile: then that one stands), then give
+  // the seats back; a crash in between is finished by the sweeper.
+  const closedAt = deps.now();
+  const closed = await orders.update(
+    { _id: orderId, status: "PENDING", prepayId: cmd().exists(false) },
+    { status: "CLOSED", closedAt, timeline: cmd().push(timelineEntry(closedAt, "CLOSED", "微信支付下单失败，订单关闭")) },
+  );
+  if (closed !== 1) {
+    const other = await orders.get(orderId);
+    if (other?.status === "PENDING" && other.prepayId) return answer(other, other.prepayId, deps);
+  } else await releaseSeats(order);
   logDecision({ fn: FN, decision: "PREPAY_REFUSED", orderId, outTradeNo: order.outTradeNo, code: prepay.kind === "business_error" ? prepay.code : "CONFIG", requestId: prepay.kind === "business_error" ? prepay.requestId : undefined });
   throw new AppError("PAYMENT_FAILED", prepay.kind === "business_error" ? `微信支付下单失败：${prepay.message}` : "支付配置有误，请联系客服");
 }

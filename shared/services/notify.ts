@@ -59,7 +59,10 @@ async function decide(n: PaymentNotification, deps: PaymentDeps): Promise<Outcom
   }
   const before = doc.status;
   const after = await applyRefundOutcome(doc, r, deps, log);
-  const decision: EventDecision = after.status === r.status && before !== r.status ? "APPLIED" : after.status === r.status ? "ALREADY_APPLIED" : "REJECTED_MISMATCH";
+  let decision: EventDecision;
+  if (after.status !== r.status) decision = "REJECTED_MISMATCH"; // e.g. SUCCESS for a refund we hold as CLOSED
+  else if (before === r.status) decision = "ALREADY_APPLIED";
+  else decision = "APPLIED";
   return { decision, orderId: doc.orderId, outTradeNo: doc.outTradeNo, outRefundNo: doc.outRefundNo };
 }
 

@@ -3,6 +3,7 @@ import type { OrderDetail, OrdersListResult } from "../contracts/api";
 import { AppError } from "../errors";
 import type { Caller } from "../runtime/identity";
 import { logDecision, type LogContext } from "../runtime/log";
+import { cmd } from "../store/db";
 import type { OrderDoc } from "../store/model";
 import { orders, paymentEvents, refunds } from "../store/repos";
 import type { PaymentDeps } from "./deps";
@@ -35,6 +36,8 @@ export async function syncOrder(order: OrderDoc, deps: PaymentDeps, log: LogCont
   if (order.status === "PENDING" && order.prepayId) {
     const gw = await deps.gateway();
     const q = await gw.queryByOutTradeNo(order.outTradeNo);
+    // Rotates the sweeper's "no notification" queries over every PENDING order.
+    await orders.update({ _id: order._id, status: "PENDING" }, { checkedAt: deps.now() });
     if (q.kind === "ok") {
       const tx = q.value;
       if (tx.tradeState === "SUCCESS" || tx.tradeState === "REFUND") {
@@ -49,7 +52,7 @@ export async function syncOrder(order: OrderDoc, deps: PaymentDeps, log: LogCont
       logDecision({ ...log, decision: "QUERY_FAILED", orderId: order._id, outTradeNo: order.outTradeNo, result: q.kind, requestId: "requestId" in q ? q.requestId : undefined });
     }
   }
-  const open = await refunds.find({ orderId: order._id, status: "PROCESSING" }, { limit: 20 });
+  const open = await refunds.find({ orderId: order._id, status: cmd().in(["PROCESSING", "ABNORMAL"]) }, { limit: 20 });
   for (const r of open) {
     const gw = await deps.gateway();
     const q = await gw.queryRefund(r.outRefundNo);

@@ -25,9 +25,12 @@ export async function requestRefund(input: RefundInput, caller: Caller, deps: Pa
     return refundResult(existing);
   }
   if (order.status !== "PAID" && order.status !== "PARTIALLY_REFUNDED") throw new AppError("ORDER_STATE", "只有已支付的订单可以退款");
+  // An earlier attempt with this token reserved its amount and stopped before recording the refund:
+  // finish that one.
+  const reservedEarlier = order.refundReservations?.[refundId];
   const left = order.amount - order.refundReserved;
-  const amount = input.amount ?? left;
-  if (left <= 0 || amount > left) throw new AppError("REFUND_EXCEEDED", left <= 0 ? "该订单已无可退金额" : `最多可退 ${fenToYuanString(left)} 元`);
+  const amount = reservedEarlier ?? input.amount ?? left;
+  if (reservedEarlier === undefined && (left <= 0 || amount > left)) throw new AppError("REFUND_EXCEEDED", left <= 0 ? "该订单已无可退金额" : `最多可退 ${fenToYuanString(left)} 元`);
   const doc = await createAndSubmitRefund(order, { refundId, amount, reason: input.reason ?? "用户申请退款", automatic: false, openid: caller.openid }, deps, { fn: "refund" });
   return refundResult(doc);
 }

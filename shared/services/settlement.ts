@@ -95,7 +95,8 @@ export async function closeLocally(order: OrderDoc, note: string, deps: PaymentD
   return won === 1;
 }
 
-/** Closes an expired order at WeChat Pay first; a close refused with ORDERPAID means it was paid. */
+/** Closes an expired order at WeChat Pay first, then here. Any answer but a plain success is settled
+ *  by asking WeChat Pay what the order is (a close refused with ORDERPAID means it was paid). */
 export async function closeExpired(order: OrderDoc, deps: PaymentDeps, log: LogContext): Promise<"closed" | "paid" | "retry"> {
   const gw = await deps.gateway();
   const res = await gw.close(order.outTradeNo);
@@ -103,13 +104,20 @@ export async function closeExpired(order: OrderDoc, deps: PaymentDeps, log: LogC
     await closeLocally(order, "超时未支付，订单关闭", deps, log);
     return "closed";
   }
-  if (res.kind === "business_error" && res.code === "ORDERPAID") {
-    const q = await gw.queryByOutTradeNo(order.outTradeNo);
-    if (q.kind === "ok" && q.value.tradeState === "SUCCESS") {
-      await applyPaid(order, q.value, deps, { ...log, requestId: q.requestId });
-      return "paid";
+  const q = await gw.queryByOutTradeNo(order.outTradeNo);
+  if (q.kind === "ok") {
+    const state = q.value.tradeState;
+    if (state === "SUCCESS" || state === "REFUND") {
+      const s = await applyPaid(order, { ...q.value, tradeState: "SUCCESS" }, deps, { ...log, requestId: q.requestId });
+      if (s.decision === "APPLIED" || s.decision === "ALREADY_APPLIED") return "paid";
+    } else if (state === "CLOSED" || state === "REVOKED") {
+      await closeLocally(order, "超时未支付，订单关闭", deps, log);
+      return "closed";
     }
+  } else if (q.kind === "business_error" && q.code === "ORDER_NOT_EXIST") {
+    await closeLocally(order, "超时未支付，订单关闭", deps, log);
+    return "closed";
   }
-  logDecision({ ...log, decision: "CLOSE_DEFERRED", orderId: order._id, outTradeNo: order.outTradeNo, result: res.kind, requestId: "requestId" in res ? res.requestId : undefined });
+  logDecision({ ...log, decision: "CLOSE_DEFERRED", orderId: order._id, outTradeNo: order.outTradeNo, result: res.kind === "business_error" ? res.code : res.kind, requestId: "requestId" in res ? res.requestId : undefined });
   return "retry";
 }

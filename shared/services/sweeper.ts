@@ -6,7 +6,7 @@ import { cmd } from "../store/db";
 import { orders, refunds } from "../store/repos";
 import type { PaymentDeps } from "./deps";
 import { syncOrder } from "./orderQueries";
-import { applyRefundOutcome, submitRefund } from "./refunds";
+import { applyRefundOutcome, releaseReservation, submitRefund } from "./refunds";
 import { releaseSeats } from "./seats";
 import { reconcileYesterdayIfDue } from "./reconcile";
 import { closeExpired } from "./settlement";
@@ -16,6 +16,11 @@ const LOG: LogContext = { fn: FN };
 const BATCH = 50;
 /** A PENDING order this old with no notification gets a query. */
 const QUIET_MS = 60_000;
+/** A CREATED refund WeChat Pay does not know is sent again only after any request of ours could
+ *  have arrived (the gateway gives up after at most 60 s). */
+const RESUBMIT_AFTER_MS = 2 * 60_000;
+/** ABNORMAL refunds wait for the merchant to re-route the money: asked about hourly. */
+const ABNORMAL_EVERY_MS = 3600_000;
 
 export interface SweepReport {
   expiredClosed: number;
@@ -41,32 +46,44 @@ export async function sweep(deps: PaymentDeps): Promise<SweepReport> {
     }
   };
 
-  for (const o of await orders.find({ status: "PENDING", expiresAt: _.lte(now) }, { orderBy: ["expiresAt", "asc"], limit: BATCH })) {
+  // Oldest check first everywhere, so an item that keeps failing cannot starve the rest.
+  const byCheck = { orderBy: ["checkedAt", "asc"] as [string, "asc"], limit: BATCH };
+
+  for (const o of await orders.find({ status: "PENDING", expiresAt: _.lte(now) }, byCheck)) {
     await guard("expire", o._id, async () => {
       const r = await closeExpired(o, deps, LOG);
       if (r === "closed") report.expiredClosed++;
       if (r === "paid") report.expiredPaid++;
+      if (r === "retry") await orders.update({ _id: o._id, status: "PENDING" }, { checkedAt: now });
     });
   }
 
-  for (const o of await orders.find({ status: "PENDING", expiresAt: _.gt(now), createdAt: _.lte(now - QUIET_MS), prepayId: _.exists(true) }, { orderBy: ["createdAt", "asc"], limit: BATCH })) {
+  for (const o of await orders.find({ status: "PENDING", expiresAt: _.gt(now), createdAt: _.lte(now - QUIET_MS), prepayId: _.exists(true) }, byCheck)) {
     await guard("query", o._id, async () => {
       report.queried++;
-      await syncOrder(o, deps, LOG);
+      await syncOrder(o, deps, LOG); // sets checkedAt
     });
   }
 
-  for (const r of await refunds.find({ status: _.in(["CREATED", "PROCESSING"]), createdAt: _.lte(now - 5_000) }, { orderBy: ["createdAt", "asc"], limit: BATCH })) {
+  const inFlight = await refunds.find({ status: _.in(["CREATED", "PROCESSING"]), createdAt: _.lte(now - 5_000) }, byCheck);
+  const abnormal = await refunds.find({ status: "ABNORMAL", checkedAt: _.lte(now - ABNORMAL_EVERY_MS) }, byCheck);
+  for (const r of [...inFlight, ...abnormal]) {
     await guard("refund", r.orderId, async () => {
       report.refundsChecked++;
       const gw = await deps.gateway();
       const q = await gw.queryRefund(r.outRefundNo);
+      await refunds.update({ _id: r._id }, { checkedAt: now });
       if (q.kind === "ok") await applyRefundOutcome(r, q.value, deps, { ...LOG, requestId: q.requestId });
-      else if (r.status === "CREATED" && q.kind === "business_error" && q.code === "RESOURCE_NOT_EXISTS") {
+      else if (r.status === "CREATED" && r.createdAt <= now - RESUBMIT_AFTER_MS && q.kind === "business_error" && q.code === "RESOURCE_NOT_EXISTS") {
+        // Never reached WeChat Pay (and no request of ours can still be on its way): send it again.
         const order = await orders.get(r.orderId);
         if (order) await submitRefund(r, order.amount, deps, LOG);
       }
     });
+  }
+
+  for (const r of await refunds.find({ status: _.in(["CLOSED", "FAILED"]), reservationHeld: true }, { limit: BATCH })) {
+    await guard("reservation", r.orderId, () => releaseReservation(r));
   }
 
   for (const o of await orders.find({ status: _.in(["CLOSED", "REFUNDED"]), seatsHeld: true }, { limit: BATCH })) {

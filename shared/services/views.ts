@@ -3,8 +3,9 @@ import type { OrderDetail, OrderStatus, OrderSummary, RefundStatus, RefundView, 
 import { maskIdCardNo } from "../orders/idcard";
 import type { OrderDoc, RefundDoc, StoredRefundStatus } from "../store/model";
 
-/** CREATED is ours (submitted or about to be); to the user it is in progress. */
-export const publicRefundStatus = (s: StoredRefundStatus): RefundStatus => (s === "CREATED" ? "PROCESSING" : s);
+/** CREATED is ours (submitted or about to be): to the user it is in progress. FAILED (refused by
+ *  WeChat Pay): closed without a refund. */
+export const publicRefundStatus = (s: StoredRefundStatus): RefundStatus => (s === "CREATED" ? "PROCESSING" : s === "FAILED" ? "CLOSED" : s);
 
 export function refundView(r: RefundDoc): RefundView {
   return {

@@ -39,6 +39,8 @@ export interface OrderDoc {
   refundReserved: number;
   /** refundId → amount reserved by that refund (keyed, so a request racing itself reserves once). */
   refundReservations: Record<string, number>;
+  /** refundId → amount credited to refundedAmount (keyed, so a repeated SUCCESS credits once). */
+  refundCredits: Record<string, number>;
   /** Sum of refunds WeChat Pay reported successful. */
   refundedAmount: number;
   /** Seats are held in the train document under this order's id until released. */
@@ -54,8 +56,9 @@ export interface OrderDoc {
   timeline: TimelineEntry[];
 }
 
-/** CREATED: reserved on the order, not yet accepted by WeChat Pay (or outcome unknown). */
-export type StoredRefundStatus = "CREATED" | RefundStatus;
+/** CREATED: reserved on the order, not yet accepted by WeChat Pay (or outcome unknown).
+ *  FAILED: WeChat Pay refused it; nothing was refunded. */
+export type StoredRefundStatus = "CREATED" | "FAILED" | RefundStatus;
 
 export interface RefundDoc {
   _id: string;
@@ -68,6 +71,10 @@ export interface RefundDoc {
   status: StoredRefundStatus;
   /** True for the refund of a payment that arrived after the order closed. */
   automatic: boolean;
+  /** Its amount is still reserved on the order (false once a CLOSED or FAILED refund gave it back). */
+  reservationHeld: boolean;
+  /** Why WeChat Pay refused it (FAILED). */
+  failure?: string;
   wxRefundId?: string;
   createdAt: number;
   succeededAt?: number;

@@ -131,19 +131,47 @@ describe("booking and payment end to end", () => {
     expect(o.refundedAmount).toBe(100);
   });
 
-  it("a prepay refused by WeChat Pay leaves no seats held and no order", async () => {
+  it("a prepay refused by WeChat Pay (4xx) closes the order and holds no seats", async () => {
     const call = caller(stack, newUser());
     const train = await findTrain(call, "G7001");
     const before = train.seats.find((s) => s.code === "second")!.remaining;
-    const fault = await stack.post("/sim/faults", { endpoint: "jsapi", status: 500, times: 1 });
+    const fault = await stack.post("/sim/faults", { endpoint: "jsapi", status: 403, code: "NO_AUTH", times: 1 });
     expect(fault.status, fault.text).toBe(200);
     const r = await call("createOrder", { trainId: train.trainId, seatClass: "second", passengers: passengers(2), clientToken: token() });
-    await fetch(`${stack.baseUrl}/sim/faults`, { method: "DELETE" });
     expect(errCode(r)).toBe("PAYMENT_FAILED");
     expect((await findTrain(call, "G7001")).seats.find((s) => s.code === "second")!.remaining).toBe(before);
-    expect((ok(await call("orders", { action: "list" })) as OrdersListResult).orders).toHaveLength(0);
+    const list = (ok(await call("orders", { action: "list" })) as OrdersListResult).orders;
+    expect(list.map((o) => o.status)).toEqual(["CLOSED"]);
     const held = await database(stack).collection("trains").doc(train.trainId).get();
     expect(Object.keys((held.data[0] as { holds: object }).holds)).toHaveLength(0);
+  });
+
+  it("a prepay answered 5xx is outcome unknown: the order and its seats are kept, the same clientToken finishes it", async () => {
+    const call = caller(stack, newUser());
+    const train = await findTrain(call, "G7001");
+    const req = { trainId: train.trainId, seatClass: "first" as const, passengers: passengers(1), clientToken: token() };
+    await stack.post("/sim/faults", { endpoint: "jsapi", status: 500, times: 1 });
+    expect(errCode(await call("createOrder", req))).toBe("PAYMENT_FAILED");
+    const again = ok(await call("createOrder", req)) as CreateOrderResult;
+    expect(again.payment.mode).toBe("wechatpay");
+    expect((await findTrain(call, "G7001")).seats.find((s) => s.code === "first")!.remaining).toBe(train.seats.find((s) => s.code === "first")!.remaining - 1);
+  });
+
+  it("a double tap where one prepay is refused late and the other succeeds keeps the order that can be paid", async () => {
+    const call = caller(stack, newUser());
+    const train = await findTrain(call, "G2");
+    const req = { trainId: train.trainId, seatClass: "business" as const, passengers: passengers(1), clientToken: token() };
+    await stack.post("/sim/faults", { endpoint: "jsapi", status: 403, code: "NO_AUTH", latencyMs: 1500, times: 1 });
+    const first = call("createOrder", req);
+    await new Promise((r) => setTimeout(r, 300));
+    const second = ok(await call("createOrder", req)) as CreateOrderResult;
+    const late = await first;
+    expect(late.ok ? (late.data as CreateOrderResult).orderId : late.error.code).toBe(second.orderId);
+    const d = ok(await call("orders", { action: "get", orderId: second.orderId })) as OrderDetail;
+    expect(d.status).toBe("PENDING");
+    expect((await findTrain(call, "G2")).seats.find((s) => s.code === "business")!.remaining).toBe(train.seats.find((s) => s.code === "business")!.remaining - 1);
+    await stack.post("/sim/pay", { prepay_id: prepayIdOf(second) });
+    await waitForStatus(call, second.orderId, "PAID");
   });
 
   it("mockPay is FORBIDDEN outside PAY_MODE=mock", async () => {

@@ -135,4 +135,25 @@ describe("payment notifications", () => {
     const stored = await database(stack).collection("orders").doc(order.orderId).get();
     expect((stored.data[0] as { refundReserved: number }).refundReserved).toBe(2000);
   });
+
+  it("REFUND.ABNORMAL is not final: a later REFUND.SUCCESS is applied", async () => {
+    const { call, order } = await pendingOrder("G79");
+    await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) });
+    await waitForStatus(call, order.orderId, "PAID");
+    const r = ok(await call("refund", { orderId: order.orderId, refundToken: token() })) as { outRefundNo: string; amount: number };
+    expect((await stack.post("/sim/refunds/settle", { out_refund_no: r.outRefundNo, status: "ABNORMAL" })).status).toBe(200);
+    for (let i = 0; i < 200 && (await events({ outRefundNo: r.outRefundNo })).length === 0; i++) await new Promise((res) => setTimeout(res, 25));
+    // The merchant re-routed the money (merchant platform): WeChat Pay then reports SUCCESS.
+    const n = forge.build({ eventType: "REFUND.SUCCESS", resource: refundResource(forge.keys, "SUCCESS", { out_trade_no: order.outTradeNo, out_refund_no: r.outRefundNo, refund_id: "50300000000000000077", amount: { total: order.amount, refund: r.amount, payer_total: order.amount, payer_refund: r.amount } }) });
+    expect((await forge.post(n)).status).toBe(204);
+    const d = await waitForStatus(call, order.orderId, "REFUNDED");
+    expect(d.refunds[0]!.status).toBe("SUCCESS");
+  });
+
+  it("a mini-program user calling payNotify directly is turned away and nothing is recorded", async () => {
+    const before = (await database(stack).collection("payment_events").count()).total;
+    const res = await stack.call<{ statusCode: number }>("payNotify", { httpMethod: "POST", headers: {}, body: "{}" }, newUser());
+    expect(res.result.statusCode).toBe(403);
+    expect((await database(stack).collection("payment_events").count()).total).toBe(before);
+  });
 });

@@ -3,7 +3,7 @@
 // "Time passes" by moving an order's stored times back through the real SDK.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreateOrderResult, OrderDetail } from "../../shared/contracts/api";
-import { transactionResource } from "../../shared/wechatpay/testing";
+import { refundResource, transactionResource } from "../../shared/wechatpay/testing";
 import type { TestStack } from "../helpers/stack";
 import { caller, database, findTrain, forger, newUser, ok, passengers, prepayIdOf, startPayStack, token, waitForStatus } from "./helpers";
 
@@ -140,11 +140,55 @@ describe("recovery", () => {
     await waitForStatus(call, order.orderId, "PAID");
     await stack.post("/sim/faults", { endpoint: "refund", timeout: true, times: 1 }); // lost before it took effect
     const r = ok(await call("refund", { orderId: order.orderId, amount: 500, refundToken: token() })) as { refundId: string; outRefundNo: string };
-    await database(stack).collection("refunds").doc(r.refundId).update({ createdAt: Date.now() - 60_000 });
+    await database(stack).collection("refunds").doc(r.refundId).update({ createdAt: Date.now() - 180_000 });
     await sweep(); // query: RESOURCE_NOT_EXISTS → submit again with the same out_refund_no
     const d = await waitForStatus(call, order.orderId, "PARTIALLY_REFUNDED");
     expect(d.refundedAmount).toBe(500);
     await sweep();
     expect((await get(call, order.orderId)).refundedAmount).toBe(500);
+  });
+
+  it("a refund answered 500 after WeChat Pay carried it out stays in progress: no second refund, the sweeper settles it", async () => {
+    const { call, order } = await book("G1");
+    await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) });
+    await waitForStatus(call, order.orderId, "PAID");
+    await stack.post("/sim/faults", { endpoint: "refund", status: 500, applied: true, times: 1 });
+    const r = ok(await call("refund", { orderId: order.orderId, refundToken: token() })) as { refundId: string; status: string };
+    expect(r.status).toBe("PROCESSING"); // not PAYMENT_FAILED: WeChat Pay may have done it
+    const again = await call("refund", { orderId: order.orderId, refundToken: token() });
+    expect(again.ok ? "ok" : again.error.code).toBe("REFUND_EXCEEDED");
+    const done = await waitForStatus(call, order.orderId, "REFUNDED"); // its notification finds the refund
+    expect(done.refundedAmount).toBe(order.amount);
+    expect(done.refunds).toHaveLength(1);
+  });
+
+  it("crash repairs: a refused refund's reservation comes back; a refund credited before a crash is not credited twice", async () => {
+    const { call, order } = await book("G3", "first");
+    await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) });
+    await waitForStatus(call, order.orderId, "PAID");
+    const db = database(stack);
+    const orderDoc = async () => (await db.collection("orders").doc(order.orderId).get()).data[0] as { refundReserved: number; refundedAmount: number; refundReservations: Record<string, number> };
+
+    // Refused by WeChat Pay: FAILED, reservation back. Then pretend the process died between the two.
+    await stack.post("/sim/faults", { endpoint: "refund", status: 403, code: "NO_AUTH", times: 1 });
+    const refused = await call("refund", { orderId: order.orderId, amount: 300, refundToken: token("refused") });
+    expect(refused.ok ? "ok" : refused.error.code).toBe("PAYMENT_FAILED");
+    const failed = (await db.collection("refunds").where({ orderId: order.orderId, status: "FAILED" }).get()).data[0] as { _id: string };
+    expect((await orderDoc()).refundReserved).toBe(0);
+    await db.collection("orders").doc(order.orderId).update({ refundReserved: 300, [`refundReservations.${failed._id}`]: 300 });
+    await db.collection("refunds").doc(failed._id).update({ reservationHeld: true });
+    await sweep();
+    expect((await orderDoc()).refundReserved).toBe(0);
+    expect((await orderDoc()).refundReservations[failed._id]).toBeUndefined();
+
+    // Credited, then the process died before the refund itself was marked SUCCESS.
+    const r = ok(await call("refund", { orderId: order.orderId, amount: 500, refundToken: token() })) as { refundId: string; outRefundNo: string };
+    await waitForStatus(call, order.orderId, "PARTIALLY_REFUNDED");
+    await db.collection("refunds").doc(r.refundId).update({ status: "PROCESSING" });
+    const forge = forger(stack);
+    const n = forge.build({ eventType: "REFUND.SUCCESS", resource: refundResource(forge.keys, "SUCCESS", { out_trade_no: order.outTradeNo, out_refund_no: r.outRefundNo, refund_id: "50300000000000000009", amount: { total: order.amount, refund: 500, payer_total: order.amount, payer_refund: 500 } }) });
+    expect((await forge.post(n)).status).toBe(204);
+    expect((await orderDoc()).refundedAmount).toBe(500);
+    expect((await get(call, order.orderId)).refunds.find((x) => x.refundId === r.refundId)!.status).toBe("SUCCESS");
   });
 });

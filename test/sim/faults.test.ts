@@ -50,6 +50,15 @@ describe("fault injection", () => {
     expect(ok.status).toBe(200);
   });
 
+  it("a 4xx refusal answers the given code (signed) and does nothing; it cannot be 'applied'", async () => {
+    expect((await sim.control("POST", "/sim/faults", { endpoint: "jsapi", status: 403, code: "NO_AUTH", applied: true })).status).toBe(400);
+    await sim.control("POST", "/sim/faults", { endpoint: "jsapi", status: 403, code: "NO_AUTH", times: 1 });
+    const r = await sim.call("POST", "/v3/pay/transactions/jsapi", sim.prepayBody("FAULT_4XX_0001"));
+    expect([r.status, r.json.code]).toEqual([403, "NO_AUTH"]);
+    expect(verifyWechatpaySignature(r.headers, r.raw, sim.trustedKeys()).ok).toBe(true);
+    expect((await query("FAULT_4XX_0001")).json.code).toBe("ORDER_NOT_EXIST");
+  });
+
   it("applied 5xx: the request takes effect but the answer is an error (outcome unknown)", async () => {
     await sim.control("POST", "/sim/faults", { endpoint: "jsapi", status: 500, applied: true, times: 1 });
     const r = await sim.call("POST", "/v3/pay/transactions/jsapi", sim.prepayBody("FAULT_APPLIED01"));
