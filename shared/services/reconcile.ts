@@ -24,6 +24,8 @@ const COL = {
 
 const DAY_MS = 86400_000;
 const BATCH = 100;
+/** The database answers at most 1000 documents a query: a busier day is reported as truncated. */
+const LOCAL_LIMIT = 1000;
 
 /** Documents by _id, a hundred per round trip. */
 async function byIds<T extends { _id: string }>(find: (ids: string[]) => Promise<T[]>, ids: string[]): Promise<Map<string, T>> {
@@ -75,15 +77,19 @@ export async function reconcile(billDate: string, deps: PaymentDeps, log: LogCon
   const start = chinaInstant(billDate, "00:00");
   const thatDay = _.and(_.gte(start), _.lt(start + DAY_MS));
   const inBill = new Set(payments.map((r) => r[COL.outTradeNo]));
-  for (const o of await orders.find({ paidAt: thatDay }, { limit: 1000 })) {
+  const paidThatDay = await orders.find({ paidAt: thatDay }, { limit: LOCAL_LIMIT });
+  for (const o of paidThatDay) {
     if (!inBill.has(o.outTradeNo)) found.push({ kind: "NOT_IN_BILL", outTradeNo: o.outTradeNo, detail: "payment" });
   }
   const refundsInBill = new Set(refundRows.map((r) => r[COL.outRefundNo]));
-  for (const r of await refunds.find({ status: "SUCCESS", createdAt: thatDay }, { limit: 1000 })) {
+  // Refund rows are filed under the day the refund was requested (as the simulator's bill does).
+  const refundedThatDay = await refunds.find({ status: "SUCCESS", createdAt: thatDay }, { limit: LOCAL_LIMIT });
+  for (const r of refundedThatDay) {
     if (!refundsInBill.has(r.outRefundNo)) found.push({ kind: "NOT_IN_BILL", outRefundNo: r.outRefundNo, outTradeNo: r.outTradeNo, detail: "refund" });
   }
 
-  const report: ReconcileReport = { _id: billDate, billDate, checkedAt: deps.now(), payments: payments.length, refunds: refundRows.length, discrepancies: found };
+  const truncated = paidThatDay.length === LOCAL_LIMIT || refundedThatDay.length === LOCAL_LIMIT;
+  const report: ReconcileReport = { _id: billDate, billDate, checkedAt: deps.now(), payments: payments.length, refunds: refundRows.length, discrepancies: found, ...(truncated ? { truncated } : {}) };
   await reconciliations.set(report);
   for (const d of found) logDecision({ ...log, decision: `RECONCILE_${d.kind}`, billDate, outTradeNo: d.outTradeNo, outRefundNo: d.outRefundNo });
   logDecision({ ...log, decision: "RECONCILED", billDate, payments: report.payments, refunds: report.refunds, discrepancies: found.length });

@@ -136,5 +136,7 @@ export interface ReconcileReport {
   discrepancies: Discrepancy[];
   /** Set when the bill could not be had; retried later. */
   error?: string;
+  /** More than 1000 payments or refunds recorded that day: the "not in bill" direction is partial. */
+  truncated?: boolean;
 }
 
