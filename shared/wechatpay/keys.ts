@@ -25,7 +25,7 @@ export function readPemSource(value: string): Loaded<string> {
   return { ok: true, value: text };
 }
 
-/** RSA private key, PKCS#8 ("BEGIN PRIVATE KEY") or PKCS#1 ("BEGIN RSA PRIVATE KEY"), ≥ 2048 bits. */
+/** RSA private key in PEM, PKCS#8 or PKCS#1 (the two headers merchants are given), at least 2048 bits. */
 export function parseRsaPrivateKey(pem: string): Loaded<KeyObject> {
   let key: KeyObject;
   try {
