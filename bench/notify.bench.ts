@@ -13,13 +13,15 @@ export async function run(): Promise<void> {
   const keys = generateTestKeySet();
   const apiV3Key = createSecretKey(Buffer.from(keys.apiV3Key));
   const parser = createNotificationParser({ apiV3Key, keys: new StaticKeyStore(new Map([[keys.wechatpay.serial, keys.wechatpay.publicKey]])) });
-  const n = buildTestNotification(keys, keys.wechatpay);
+  const signed = buildTestNotification(keys, keys.wechatpay);
+  // As payNotify receives it: the CloudBase HTTP access event (like Node) lower-cases header names.
+  const n = { headers: Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), v])), body: signed.body };
   const check = await parser.parse(n);
   if (!check.ok) throw new Error(`fixture rejected: ${check.code}`);
 
   // The floor: exactly the cryptography the parser must do, on the same bytes, nothing else.
   const body = Buffer.from(n.body);
-  const h = n.headers;
+  const h = signed.headers;
   const resource = JSON.parse(n.body).resource as { ciphertext: string; nonce: string; associated_data: string };
   const floor = () => {
     const message = Buffer.concat([Buffer.from(`${h["Wechatpay-Timestamp"]}\n${h["Wechatpay-Nonce"]}\n`), body, Buffer.from("\n")]);
