@@ -1,16 +1,16 @@
 // payNotify's cold start: parsing notifications never loads wechatpay-axios-plugin; a gateway call does.
 import { execFileSync } from "node:child_process";
-import { writeFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/tmp";
 
 const root = join(import.meta.dirname, "..", "..");
 
 describe("lazy plugin loading", () => {
   it("notification parsing leaves the plugin unloaded; the first gateway call loads it", () => {
-    const dir = mkdtempSync(join(tmpdir(), "lazy-"));
+    const dir = tempDir("lazy-");
     const script = join(dir, "probe.mts");
     writeFileSync(
       script,

@@ -40,8 +40,13 @@ describe("payment notifications", () => {
     // A slow answer (loaded machine) is retried like WeChat Pay does: extra deliveries are ALREADY_APPLIED.
     expect(rec.filter((e) => e.decision === "APPLIED")).toHaveLength(1);
     expect(rec.every((e) => e.httpStatus === 204 && ["APPLIED", "ALREADY_APPLIED"].includes(e.decision))).toBe(true);
-    const log = (await stack.get(`/sim/notifications?out_trade_no=${order.outTradeNo}`)).json as { notifications: Array<{ attempts: Array<{ status: number }> }> };
-    expect(log.notifications[0]!.attempts.at(-1)!.status).toBe(204);
+    // WeChat Pay's side sees a 204 (on a loaded machine perhaps only for a retry of a slow first answer).
+    const answered = async () => {
+      const log = (await stack.get(`/sim/notifications?out_trade_no=${order.outTradeNo}`)).json as { notifications: Array<{ attempts: Array<{ status: number | null }> }> };
+      return log.notifications[0]!.attempts.some((a) => a.status === 204);
+    };
+    for (let i = 0; i < 200 && !(await answered()); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await answered()).toBe(true);
   });
 
   it("the same notification 50 times at once: applied once, answered 204 every time, each delivery recorded", async () => {

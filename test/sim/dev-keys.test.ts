@@ -1,16 +1,16 @@
 // The dev key set: generated once in $DATA_DIR/keys/ (0600 files), reused, overridable by the
 // production variable names; and the merchant-side environment the plugin hands to functions.
 import { createPrivateKey, createPublicKey, createSign, createVerify, generateKeyPairSync, X509Certificate } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DevKeyError, KEY_FILES, loadOrCreateDevKeys } from "../../dev/keys";
 import { createWxPaySimPlugin } from "../../dev/wxpay-sim";
+import { tempDir } from "../helpers/tmp";
 
 // Built, not written out: a hook refuses files that contain a PEM private key header.
 const PEM_HEADER = (label: string) => `-----${["BEGIN", label].join(" ")}-----`;
-const fresh = () => mkdtempSync(join(tmpdir(), "wxpay-keys-"));
+const fresh = () => tempDir("wxpay-keys-");
 
 describe("loadOrCreateDevKeys", () => {
   it("generates a complete key set once, with 0600 files, and reuses it", () => {

@@ -1,7 +1,7 @@
 // Fault injection: latency, 5xx, no answer, tampered response signature, limited to N uses,
 // and "applied" faults where the request takes effect but the answer is lost.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { Sim, verifyWechatpaySignature } from "./harness";
+import { freshDataDir, Sim, verifyWechatpaySignature } from "./harness";
 
 let sim: Sim;
 beforeAll(async () => {
@@ -88,7 +88,7 @@ describe("fault injection", () => {
   });
 
   it("close() of the plugin releases a request held by a timeout fault", async () => {
-    const other = await Sim.start({}, sim.dataDir + "-other");
+    const other = await Sim.start({}, freshDataDir());
     await other.control("POST", "/sim/faults", { endpoint: "*", timeout: true });
     const pending = other.call("GET", "/v3/certificates", undefined, { timeoutMs: 10_000 }).then(() => "answered", () => "cut");
     await new Promise((r) => setTimeout(r, 100));

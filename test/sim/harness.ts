@@ -2,13 +2,13 @@
 // signs merchant requests with its own node:crypto code (not the simulator's, not shared/'s),
 // verifies answers, and runs a local notification receiver.
 import { createDecipheriv, createPrivateKey, createPublicKey, createSign, createVerify, randomBytes, type KeyObject } from "node:crypto";
-import { cpSync, mkdtempSync } from "node:fs";
+import { cpSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadOrCreateDevKeys, type DevKeys } from "../../dev/keys";
 import { createWxPaySimPlugin, type WxPaySimOptions, type WxPaySimPlugin } from "../../dev/wxpay-sim";
+import { tempDir } from "../helpers/tmp";
 
 export interface HttpAnswer {
   status: number;
@@ -74,10 +74,10 @@ let keyTemplate: string | undefined;
 /** A new data directory holding a copy of one key set per test file (RSA generation is the slow part). */
 export function freshDataDir(): string {
   if (!keyTemplate) {
-    keyTemplate = mkdtempSync(join(tmpdir(), "wxpay-sim-keys-"));
+    keyTemplate = tempDir("wxpay-sim-keys-");
     loadOrCreateDevKeys(keyTemplate);
   }
-  const dir = mkdtempSync(join(tmpdir(), "wxpay-sim-"));
+  const dir = tempDir("wxpay-sim-");
   cpSync(join(keyTemplate, "keys"), join(dir, "keys"), { recursive: true });
   return dir;
 }
