@@ -5,11 +5,14 @@ import { paymentDeps } from "../../shared/runtime/payment";
 import { detailOf, listOrders, mockPay, ownOrder, syncOrder } from "../../shared/services/orderQueries";
 import { oneOf, ORDER_ID, str } from "../../shared/validate";
 
+/** The mini-program polls sync after a payment; WeChat Pay is asked at most once a second per order. */
+const SYNC_MIN_INTERVAL_MS = 1000;
+
 export const main = callable("orders", async (event, caller): Promise<OrdersListResult | OrderDetail> => {
   const action = oneOf(event, "action", ["list", "get", "sync", "mockPay"] as const);
   if (action === "list") return listOrders(caller);
   const order = await ownOrder(caller, str(event, "orderId", { max: 24, pattern: ORDER_ID }));
   if (action === "get") return detailOf(order);
   const deps = paymentDeps("orders");
-  return detailOf(action === "sync" ? await syncOrder(order, deps) : await mockPay(order, deps));
+  return detailOf(action === "sync" ? await syncOrder(order, deps, { fn: "orders" }, SYNC_MIN_INTERVAL_MS) : await mockPay(order, deps));
 });

@@ -32,7 +32,9 @@ export async function detailOf(order: OrderDoc): Promise<OrderDetail> {
 
 /** Asks WeChat Pay about a PENDING order (wx.requestPayment's success is only a hint) and
  *  about refunds still in progress, and applies the answers. */
-export async function syncOrder(order: OrderDoc, deps: PaymentDeps, log: LogContext = { fn: FN }): Promise<OrderDoc> {
+export async function syncOrder(order: OrderDoc, deps: PaymentDeps, log: LogContext = { fn: FN }, minIntervalMs = 0): Promise<OrderDoc> {
+  // A user can call sync as often as they like; WeChat Pay is asked at most once per interval.
+  if (minIntervalMs > 0 && (order.checkedAt ?? 0) > deps.now() - minIntervalMs) return order;
   if (order.status === "PENDING" && order.prepayId) {
     const gw = await deps.gateway();
     const q = await gw.queryByOutTradeNo(order.outTradeNo);
@@ -53,6 +55,7 @@ export async function syncOrder(order: OrderDoc, deps: PaymentDeps, log: LogCont
     }
   }
   const open = await refunds.find({ orderId: order._id, status: cmd().in(["PROCESSING", "ABNORMAL"]) }, { limit: 20 });
+  if (open.length > 0 && order.status !== "PENDING") await orders.update({ _id: order._id }, { checkedAt: deps.now() });
   for (const r of open) {
     const gw = await deps.gateway();
     const q = await gw.queryRefund(r.outRefundNo);

@@ -174,6 +174,20 @@ describe("booking and payment end to end", () => {
     await waitForStatus(call, second.orderId, "PAID");
   });
 
+  it("sync asks WeChat Pay at most once a second per order, however often it is called", async () => {
+    const call = caller(stack, newUser());
+    const train = await findTrain(call, "G6001");
+    const order = ok(await call("createOrder", { trainId: train.trainId, seatClass: "second", passengers: passengers(1), clientToken: token() })) as CreateOrderResult;
+    await stack.post("/sim/faults", { endpoint: "query", status: 503 }); // every query fails, and says so in the log
+    try {
+      for (let i = 0; i < 5; i++) ok(await call("orders", { action: "sync", orderId: order.orderId }));
+    } finally {
+      await fetch(`${stack.baseUrl}/sim/faults`, { method: "DELETE" });
+    }
+    const asked = stack.stderr().split("\n").filter((l) => l.includes('"QUERY_FAILED"') && l.includes(order.orderId));
+    expect(asked).toHaveLength(1);
+  });
+
   it("mockPay is FORBIDDEN outside PAY_MODE=mock", async () => {
     const call = caller(stack, newUser());
     const train = await findTrain(call, "G1911");
