@@ -46,6 +46,13 @@ describe("cloudbaserc.json", () => {
     expect(byName.sweeper!.triggers).toEqual([{ name: "everyMinute", type: "timer", config: "0 */1 * * * * *" }]);
   });
 
+  it("nothing of the local stack, the simulator or the test helpers is in a deployed bundle", () => {
+    for (const f of rc.functions) {
+      const js = readFileSync(join(REPO_ROOT, rc.functionRoot, f.name, "index.js"), "utf8");
+      for (const marker of ["/sim/pay", "cloudbase.sqlite", "WXPAY_SIM_", "generateTestKeySet", "better-sqlite3", "mingo"]) expect(js.includes(marker), `${f.name}: ${marker}`).toBe(false);
+    }
+  });
+
   it("bundles are self-contained: no require of anything outside node built-ins", () => {
     for (const f of rc.functions) {
       const js = readFileSync(join(REPO_ROOT, rc.functionRoot, f.name, "index.js"), "utf8");
