@@ -1,18 +1,19 @@
-// orders: { action: "list" | "get" | "sync" | "mockPay", orderId? }.
-import type { OrderDetail, OrdersListResult } from "../../shared/contracts/api";
+// orders: { action: "list" | "get" | "sync" | "mockPay" | "resume", orderId? }.
+import type { OrdersResults } from "../../shared/contracts/api";
 import { callable } from "../../shared/runtime/handler";
 import { paymentDeps } from "../../shared/runtime/payment";
-import { detailOf, listOrders, mockPay, ownOrder, syncOrder } from "../../shared/services/orderQueries";
+import { detailOf, listOrders, mockPay, ownOrder, resumePayment, syncOrder } from "../../shared/services/orderQueries";
 import { oneOf, ORDER_ID, str } from "../../shared/validate";
 
 /** The mini-program polls sync after a payment; WeChat Pay is asked at most once a second per order. */
 const SYNC_MIN_INTERVAL_MS = 1000;
 
-export const main = callable("orders", async (event, caller): Promise<OrdersListResult | OrderDetail> => {
-  const action = oneOf(event, "action", ["list", "get", "sync", "mockPay"] as const);
+export const main = callable("orders", async (event, caller): Promise<OrdersResults[keyof OrdersResults]> => {
+  const action = oneOf(event, "action", ["list", "get", "sync", "mockPay", "resume"] as const);
   if (action === "list") return listOrders(caller);
   const order = await ownOrder(caller, str(event, "orderId", { max: 24, pattern: ORDER_ID }));
   if (action === "get") return detailOf(order);
   const deps = paymentDeps("orders");
+  if (action === "resume") return resumePayment(order, deps);
   return detailOf(action === "sync" ? await syncOrder(order, deps, { fn: "orders" }, SYNC_MIN_INTERVAL_MS) : await mockPay(order, deps));
 });

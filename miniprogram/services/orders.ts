@@ -1,6 +1,6 @@
 // The `orders` function answers a list or one order depending on the action; these helpers narrow
 // the contract's union at run time so pages get exact types.
-import type { OrderDetail, OrderSummary } from "../../shared/contracts/api";
+import type { CreateOrderResult, OrderDetail, OrderSummary } from "../../shared/contracts/api";
 import { call } from "./api";
 import { ApiCallError, SERVICE_DOWN_MESSAGE } from "./errors";
 
@@ -26,6 +26,13 @@ export async function getOrder(orderId: string): Promise<OrderDetail> {
 /** Asks the server to check with WeChat Pay and apply the answer (after requestPayment reported success). */
 export async function syncOrder(orderId: string): Promise<OrderDetail> {
   return asDetail(await call("orders", { action: "sync", orderId }));
+}
+
+/** Signed pay params again for a PENDING order (继续支付 when this device has none stored). */
+export async function resumePayment(orderId: string): Promise<CreateOrderResult> {
+  const res = await call("orders", { action: "resume", orderId });
+  if (typeof res === "object" && res !== null && "payment" in res) return res;
+  throw broken();
 }
 
 /** Pays a mock-mode order through the server's own payment transition. */

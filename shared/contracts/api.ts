@@ -130,7 +130,18 @@ export type OrdersRequest =
   | { action: "list" }
   | { action: "get"; orderId: string }
   | { action: "sync"; orderId: string }
-  | { action: "mockPay"; orderId: string };
+  | { action: "mockPay"; orderId: string }
+  /** Signed pay params again for a PENDING order (继续支付 on any device). */
+  | { action: "resume"; orderId: string };
+
+/** What each `orders` action answers. */
+export interface OrdersResults {
+  list: OrdersListResult;
+  get: OrderDetail;
+  sync: OrderDetail;
+  mockPay: OrderDetail;
+  resume: CreateOrderResult;
+}
 
 export interface PassengerView {
   name: string;
@@ -192,6 +203,6 @@ export interface FunctionContract {
   trains: { req: TrainsRequest; res: TrainsResult };
   createOrder: { req: CreateOrderRequest; res: CreateOrderResult };
   refund: { req: RefundRequest; res: RefundResult };
-  orders: { req: OrdersRequest; res: OrdersListResult | OrderDetail };
+  orders: { req: OrdersRequest; res: OrdersResults[keyof OrdersResults] };
 }
 export type CallableFunctionName = keyof FunctionContract;

@@ -140,7 +140,8 @@ async function closeRefused(order: OrderDoc, deps: PaymentDeps): Promise<CreateO
   return other?.status === "PENDING" && other.prepayId ? answer(other, other.prepayId, deps) : undefined;
 }
 
-function answer(order: OrderDoc, prepayId: string, deps: PaymentDeps): Promise<CreateOrderResult> {
+/** What the mini-program needs to launch payment: freshly signed params for the order's prepay. */
+export function answer(order: OrderDoc, prepayId: string, deps: PaymentDeps): Promise<CreateOrderResult> {
   return deps.gateway().then((gw) => {
     const payment: PaymentLaunch = deps.mode === "mock" ? { mode: "mock" } : { mode: "wechatpay", params: gw.payParams(prepayId) };
     return { orderId: order._id, outTradeNo: order.outTradeNo, amount: order.amount, expiresAt: order.expiresAt, payment };

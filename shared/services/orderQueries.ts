@@ -1,11 +1,12 @@
 // The orders function: my orders, one order, sync with WeChat Pay, and the mock payment.
-import type { OrderDetail, OrdersListResult } from "../contracts/api";
+import type { CreateOrderResult, OrderDetail, OrdersListResult } from "../contracts/api";
 import { AppError } from "../errors";
 import type { Caller } from "../runtime/identity";
 import { logDecision, type LogContext } from "../runtime/log";
 import { cmd } from "../store/db";
 import type { OrderDoc } from "../store/model";
 import { orders, paymentEvents, refunds } from "../store/repos";
+import { answer } from "./booking";
 import type { PaymentDeps } from "./deps";
 import { applyRefundOutcome } from "./refunds";
 import { applyPaid, closeExpired, closeLocally } from "./settlement";
@@ -63,6 +64,15 @@ export async function syncOrder(order: OrderDoc, deps: PaymentDeps, log: LogCont
   }
   return (await orders.get(order._id)) ?? order;
 }
+
+/** The payment launch again, for a PENDING order that WeChat Pay knows and that has time left. */
+export async function resumePayment(order: OrderDoc, deps: PaymentDeps): Promise<CreateOrderResult> {
+  if (order.status !== "PENDING" || !order.prepayId) throw new AppError("ORDER_STATE", "订单不是待支付状态");
+  if (order.expiresAt <= deps.now() + RESUME_MARGIN_MS) throw new AppError("ORDER_STATE", "订单已超时，请重新下单");
+  return answer(order, order.prepayId, deps);
+}
+/** Not worth opening the payment sheet with less than this left. */
+const RESUME_MARGIN_MS = 10_000;
 
 /** PAY_MODE=mock only: pays through the same transition a notification would. */
 export async function mockPay(order: OrderDoc, deps: PaymentDeps): Promise<OrderDoc> {

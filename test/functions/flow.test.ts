@@ -188,6 +188,20 @@ describe("booking and payment end to end", () => {
     expect(asked).toHaveLength(1);
   });
 
+  it("resume gives the owner fresh pay params for the same prepay while PENDING, and nothing after", async () => {
+    const alice = caller(stack, newUser());
+    const train = await findTrain(alice, "G80");
+    const order = ok(await alice("createOrder", { trainId: train.trainId, seatClass: "second", passengers: passengers(1), clientToken: token() })) as CreateOrderResult;
+    const again = ok(await alice("orders", { action: "resume", orderId: order.orderId })) as CreateOrderResult;
+    expect(again).toMatchObject({ orderId: order.orderId, outTradeNo: order.outTradeNo, amount: order.amount, expiresAt: order.expiresAt });
+    if (again.payment.mode !== "wechatpay" || order.payment.mode !== "wechatpay") throw new Error("wechatpay expected");
+    expect(again.payment.params.package).toBe(order.payment.params.package);
+    expect(errCode(await caller(stack, newUser())("orders", { action: "resume", orderId: order.orderId }))).toBe("NOT_FOUND");
+    await stack.post("/sim/pay", { prepay_id: prepayIdOf(again) });
+    await waitForStatus(alice, order.orderId, "PAID");
+    expect(errCode(await alice("orders", { action: "resume", orderId: order.orderId }))).toBe("ORDER_STATE");
+  });
+
   it("mockPay is FORBIDDEN outside PAY_MODE=mock", async () => {
     const call = caller(stack, newUser());
     const train = await findTrain(call, "G1911");

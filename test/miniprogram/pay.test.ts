@@ -16,6 +16,36 @@ async function openPay(p: FakePlatform, mode: "wechatpay" | "mock" = "wechatpay"
 }
 
 describe("支付 (pages/pay)", () => {
+  it("no params stored on this device (booked elsewhere): asks the server to resume, then pays with those", async () => {
+    const resumed = createOrderResult();
+    const p = installPlatform({
+      orders: (d) => {
+        if (d.action === "get") return ok(orderDetail());
+        if (d.action === "resume") return ok(resumed);
+        if (d.action === "sync") return ok(orderDetail({ status: "PAID", paidAt: NOW }));
+        return fail("INVALID_ARGUMENT", "bad action");
+      },
+    });
+    page = renderPage("pages/pay/index");
+    await page.instance.onLoad({ orderId: "ord_1" });
+    for (let i = 0; i < 40 && page.data.status !== "PAID"; i++) await settle();
+    expect(callsOf(p, "orders").filter((c) => c.data.action === "resume")).toHaveLength(1);
+    expect(p.payments).toEqual(["params" in resumed.payment ? resumed.payment.params : null]);
+    expect(textOf(page, ".status")).toBe("已支付");
+  });
+
+  it("no params stored and the server cannot resume (expired): explains instead of paying", async () => {
+    const p = installPlatform({
+      orders: (d) => (d.action === "get" ? ok(orderDetail()) : fail("ORDER_STATE", "订单已超时，请重新下单")),
+    });
+    page = renderPage("pages/pay/index");
+    await page.instance.onLoad({ orderId: "ord_1" });
+    await settle();
+    expect(p.payments).toEqual([]);
+    expect(page.data.noLaunch).toBe(true);
+    expect(page.querySelector(".no-launch")).toBeDefined();
+  });
+
   it("success reported by WeChat → sync until PAID → shows 已支付", async () => {
     let syncs = 0;
     const p = installPlatform({

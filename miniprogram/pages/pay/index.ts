@@ -3,8 +3,8 @@
 // time left. In mock mode a simulated sheet pays through `mockPay`.
 import type { CreateOrderResult, OrderDetail, OrderStatus } from "../../../shared/contracts/api";
 import { errorMessage, isRetryable } from "../../services/errors";
-import { dropLaunch, loadLaunch } from "../../services/launches";
-import { getOrder, mockPay, pollUntilSettled } from "../../services/orders";
+import { dropLaunch, loadLaunch, saveLaunch } from "../../services/launches";
+import { getOrder, mockPay, pollUntilSettled, resumePayment } from "../../services/orders";
 import { launchPayment } from "../../services/payment";
 import { formatPrice } from "../../utils/money";
 import { ORDER_STATUS_TONES, orderStatusLabel } from "../../utils/status";
@@ -64,13 +64,27 @@ Component({
       return loadLaunch(this.data.orderId);
     },
 
+    /** The stored launch, or — booked on another device, storage cleared — fresh params from the
+     *  server (kept for next time). Null when neither is to be had. */
+    async ensureLaunch(): Promise<CreateOrderResult | null> {
+      const stored = this.launch();
+      if (stored) return stored;
+      try {
+        const fresh = await resumePayment(this.data.orderId);
+        saveLaunch(fresh);
+        return fresh;
+      } catch {
+        return null;
+      }
+    },
+
     /** Loads the order; with autoPay, opens payment right away if it is still to be paid. */
     async loadOrder(autoPay: boolean) {
       this.setData({ phase: "loading", error: "", canRetry: false });
       try {
         const order = await getOrder(this.data.orderId);
-        const launch = this.launch();
         this.show(order);
+        const launch = order.status === "PENDING" && !this.data.expired ? await this.ensureLaunch() : this.launch();
         this.setData({
           phase: "idle",
           mode: launch ? launch.payment.mode : "",
