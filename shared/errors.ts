@@ -14,10 +14,6 @@ export class AppError extends Error {
   }
 }
 
-export const fail = (code: ErrorCode, message: string): never => {
-  throw new AppError(code, message);
-};
-
 /** Default user-facing messages, one per code. */
 export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   INVALID_ARGUMENT: "请求参数有误",

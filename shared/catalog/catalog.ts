@@ -75,10 +75,6 @@ export function catalogFor(now: number, days: number): TrainDoc[] {
   return out;
 }
 
-export function stations(): string[] {
-  return [...new Set(ROUTES.flatMap((r) => [r.from, r.to]))];
-}
-
 export function toTrainView(t: TrainDoc): TrainView {
   return {
     trainId: t._id,
