@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { OrderDetail, OrderStatus, OrderSummary, TrainView } from "../../shared/contracts/api";
 import { catalogFor, toTrainView } from "../../shared/catalog/catalog";
+import { createOrderResult, NOW, orderDetail } from "../../test/miniprogram/fixtures";
 import { pageHtml, type Chrome, type DomElement } from "./html";
 
 // tsx registers its own `.ts` require hook; the harness installs the one the page tests use (CommonJS
@@ -25,7 +26,6 @@ const { installPlatform, renderPage, settle, ok, fail, mpRoot } = await import("
 type Rendered = import("../../test/miniprogram/harness").Rendered;
 type FakePlatform = import("../../test/miniprogram/harness").FakePlatform;
 
-const NOW = Date.now();
 const MIN = 60_000;
 
 // ---- data shaped like the real functions' answers -------------------------------------------------
@@ -56,31 +56,14 @@ function trainsAnswer(trains: TrainView[]) {
 
 const g1 = () => catalogTrains().find((t) => t.trainNo === "G1")!;
 
-function launchOf(mode: "wechatpay" | "mock") {
-  return {
-    orderId: "ord_1",
-    outTradeNo: "T20261127093015123456",
-    amount: 110600,
-    expiresAt: NOW + 14 * MIN + 32_000,
-    payment:
-      mode === "mock"
-        ? { mode: "mock" as const }
-        : {
-            mode: "wechatpay" as const,
-            params: { timeStamp: String(Math.floor(NOW / 1000)), nonceStr: "n", package: "prepay_id=wx1", signType: "RSA" as const, paySign: "s" },
-          },
-  };
-}
+/** createOrder's answer as the tests build it, with a countdown that reads well. */
+const launchOf = (mode: "wechatpay" | "mock") => ({ ...createOrderResult(mode), expiresAt: NOW + 14 * MIN + 32_000 });
 
+/** The tests' order detail, on today's G1 and with a realistic pair of passengers. */
 function detail(overrides: Partial<OrderDetail> = {}): OrderDetail {
   const t = g1();
-  return {
-    orderId: "ord_1",
+  return orderDetail({
     outTradeNo: "T20261127093015123456",
-    status: "PENDING",
-    amount: 110600,
-    refundedAmount: 0,
-    refunds: [],
     passengers: [
       { name: "张三", idCardNoMasked: "110***********002X" },
       { name: "欧阳娜娜", idCardNoMasked: "440***********0013" },
@@ -90,7 +73,7 @@ function detail(overrides: Partial<OrderDetail> = {}): OrderDetail {
     expiresAt: NOW + 12 * MIN,
     timeline: [{ at: NOW - 3 * MIN, status: "PENDING", note: "下单" }],
     ...overrides,
-  };
+  });
 }
 
 const paidDetail = () =>
