@@ -46,6 +46,10 @@ export interface RefundRecord {
   /** Epoch ms when the refund settles by itself (real time of this process, for the timer). */
   settleDueAt?: number;
   settledAt?: number;
+  /** Where the money went after an 发起异常退款 re-route (user_received_account); default 支付用户零钱. */
+  receivedAccount?: string;
+  /** Fingerprint of the accepted re-route request (decrypted content): a repeat answers the same. */
+  abnormalRequestKey?: string;
 }
 
 export interface DeliveryAttempt {

@@ -1,10 +1,10 @@
 // The WeChat Pay side of the simulator: /v3/... requests are authenticated, routed to the
 // ledger, and every answer (errors and 204s included) is signed like WeChat Pay signs it.
-import { createHash, createPublicKey, randomBytes, X509Certificate } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, randomBytes, X509Certificate, type KeyObject } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { apiError, paramError, type Checked } from "./api-error";
 import { cstDate, rfc3339Cst } from "./china-time";
-import { aesGcmEncrypt, randomNonce } from "./crypto";
+import { aesGcmEncrypt, randomNonce, rsaOaepDecrypt } from "./crypto";
 import type { Endpoint, FaultBook, FaultRule } from "./faults";
 import { errorReply, jsonReply, type Reply } from "./http-reply";
 import type { Ledger } from "./ledger";
@@ -12,7 +12,7 @@ import { verifyMerchantRequest, type MerchantIdentity } from "./request-auth";
 import type { ResponseSigner, SignMode } from "./signer";
 import type { SimStore } from "./state";
 import { buildTradeBill, type BillType } from "./trade-bill";
-import { canonicalJson, parseJsonObject, validatePrepay, validateRefund } from "./validate";
+import { canonicalJson, parseJsonObject, validateAbnormalRefund, validatePrepay, validateRefund } from "./validate";
 
 export interface V3Config {
   mchid: string;
@@ -22,14 +22,21 @@ export interface V3Config {
   merchantPrivateKeyPem: string;
   platformCertificatePem: string;
   platformSerialNo: string;
+  /** The private halves, for sensitive fields merchants encrypt to WeChat Pay (Wechatpay-Serial names which). */
+  wxpayPublicKeyId: string;
+  wxpayPrivateKeyPem: string;
+  platformPrivateKeyPem: string;
   signMode: SignMode;
   baseUrl: string;
 }
 
 interface Route {
   endpoint: Endpoint;
-  run: (url: URL, body: Buffer) => Reply;
+  run: (url: URL, body: Buffer, headers: IncomingMessage["headers"]) => Reply;
 }
+
+/** Bank names for the bank_type codes the simulator accepts (a few of WeChat Pay's debit-card list). */
+const BANKS: Record<string, string> = { CMB_DEBIT: "招商银行", ICBC_DEBIT: "工商银行", CCB_DEBIT: "建设银行", ABC_DEBIT: "农业银行", BOC_DEBIT: "中国银行", COMM_DEBIT: "交通银行", PSBC_DEBIT: "邮储银行" };
 
 /** Bill download links stay valid this long (WeChat's are short-lived too). */
 const BILL_TOKEN_TTL_MS = 10 * 60_000;
@@ -68,7 +75,7 @@ export class V3Api {
     if (fault && !fault.applied && (fault.status || fault.timeout)) return this.fail(req, res, fault);
 
     const authError = verifyMerchantRequest(method, rawTarget, req.headers.authorization, body, this.merchant, this.nowMs());
-    const reply = authError ? errorReply(authError) : route.run(url, body);
+    const reply = authError ? errorReply(authError) : route.run(url, body, req.headers);
 
     if (fault && fault.applied && (fault.status || fault.timeout)) return this.fail(req, res, fault);
     this.send(res, reply, fault?.tamperSignature === true);
@@ -103,6 +110,9 @@ export class V3Api {
     if (method === "POST" && is("v3", "refund", "domestic", "refunds")) return { endpoint: "refund", run: (_u, b) => this.refund(b) };
     if (method === "GET" && is("v3", "refund", "domestic", "refunds", "*")) {
       return { endpoint: "refund_query", run: () => fromChecked(this.ledger.refundQuery(seg[4]!)) };
+    }
+    if (method === "POST" && is("v3", "refund", "domestic", "refunds", "*", "apply-abnormal-refund")) {
+      return { endpoint: "abnormal_refund", run: (_u, b, h) => this.abnormalRefund(seg[4]!, b, h) };
     }
     if (method === "GET" && is("v3", "certificates")) return { endpoint: "certificates", run: () => this.certificates() };
     if (method === "GET" && is("v3", "bill", "tradebill")) return { endpoint: "tradebill", run: (u) => this.tradeBill(u) };
@@ -142,6 +152,33 @@ export class V3Api {
     const input = validateRefund(parsed.value);
     if (!input.ok) return errorReply(input.error);
     return fromChecked(this.ledger.refund(input.value, canonicalJson(parsed.value)));
+  }
+
+  private abnormalRefund(refundId: string, body: Buffer, headers: IncomingMessage["headers"]): Reply {
+    const parsed = parseJsonObject(body);
+    if (!parsed.ok) return errorReply(parsed.error);
+    const input = validateAbnormalRefund(parsed.value);
+    if (!input.ok) return errorReply(input.error);
+    const v = input.value;
+    if (v.type === "MERCHANT_BANK_CARD") return fromChecked(this.ledger.applyAbnormalRefund(refundId, v.out_refund_no, "商户基本账户", "MERCHANT_BANK_CARD"));
+    // The card fields are encrypted to the key Wechatpay-Serial names (public key id or platform certificate).
+    const key = this.decryptionKey(headers["wechatpay-serial"]);
+    if (!key) return errorReply(paramError("Wechatpay-Serial 缺失或不是本商户的微信支付公钥ID/平台证书序列号"));
+    const account = rsaOaepDecrypt(v.bank_account!, key);
+    const name = rsaOaepDecrypt(v.real_name!, key);
+    if (account === null || name === null) return errorReply(paramError("bank_account 或 real_name 解密失败，请使用 Wechatpay-Serial 对应的公钥以 RSAES-OAEP 加密"));
+    if (!/^\d{8,30}$/.test(account)) return errorReply(paramError("bank_account 不是有效的银行卡号"));
+    const bank = BANKS[v.bank_type!];
+    if (!bank) return errorReply(paramError(`bank_type 不支持：${v.bank_type} (the simulator knows ${Object.keys(BANKS).join(", ")})`));
+    const requestKey = createHash("sha256").update(canonicalJson({ type: v.type, bank: v.bank_type, account, name })).digest("hex");
+    return fromChecked(this.ledger.applyAbnormalRefund(refundId, v.out_refund_no, `${bank}借记卡${account.slice(-4)}`, requestKey));
+  }
+
+  private decryptionKey(serial: string | string[] | undefined): KeyObject | undefined {
+    if (typeof serial !== "string") return undefined;
+    if (serial === this.cfg.wxpayPublicKeyId && this.cfg.signMode !== "cert") return createPrivateKey(this.cfg.wxpayPrivateKeyPem);
+    if (serial.toUpperCase() === this.cfg.platformSerialNo.toUpperCase() && this.cfg.signMode !== "pubkey") return createPrivateKey(this.cfg.platformPrivateKeyPem);
+    return undefined;
   }
 
   private certificates(): Reply {

@@ -5,6 +5,7 @@
 // - the plugin is imported lazily, so a function that only parses notifications never loads it;
 // - EV3_RES_* (response failed verification), timeouts and resets are "unknown": the request may have
 //   taken effect, the caller must query.
+import { constants, publicEncrypt, type KeyObject } from "node:crypto";
 import type { Wechatpay } from "wechatpay-axios-plugin";
 import type { MiniProgramPayParams } from "../contracts/api";
 import { readTradeBill } from "./bill";
@@ -12,8 +13,9 @@ import type { WechatPayConfig } from "./config";
 import type { WechatpayKeyStore } from "./key-store";
 import { signPayParams } from "./pay-params";
 import type { PlatformCertificateStore } from "./platform-certs";
-import { checkBillDate, checkOutTradeNo, checkPrepay, checkRefund, refusedLocally, toChinaRfc3339 } from "./request-rules";
+import { checkAbnormalRefund, checkBillDate, checkOutTradeNo, checkPrepay, checkRefund, refusedLocally, toChinaRfc3339 } from "./request-rules";
 import type {
+  AbnormalRefundRequest,
   GatewayResult,
   PaymentGateway,
   PrepayRequest,
@@ -156,6 +158,29 @@ class AxiosGateway implements PaymentGateway {
     return this.call((api) => api.v3.refund.domestic.refunds.$out_refund_no$.get({ out_refund_no: outRefundNo }), toRefundRecord);
   }
 
+  async applyAbnormalRefund(req: AbnormalRefundRequest): Promise<GatewayResult<RefundRecord>> {
+    const bad = checkAbnormalRefund(req);
+    if (bad) return refusedLocally(bad);
+    let body: Record<string, string> = { out_refund_no: req.outRefundNo, type: req.type };
+    let serial: string | undefined;
+    if (req.type === "USER_BANK_CARD") {
+      // The account and name travel encrypted (RSAES-OAEP) with a WeChat Pay key, named in Wechatpay-Serial.
+      const enc = this.encryptionKey();
+      if (!enc) return { kind: "config_error", message: "no WeChat Pay public key or platform certificate to encrypt the bank account with" };
+      serial = enc.serial;
+      body = { ...body, bank_type: req.bankType, bank_account: encryptField(req.bankAccount, enc.key), real_name: encryptField(req.realName, enc.key) };
+    }
+    const headers = serial ? { "Wechatpay-Serial": serial } : {};
+    return this.call((api) => api.v3.refund.domestic.refunds.$refund_id$.applyAbnormalRefund.post(body, { refund_id: req.refundId, headers }), toRefundRecord);
+  }
+
+  /** The WeChat Pay public key if configured (recommended by WeChat Pay), else a platform certificate. */
+  private encryptionKey(): { serial: string; key: KeyObject } | undefined {
+    const keys = [...this.deps.keys.snapshot()];
+    const found = keys.find(([id]) => id.startsWith("PUB_KEY_ID_")) ?? keys[0];
+    return found ? { serial: found[0], key: found[1] } : undefined;
+  }
+
   async tradeBill(billDate: string): Promise<GatewayResult<TradeBill>> {
     const bad = checkBillDate(billDate);
     if (bad) return refusedLocally(bad);
@@ -267,6 +292,11 @@ class AxiosGateway implements PaymentGateway {
     }
     return { kind: "unknown", reason: code ? `no usable answer (${code})` : `no usable answer: ${errorText(e)}`, ...rid };
   }
+}
+
+/** WeChat Pay's sensitive-field encryption: RSAES-OAEP (SHA-1, MGF1), base64. */
+function encryptField(plaintext: string, key: KeyObject): string {
+  return publicEncrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" }, Buffer.from(plaintext, "utf8")).toString("base64");
 }
 
 function parseMaybeJson(data: unknown): unknown {

@@ -55,6 +55,12 @@ export interface RefundCreateRequest {
   total: number;
 }
 
+/** 发起异常退款: re-routes a refund WeChat Pay reported ABNORMAL. Bank fields are plaintext here; the
+ *  gateway encrypts them with the WeChat Pay public key (or platform certificate) before sending. */
+export type AbnormalRefundRequest =
+  | { refundId: string; outRefundNo: string; type: "MERCHANT_BANK_CARD" }
+  | { refundId: string; outRefundNo: string; type: "USER_BANK_CARD"; bankType: string; bankAccount: string; realName: string };
+
 export type WxRefundStatus = "SUCCESS" | "CLOSED" | "PROCESSING" | "ABNORMAL";
 
 export interface RefundRecord {
@@ -88,6 +94,8 @@ export interface PaymentGateway {
   close(outTradeNo: string): Promise<GatewayResult<void>>;
   refund(req: RefundCreateRequest): Promise<GatewayResult<RefundRecord>>;
   queryRefund(outRefundNo: string): Promise<GatewayResult<RefundRecord>>;
+  /** POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund; answers the refund (PROCESSING). */
+  applyAbnormalRefund(req: AbnormalRefundRequest): Promise<GatewayResult<RefundRecord>>;
   /** bill_date YYYY-MM-DD; downloads and checks SHA1. */
   tradeBill(billDate: string): Promise<GatewayResult<TradeBill>>;
 }
