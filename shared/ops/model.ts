@@ -1,0 +1,57 @@
+// What the console stores, in its own collections.
+import type { Role } from "./contract";
+
+export const OPS_COLLECTIONS = {
+  operators: "operators",
+  sessions: "ops_sessions",
+  audit: "ops_audit",
+  resolutions: "ops_resolutions",
+} as const;
+
+export interface OperatorDoc {
+  _id: string; // username
+  role: Role;
+  /** scrypt$N$r$p$salt$hash (base64); never the password. */
+  passwordHash: string;
+  disabled: boolean;
+  /** Failed logins since the last success or lock. */
+  failedLogins: number;
+  lockedUntil?: number;
+  createdAt: number;
+  createdBy?: string;
+  lastLoginAt?: number;
+}
+
+export interface OpsSessionDoc {
+  _id: string; // sha256 of the session token, hex: the token itself is never stored
+  username: string;
+  /** Sent back in the CSRF header with every state-changing request. */
+  csrfToken: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface OpsAuditDoc {
+  _id: string;
+  at: number;
+  operator: string;
+  role: Role;
+  action: string;
+  outcome: "ok" | "refused" | "error";
+  code?: string;
+  orderId?: string;
+  refundId?: string;
+  billDate?: string;
+  /** Anything else acted on: an operator's username, an exception key. */
+  target?: string;
+  note?: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** A person's handling of one exception (key as in the queue). */
+export interface OpsResolutionDoc {
+  _id: string;
+  resolved?: { note: string; by: string; at: number };
+  rerouted?: { type: "USER_BANK_CARD" | "MERCHANT_BANK_CARD"; by: string; at: number };
+}
