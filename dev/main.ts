@@ -7,6 +7,7 @@ import { createWxPaySimPlugin } from "./wxpay-sim";
 import { seedTrains } from "../shared/catalog/seed";
 import { useDatabase } from "../shared/store/db";
 import { localSdkOptions } from "./local-sdk";
+import { bootstrapAdmin } from "../shared/ops/operators";
 
 function envFlag(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === "") return fallback;
@@ -39,6 +40,8 @@ async function main(): Promise<void> {
     useDatabase(localSdkOptions(stack.baseUrl));
     const seeded = await seedTrains(Date.now());
     console.error(`[stack] trains: ${seeded.added} added, ${seeded.existing} already there`);
+    await bootstrapOps();
+    console.error(`[stack] ops console: ${stack.baseUrl}/ops/`);
     process.stdout.write(`ready ${stack.baseUrl}\n`);
     const shutdown = (signal: string) => {
       console.error(`[stack] ${signal}: shutting down`);
@@ -58,6 +61,19 @@ async function main(): Promise<void> {
       process.exit(2);
     }
     throw e;
+  }
+}
+
+/** OPS_ADMIN_PASSWORD: the console's first operator, `admin`, if there is no operator yet. */
+async function bootstrapOps(): Promise<void> {
+  const password = process.env.OPS_ADMIN_PASSWORD;
+  if (!password) return;
+  try {
+    const r = await bootstrapAdmin(password, Date.now());
+    console.error(r === "created" ? "[stack] ops: operator admin created" : "[stack] ops: operators exist, OPS_ADMIN_PASSWORD ignored");
+  } catch (e) {
+    // The policy message names the rule, never the value.
+    console.error(`[stack] ops: admin not created: ${(e as Error).message}`);
   }
 }
 

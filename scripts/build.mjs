@@ -2,7 +2,8 @@
 // no TypeScript, no imports outside the folder, Node 16+. These folders are what tcb and DevTools
 // deploy and what the tests and the local stack run.
 import { build } from "esbuild";
-import { readdirSync, existsSync, mkdirSync, writeFileSync, rmSync, renameSync } from "node:fs";
+import { readdirSync, existsSync, mkdirSync, writeFileSync, readFileSync, rmSync, renameSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -15,6 +16,60 @@ const targets = [
 ];
 
 const analyze = process.argv.includes("--analyze");
+
+/** Functions that also serve a web page: its entry, bundled into the function's public/ folder. */
+const pages = { ops: join(root, "web", "ops", "main.tsx") };
+
+/** The page (TypeScript + Vue JSX, Element Plus, ECharts) for the browser: content-hashed assets, an
+ *  index.html naming them, and a gzipped copy of each for clients that accept it. */
+async function buildPage(entry, publicDir) {
+  const result = await build({
+    entryPoints: [entry],
+    outdir: publicDir,
+    entryNames: "[name]-[hash]",
+    assetNames: "[name]-[hash]",
+    bundle: true,
+    platform: "browser",
+    format: "iife",
+    target: "es2020",
+    minify: true,
+    legalComments: "none",
+    metafile: true,
+    logLevel: "warning",
+    jsx: "automatic",
+    jsxImportSource: "vue",
+    loader: { ".woff": "file", ".woff2": "file", ".ttf": "file", ".svg": "file" },
+    define: {
+      "process.env.NODE_ENV": '"production"',
+      __VUE_OPTIONS_API__: "true",
+      __VUE_PROD_DEVTOOLS__: "false",
+      __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: "false",
+    },
+  });
+  const outputs = Object.keys(result.metafile.outputs).map((p) => p.slice(p.lastIndexOf("/") + 1));
+  const js = outputs.find((n) => n.endsWith(".js"));
+  const css = outputs.find((n) => n.endsWith(".css"));
+  const html = `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>运营后台 · 火车票支付</title>
+${css ? `<link rel="stylesheet" href="assets/${css}">` : ""}
+</head>
+<body>
+<div id="app"></div>
+<script src="assets/${js}" defer></script>
+</body>
+</html>
+`;
+  writeFileSync(join(publicDir, "index.html"), html);
+  for (const name of [...outputs, "index.html"]) {
+    const file = join(publicDir, name);
+    writeFileSync(file + ".gz", gzipSync(readFileSync(file), { level: 9 }));
+  }
+}
 
 async function bundle(name, srcDir, finalDir) {
   const entry = join(srcDir, "index.ts");
@@ -36,6 +91,7 @@ async function bundle(name, srcDir, finalDir) {
     // Optional native speedups some SDK dependencies probe for; absent in CloudBase too.
     external: ["bufferutil", "utf-8-validate", "encoding"],
   });
+  if (pages[name] && srcDir.startsWith(join(root, "cloudfunctions"))) await buildPage(pages[name], join(outDir, "public"));
   writeFileSync(
     join(outDir, "package.json"),
     JSON.stringify({ name, version: "1.0.0", private: true, main: "index.js", dependencies: {} }, null, 2) + "\n",
