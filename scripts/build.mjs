@@ -55,6 +55,7 @@ async function buildPage(entry, publicDir) {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>运营后台 · 火车票支付</title>
 ${css ? `<link rel="stylesheet" href="assets/${css}">` : ""}
 </head>

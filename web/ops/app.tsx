@@ -1,6 +1,6 @@
 // The shell: login, or the side menu (pages the role may see), the header with who is logged in,
 // and the current page.
-import { ElButton, ElConfigProvider, ElContainer, ElHeader, ElAside, ElMain, ElMenu, ElMenuItem, ElTag } from "element-plus";
+import { ElButton, ElConfigProvider, ElContainer, ElHeader, ElAside, ElMain, ElMenu, ElMenuItem, ElTag } from "./el";
 import zhCn from "element-plus/es/locale/lang/zh-cn";
 import { defineComponent, onMounted, ref } from "vue";
 import type { SessionView } from "../../shared/ops/contract";

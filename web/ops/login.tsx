@@ -1,5 +1,5 @@
 // 登录
-import { ElAlert, ElButton, ElCard, ElForm, ElFormItem, ElInput } from "element-plus";
+import { ElAlert, ElButton, ElCard, ElForm, ElFormItem, ElInput } from "./el";
 import { defineComponent, ref } from "vue";
 import type { SessionView } from "../../shared/ops/contract";
 import { ApiError, post } from "./api";

@@ -1,5 +1,5 @@
 // Small pieces several views share.
-import { ElMessage, ElTag } from "element-plus";
+import { ElMessage, ElTag } from "./el";
 import { ApiError } from "./api";
 import { ORDER_STATUS, REFUND_STATUS } from "./format";
 import type { OrderStatus } from "../../shared/contracts/api";

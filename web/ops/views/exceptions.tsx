@@ -1,6 +1,6 @@
 // 异常: the queue, each item with its next action (query WeChat Pay, re-route an ABNORMAL refund,
 // close an expired order, re-run a day's reconciliation) and a resolution note.
-import { ElAlert, ElButton, ElCard, ElDialog, ElForm, ElFormItem, ElInput, ElMessage, ElOption, ElRadioButton, ElRadioGroup, ElSelect, ElTable, ElTableColumn, ElTag } from "element-plus";
+import { ElAlert, ElButton, ElCard, ElDialog, ElForm, ElFormItem, ElInput, ElMessage, ElOption, ElRadioButton, ElRadioGroup, ElSelect, ElTable, ElTableColumn, ElTag } from "../el";
 import { defineComponent, onBeforeUnmount, onMounted, reactive, ref } from "vue";
 import type { AbnormalRefundType, ExceptionItem, ExceptionList } from "../../../shared/ops/contract";
 import { ApiError, get, post } from "../api";

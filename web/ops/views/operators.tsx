@@ -1,5 +1,5 @@
 // 操作员 (admin): add operators, change roles, disable or enable, reset a password.
-import { ElAlert, ElButton, ElCard, ElDialog, ElForm, ElFormItem, ElInput, ElMessage, ElOption, ElSelect, ElTable, ElTableColumn, ElTag } from "element-plus";
+import { ElAlert, ElButton, ElCard, ElDialog, ElForm, ElFormItem, ElInput, ElMessage, ElOption, ElSelect, ElTable, ElTableColumn, ElTag } from "../el";
 import { defineComponent, onMounted, reactive, ref } from "vue";
 import { ROLES, type OperatorView, type Role } from "../../../shared/ops/contract";
 import { ApiError, get, post } from "../api";

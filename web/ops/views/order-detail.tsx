@@ -1,7 +1,7 @@
 // One order: amounts, passengers and tickets, the timeline, every payment_events record (source,
 // decision, Request-ID), its refunds, the console's audit of it; a manual refund (support and up).
 // Everything from the server is rendered as text (Vue interpolation), never as HTML.
-import { ElAlert, ElButton, ElCard, ElDescriptions, ElDescriptionsItem, ElDialog, ElForm, ElFormItem, ElInput, ElTable, ElTableColumn, ElTimeline, ElTimelineItem, ElMessage } from "element-plus";
+import { ElAlert, ElButton, ElCard, ElDescriptions, ElDescriptionsItem, ElDialog, ElForm, ElFormItem, ElInput, ElTable, ElTableColumn, ElTimeline, ElTimelineItem, ElMessage } from "../el";
 import { defineComponent, reactive, ref, watch } from "vue";
 import type { AuditView, OpsOrderDetail, OpsRefundView, PaymentEventView } from "../../../shared/ops/contract";
 import { ApiError, get, post, requestToken } from "../api";

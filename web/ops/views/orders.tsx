@@ -1,6 +1,6 @@
 // 订单: search by order id, out_trade_no, WeChat Pay transaction_id or openid, a creation date
 // range and a status; each row opens the order page.
-import { ElAlert, ElButton, ElCard, ElDatePicker, ElInput, ElOption, ElSelect, ElTable, ElTableColumn } from "element-plus";
+import { ElAlert, ElButton, ElCard, ElDatePicker, ElInput, ElOption, ElSelect, ElTable, ElTableColumn } from "../el";
 import { defineComponent, onMounted, reactive, ref, watch } from "vue";
 import type { OrderStatus } from "../../../shared/contracts/api";
 import type { OrderRow, OrderSearchResult } from "../../../shared/ops/contract";

@@ -3,7 +3,7 @@ import { BarChart, LineChart } from "echarts/charts";
 import { GridComponent, LegendComponent, TooltipComponent } from "echarts/components";
 import { init, use, type ECharts } from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
-import { ElAlert, ElCard, ElCol, ElRow, ElStatistic, ElTag } from "element-plus";
+import { ElAlert, ElCard, ElCol, ElRow, ElStatistic, ElTag } from "../el";
 import { defineComponent, nextTick, onBeforeUnmount, onMounted, ref } from "vue";
 import type { ExceptionKind, OverviewView } from "../../../shared/ops/contract";
 import { get } from "../api";
@@ -25,8 +25,8 @@ export const OverviewPage = defineComponent({
       chart ??= init(chartEl.value);
       chart.setOption({
         tooltip: { trigger: "axis" },
-        legend: { data: ["收款（元）", "退款（元）", "订单数"] },
-        grid: { left: 56, right: 48, top: 40, bottom: 32 },
+        legend: { top: 0, data: ["收款（元）", "退款（元）", "订单数"] },
+        grid: { left: 56, right: 48, top: 48, bottom: 32 },
         xAxis: { type: "category", data: v.days.map((d) => d.date.slice(5)) },
         yAxis: [
           { type: "value", name: "元" },

@@ -1,5 +1,5 @@
 // 对账: reports by date, one report's discrepancies, re-run for a date (finance and up), CSV export.
-import { ElAlert, ElButton, ElCard, ElDatePicker, ElMessage, ElTable, ElTableColumn, ElTag } from "element-plus";
+import { ElAlert, ElButton, ElCard, ElDatePicker, ElMessage, ElTable, ElTableColumn, ElTag } from "../el";
 import { defineComponent, onMounted, ref, watch } from "vue";
 import type { ReconcileDetail, ReconcileSummary } from "../../../shared/ops/contract";
 import { get, post } from "../api";
