@@ -10,6 +10,7 @@ import { orders, paymentEvents, reconciliations, refunds } from "../store/repos"
 import { audit } from "./audit";
 import { requireRole, type Actor } from "./authz";
 import type { ExceptionItem, ExceptionKind, ExceptionList } from "./contract";
+import { discrepancyText } from "./discrepancy-text";
 import { OpsError } from "./errors";
 import type { OpsResolutionDoc } from "./model";
 import { abnormalKey } from "./reroute";
@@ -108,7 +109,7 @@ async function discrepancies(): Promise<Draft[]> {
         kind: "RECONCILE",
         at: rep.checkedAt,
         title: `对账差异 ${rep.billDate}：${DISCREPANCY_TITLES[d.kind]}`,
-        detail: [d.kind, d.detail].filter(Boolean).join(" · "),
+        detail: [discrepancyText(d.detail), d.kind].filter(Boolean).join(" · "),
         billDate: rep.billDate,
         ...(orderId ? { orderId } : {}),
         ...(d.outTradeNo ? { outTradeNo: d.outTradeNo } : {}),

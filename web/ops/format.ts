@@ -44,3 +44,16 @@ export function fenOf(input: string): number | undefined {
   const fen = Number(m[1]) * 100 + Number((m[2] ?? "").padEnd(2, "0"));
   return fen > 0 ? fen : undefined;
 }
+
+/** ops_audit actions in words. */
+export const AUDIT_ACTION: Record<string, string> = {
+  "refund.manual": "人工退款",
+  "refund.reroute": "发起异常退款",
+  "order.sync": "查单",
+  "order.closeExpired": "关闭超时订单",
+  "exception.resolve": "处理异常",
+  "reconcile.run": "对账",
+  "operator.add": "添加操作员",
+  "operator.change": "修改操作员",
+  "operator.locked": "账号锁定",
+};

@@ -5,7 +5,7 @@ import { ElAlert, ElButton, ElCard, ElDescriptions, ElDescriptionsItem, ElDialog
 import { defineComponent, reactive, ref, watch } from "vue";
 import type { AuditView, OpsOrderDetail, OpsRefundView, PaymentEventView } from "../../../shared/ops/contract";
 import { ApiError, get, post, requestToken } from "../api";
-import { fenOf, time, yuan } from "../format";
+import { AUDIT_ACTION, fenOf, time, yuan } from "../format";
 import { route } from "../router";
 import { allowed } from "../state";
 import { OrderStatusTag, RefundStatusTag, showError } from "../ui";
@@ -95,21 +95,25 @@ export const OrderDetailPage = defineComponent({
               ),
               default: () => (
                 <ElDescriptions column={3} border>
-                  <ElDescriptionsItem label="订单 ID">{o.orderId}</ElDescriptionsItem>
-                  <ElDescriptionsItem label="微信支付单号">{o.transactionId ?? "—"}</ElDescriptionsItem>
-                  <ElDescriptionsItem label="用户 openid">{o.openid}</ElDescriptionsItem>
-                  <ElDescriptionsItem label="车次">{`${o.train.trainNo} ${o.train.from}→${o.train.to}`}</ElDescriptionsItem>
-                  <ElDescriptionsItem label="发车">{`${o.train.date} ${o.train.departTime}（${o.train.seatClassName}）`}</ElDescriptionsItem>
-                  <ElDescriptionsItem label="乘客数">{o.passengerCount}</ElDescriptionsItem>
-                  <ElDescriptionsItem label="订单金额">{`${yuan(o.amount)} 元`}</ElDescriptionsItem>
-                  <ElDescriptionsItem label="已退款">{`${yuan(o.refundedAmount)} 元`}</ElDescriptionsItem>
+                  <ElDescriptionsItem label="订单 ID">{{ default: () => o.orderId }}</ElDescriptionsItem>
+                  <ElDescriptionsItem label="微信支付单号">{{ default: () => o.transactionId ?? "—" }}</ElDescriptionsItem>
+                  <ElDescriptionsItem label="用户 openid">{{ default: () => o.openid }}</ElDescriptionsItem>
+                  <ElDescriptionsItem label="车次">{{ default: () => `${o.train.trainNo} ${o.train.from}→${o.train.to}` }}</ElDescriptionsItem>
+                  <ElDescriptionsItem label="发车">{{ default: () => `${o.train.date} ${o.train.departTime}（${o.train.seatClassName}）` }}</ElDescriptionsItem>
+                  <ElDescriptionsItem label="乘客数">{{ default: () => o.passengerCount }}</ElDescriptionsItem>
+                  <ElDescriptionsItem label="订单金额">{{ default: () => `${yuan(o.amount)} 元` }}</ElDescriptionsItem>
+                  <ElDescriptionsItem label="已退款">{{ default: () => `${yuan(o.refundedAmount)} 元` }}</ElDescriptionsItem>
                   <ElDescriptionsItem label="可退">
-                    <span class="refundable">{`${yuan(o.refundable)} 元`}</span>
-                    {o.refundReserved > o.refundedAmount ? <span class="muted">{`（${yuan(o.refundReserved - o.refundedAmount)} 元退款处理中）`}</span> : null}
+                    {{
+                      default: () => [
+                        <span class="refundable">{`${yuan(o.refundable)} 元`}</span>,
+                        o.refundReserved > o.refundedAmount ? <span class="muted">{`（${yuan(o.refundReserved - o.refundedAmount)} 元退款处理中）`}</span> : null,
+                      ],
+                    }}
                   </ElDescriptionsItem>
-                  <ElDescriptionsItem label="下单时间">{time(o.createdAt)}</ElDescriptionsItem>
-                  <ElDescriptionsItem label="支付时间">{time(o.paidAt)}</ElDescriptionsItem>
-                  <ElDescriptionsItem label="支付时限">{time(o.expiresAt)}</ElDescriptionsItem>
+                  <ElDescriptionsItem label="下单时间">{{ default: () => time(o.createdAt) }}</ElDescriptionsItem>
+                  <ElDescriptionsItem label="支付时间">{{ default: () => time(o.paidAt) }}</ElDescriptionsItem>
+                  <ElDescriptionsItem label="支付时限">{{ default: () => time(o.expiresAt) }}</ElDescriptionsItem>
                 </ElDescriptions>
               ),
             }}
@@ -152,15 +156,19 @@ export const OrderDetailPage = defineComponent({
             </ElCard>
             <ElCard header="操作记录">
               <ElTable class="audit-table" data={d.audit} emptyText="没有操作记录">
-                <ElTableColumn label="时间" width="170">
+                <ElTableColumn label="时间" width="160">
                   {{ default: ({ row }: { row: AuditView }) => time(row.at) }}
                 </ElTableColumn>
-                <ElTableColumn label="操作员" prop="operator" width="90" />
-                <ElTableColumn label="操作" prop="action" width="140" />
+                <ElTableColumn label="操作员" prop="operator" width="80" />
+                <ElTableColumn label="操作" width="110">
+                  {{ default: ({ row }: { row: AuditView }) => AUDIT_ACTION[row.action] ?? row.action }}
+                </ElTableColumn>
                 <ElTableColumn label="结果" width="70">
                   {{ default: ({ row }: { row: AuditView }) => (row.outcome === "ok" ? "成功" : `${row.outcome === "refused" ? "拒绝" : "出错"} ${row.code ?? ""}`) }}
                 </ElTableColumn>
-                <ElTableColumn label="说明">{{ default: ({ row }: { row: AuditView }) => row.note ?? "" }}</ElTableColumn>
+                <ElTableColumn label="说明" minWidth="120">
+                  {{ default: ({ row }: { row: AuditView }) => row.note ?? "" }}
+                </ElTableColumn>
               </ElTable>
             </ElCard>
           </div>
@@ -173,7 +181,7 @@ export const OrderDetailPage = defineComponent({
               <ElTableColumn label="来源" width="110">
                 {{ default: ({ row }: { row: PaymentEventView }) => SOURCE[row.source] }}
               </ElTableColumn>
-              <ElTableColumn label="事件" width="150">
+              <ElTableColumn label="事件" width="190">
                 {{ default: ({ row }: { row: PaymentEventView }) => row.eventType ?? "—" }}
               </ElTableColumn>
               <ElTableColumn label="判定" width="190">

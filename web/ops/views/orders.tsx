@@ -95,11 +95,11 @@ export const OrdersPage = defineComponent({
         {result.value ? (
           <ElCard class="result-card">
             <ElTable class="orders-table" data={result.value.orders} emptyText="没有符合条件的订单" onRow-click={(row: OrderRow) => go(`orders/${row.orderId}`)} rowClassName="clickable">
-              <ElTableColumn label="商户订单号" prop="outTradeNo" width="250" />
+              <ElTableColumn label="商户订单号" prop="outTradeNo" width="240" />
               <ElTableColumn label="微信支付单号" width="260">
                 {{ default: ({ row }: { row: OrderRow }) => row.transactionId ?? "—" }}
               </ElTableColumn>
-              <ElTableColumn label="车次">{{ default: ({ row }: { row: OrderRow }) => `${row.train.trainNo} ${row.train.from}→${row.train.to} ${row.train.date}` }}</ElTableColumn>
+              <ElTableColumn label="车次" minWidth="230">{{ default: ({ row }: { row: Partial<OrderRow> }) => (row.train ? `${row.train.trainNo} ${row.train.from}→${row.train.to} ${row.train.date}` : "") }}</ElTableColumn>
               <ElTableColumn label="金额（元）" width="110" align="right">
                 {{ default: ({ row }: { row: OrderRow }) => yuan(row.amount) }}
               </ElTableColumn>

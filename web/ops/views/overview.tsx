@@ -24,6 +24,7 @@ export const OverviewPage = defineComponent({
       if (!chartEl.value) return;
       chart ??= init(chartEl.value);
       chart.setOption({
+        animation: !matchMedia("(prefers-reduced-motion: reduce)").matches,
         tooltip: { trigger: "axis" },
         legend: { top: 0, data: ["收款（元）", "退款（元）", "订单数"] },
         grid: { left: 56, right: 48, top: 48, bottom: 32 },

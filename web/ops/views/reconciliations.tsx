@@ -2,6 +2,7 @@
 import { ElAlert, ElButton, ElCard, ElDatePicker, ElMessage, ElTable, ElTableColumn, ElTag } from "../el";
 import { defineComponent, onMounted, ref, watch } from "vue";
 import type { ReconcileDetail, ReconcileSummary } from "../../../shared/ops/contract";
+import { discrepancyText } from "../../../shared/ops/discrepancy-text";
 import { get, post } from "../api";
 import { time } from "../format";
 import { go, route } from "../router";
@@ -129,7 +130,7 @@ export const ReconciliationsPage = defineComponent({
                         ),
                     }}
                   </ElTableColumn>
-                  <ElTableColumn label="说明">{{ default: ({ row }: { row: Item }) => row.detail ?? "" }}</ElTableColumn>
+                  <ElTableColumn label="说明">{{ default: ({ row }: { row: Item }) => discrepancyText(row.detail) }}</ElTableColumn>
                   <ElTableColumn label="处理" width="220">
                     {{ default: ({ row }: { row: Item }) => (row.resolved ? `${row.resolved.by}：${row.resolved.note}` : "未处理（在异常队列中处理）") }}
                   </ElTableColumn>
