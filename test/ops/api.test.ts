@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreateOrderResult } from "../../shared/contracts/api";
 import type { AuditView, ExceptionList, OpsOrderDetail, OpsRefundView, OrderSearchResult, OverviewView, ReconcileDetail, SessionView } from "../../shared/ops/contract";
-import type { TestStack } from "../helpers/stack";
+import { REPO_ROOT, type TestStack } from "../helpers/stack";
 import { caller, database, findTrain, newUser, ok, passengers, prepayIdOf, startPayStack, token, waitForStatus } from "../functions/helpers";
 import { ADMIN_PASSWORD, eventually, getWithHost, OpsClient, operatorClient } from "./helpers";
 
@@ -279,6 +279,22 @@ describe("reconciliation", () => {
     expect(audit.data[0]).toMatchObject({ operator: "caiwu", role: "finance", outcome: "ok" });
     expect((await viewer.get("reconciliations/2020-01-01")).status).toBe(404);
     expect((await viewer.get("reconciliations/not-a-date")).status).toBe(404);
+  });
+});
+
+describe("bootstrap", () => {
+  it("npm run ops:bootstrap refuses once an operator exists, and never prints the password", async () => {
+    const { execFile } = await import("node:child_process");
+    const run = (password: string) =>
+      new Promise<{ code: number; out: string }>((resolve) => {
+        const child = execFile(process.execPath, ["--import", "tsx", "scripts/ops-bootstrap.ts"], { cwd: REPO_ROOT, env: { ...process.env, STACK_URL: stack.baseUrl, OPS_ADMIN_PASSWORD: password } }, (_e, stdout, stderr) => resolve({ code: child.exitCode ?? -1, out: stdout + stderr }));
+      });
+    const r = await run("another-admin-password");
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("operators exist already");
+    expect(r.out).not.toContain("another-admin-password");
+    const admins = await database(stack).collection("operators").where({ role: "admin" }).get();
+    expect(admins.data.map((o) => (o as { _id: string })._id)).toEqual(["admin"]);
   });
 });
 

@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 describe("the operations console in Chromium", () => {
-  it("walks a support case, an ABNORMAL refund and a reconciliation from login to logout", async () => {
+  it("walks a support case, an ABNORMAL refund and a reconciliation from login to logout", { timeout: 120_000 }, async () => {
     const data = await seed(stack);
     const { page } = browser;
     const dialogs: string[] = [];
