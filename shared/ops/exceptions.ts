@@ -48,7 +48,8 @@ async function rejectedNotifications(): Promise<{ items: Draft[]; truncated: boo
   }
   const items = [...groups.entries()].map(([k, list]): Draft => {
     const e = list[0]!; // newest
-    const orderId = e.orderId ?? (e.outTradeNo ? orderIdFromOutTradeNo(e.outTradeNo) : undefined);
+    // Only what the decision found: an UNKNOWN_ORDER's out_trade_no may look like ours and still not exist.
+    const orderId = e.orderId;
     return {
       key: `NOTIFY_REJECTED:${k}`,
       kind: "NOTIFY_REJECTED",

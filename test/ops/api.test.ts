@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreateOrderResult } from "../../shared/contracts/api";
 import type { AuditView, ExceptionList, OpsOrderDetail, OpsRefundView, OrderSearchResult, OverviewView, ReconcileDetail, SessionView } from "../../shared/ops/contract";
 import { REPO_ROOT, type TestStack } from "../helpers/stack";
-import { caller, database, findTrain, newUser, ok, passengers, prepayIdOf, startPayStack, token, waitForStatus } from "../functions/helpers";
+import { transactionResource } from "../../shared/wechatpay/testing";
+import { caller, database, findTrain, forger, newUser, ok, passengers, prepayIdOf, startPayStack, token, waitForStatus } from "../functions/helpers";
 import { ADMIN_PASSWORD, eventually, getWithHost, OpsClient, operatorClient } from "./helpers";
 
 let stack: TestStack;
@@ -212,7 +213,12 @@ describe("exceptions", () => {
     const key = `REFUND_ABNORMAL:${refund.refundId}`;
     const item = await eventually(async () => (await viewer.get<ExceptionList>("exceptions")).body.items.find((i) => i.key === key), 10_000, "ABNORMAL in the queue");
     expect(item).toMatchObject({ kind: "REFUND_ABNORMAL", status: "open", actions: ["reroute", "sync", "resolve"], amount: 3000 });
-    expect((await viewer.get<OverviewView>("overview")).body.openByKind.REFUND_ABNORMAL).toBeGreaterThanOrEqual(1);
+    const overview = (await viewer.get<OverviewView>("overview")).body;
+    expect(overview.openByKind.REFUND_ABNORMAL).toBeGreaterThanOrEqual(1);
+    expect(overview.days).toHaveLength(14);
+    expect(overview.days[13]).toEqual(overview.today);
+    expect(overview.today.paidCount).toBeGreaterThanOrEqual(5); // the orders paid by the tests so far
+    expect(overview.today.paidAmount).toBeGreaterThanOrEqual(5 * order.amount / 2);
 
     expect((await viewer.post(`refunds/${refund.refundId}/reroute`, { type: "MERCHANT_BANK_CARD" })).status).toBe(403);
     expect((await support.post(`refunds/${refund.refundId}/reroute`, { type: "USER_BANK_CARD", bankType: "ICBC_DEBIT", bankAccount: "12", realName: "张三" })).status).toBe(400);
@@ -230,6 +236,46 @@ describe("exceptions", () => {
     const audit = (await auditOf(order.orderId)).find((a) => a.action === "refund.reroute")!;
     expect(audit).toMatchObject({ operator: "kefu", outcome: "ok", refundId: refund.refundId, before: { status: "ABNORMAL" }, after: { type: "USER_BANK_CARD", bankAccount: "****3445", receivedAccount: "工商银行借记卡3445" } });
     expect(JSON.stringify(await database(stack).collection("ops_audit").get())).not.toContain(account);
+  });
+
+  it("refused notifications (mismatch, unknown order) and a payment on a closed order are queued with their actions", async () => {
+    const forge = forger(stack);
+    const call = caller(stack, newUser());
+    const train = await findTrain(call, "G6002");
+    const pending = ok(await call("createOrder", { trainId: train.trainId, seatClass: "second", passengers: passengers(1), clientToken: token() })) as CreateOrderResult;
+    const wrongAmount = forge.build({ resource: transactionResource(forge.keys, { out_trade_no: pending.outTradeNo, transaction_id: "4200000000202612010000000777", amount: { total: pending.amount - 1, payer_total: pending.amount - 1, currency: "CNY", payer_currency: "CNY" } }) });
+    expect((await forge.post(wrongAmount)).status).toBe(400);
+    expect((await forge.post(wrongAmount)).status).toBe(400); // WeChat Pay sends it again
+    const unknownNo = `TP${"0".repeat(12)}${Date.now().toString(16).padStart(12, "0").slice(-12)}`;
+    const unknown = forge.build({ resource: transactionResource(forge.keys, { out_trade_no: unknownNo, transaction_id: "4200000000202612010000000888", amount: { total: 100, payer_total: 100, currency: "CNY", payer_currency: "CNY" } }) });
+    expect((await forge.post(unknown)).status).toBe(400);
+
+    // Paid at WeChat Pay while we closed it: the payment is refunded automatically, and queued.
+    const late = await paidOrder("G7001", { drop: true });
+    await database(stack).collection("orders").doc(late.order.orderId).update({ status: "CLOSED", closedAt: Date.now() });
+    const latePay = forge.build({ resource: transactionResource(forge.keys, { out_trade_no: late.order.outTradeNo, transaction_id: late.transactionId, amount: { total: late.order.amount, payer_total: late.order.amount, currency: "CNY", payer_currency: "CNY" } }) });
+    expect((await forge.post(latePay)).status).toBe(204);
+
+    const items = (await support.get<ExceptionList>("exceptions")).body.items;
+    const mismatch = items.filter((i) => i.kind === "NOTIFY_REJECTED" && i.outTradeNo === pending.outTradeNo);
+    expect(mismatch).toHaveLength(1);
+    expect(mismatch[0]).toMatchObject({ title: "通知与订单不符", orderId: pending.orderId, actions: ["sync", "resolve"] });
+    expect(mismatch[0]!.detail).toContain("2 次投递");
+    const stray = items.find((i) => i.kind === "NOTIFY_REJECTED" && i.outTradeNo === unknownNo)!;
+    expect(stray).toMatchObject({ title: "通知的订单不存在", actions: ["resolve"] });
+    expect(stray.orderId).toBeUndefined();
+    const closed = items.find((i) => i.kind === "CLOSED_ORDER_PAID" && i.orderId === late.order.orderId)!;
+    expect(closed).toMatchObject({ amount: late.order.amount, actions: ["sync", "resolve"] });
+
+    // Each is resolved with a note, which the audit keeps.
+    for (const item of [mismatch[0]!, stray, closed]) {
+      const r = await support.post(`exceptions/${encodeURIComponent(item.key)}/resolve`, { note: `已核实：${item.title}` });
+      expect(r.status, r.text).toBe(200);
+    }
+    const open = (await support.get<ExceptionList>("exceptions")).body.items.map((i) => i.key);
+    for (const item of [mismatch[0]!, stray, closed]) expect(open).not.toContain(item.key);
+    const audit = await database(stack).collection("ops_audit").where({ action: "exception.resolve", target: stray.key }).get();
+    expect(audit.data[0]).toMatchObject({ operator: "kefu", note: "已核实：通知的订单不存在", outcome: "ok" });
   });
 
   it("a PENDING order past expiry: closed through WeChat Pay from the queue; another resolved with a note", async () => {
