@@ -39,7 +39,7 @@ describe("the operations console in Chromium", () => {
         expect(await page.locator(".passengers-table img").count()).toBe(0);
       }
     });
-    expect(seen).toEqual(["ops-login", "ops-overview", "ops-orders", "ops-refund-dialog", "ops-order", "ops-exceptions", "ops-reroute-dialog", "ops-exceptions-cleared", "ops-reconciliation"]);
+    expect(seen).toEqual(["ops-login", "ops-overview", "ops-orders", "ops-refund-dialog", "ops-order", "ops-exceptions", "ops-reroute-dialog", "ops-exceptions-cleared", "ops-reconciliation", "ops-operators"]);
 
     // Functions run in the page, typed by hand (this file is compiled without the DOM library).
     expect(await page.evaluate(() => typeof (globalThis as { __xss?: unknown }).__xss)).toBe("undefined");

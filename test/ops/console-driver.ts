@@ -20,7 +20,8 @@ export const STACK_ENV = { OPS_ADMIN_PASSWORD, WXPAY_SIM_TIME_SCALE: "0.001", WX
 /** A passenger name with markup. createOrder refuses such names; it is written into the stored order
  *  directly, as an older client or a migration could have left it. */
 export const MARKUP_NAME = `<img src=x onerror="window.__xss=1">李四`;
-const WAIT_MS = 15_000;
+/** Per step; generous because the suite may share two cores with other suites. */
+const WAIT_MS = 30_000;
 
 export async function launchChromium(): Promise<{ context: BrowserContext; page: Page; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), "ops-chromium-"));
@@ -195,6 +196,11 @@ export async function walkThrough(page: Page, stack: LocalStack, data: Seeded, o
   await sees(page, ".discrepancies-table", data.unrecorded.outTradeNo);
   await sees(page, ".discrepancies-table", "已收款未入账");
   await onPage("ops-reconciliation", page);
+
+  // 操作员 (admin): the operators the console knows.
+  await page.locator(".menu-operators").click();
+  await sees(page, ".operators-table .el-table__row", "admin");
+  await onPage("ops-operators", page);
 
   await page.locator(".btn-logout").click();
   await page.locator(".login-card").waitFor();
