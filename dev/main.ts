@@ -5,7 +5,8 @@ import type { StackPlugin } from "./plugin";
 import { startStack, NonLoopbackHostError } from "./stack/index";
 import { createWxPaySimPlugin } from "./wxpay-sim";
 import { seedTrains } from "../shared/catalog/seed";
-import { useDatabase } from "../shared/store/db";
+import { CloudbaseDatabase } from "../shared/store/cloudbase-database";
+import { createRepos } from "../shared/store/repos";
 import { localSdkOptions } from "./local-sdk";
 
 function envFlag(value: string | undefined, fallback: boolean): boolean {
@@ -36,8 +37,7 @@ async function main(): Promise<void> {
       timers: envFlag(process.env.TIMERS, true),
     });
     // The catalog for the days ahead; only missing trains are added (their seats are live stock).
-    useDatabase(localSdkOptions(stack.baseUrl));
-    const seeded = await seedTrains(Date.now());
+    const seeded = await seedTrains(createRepos(new CloudbaseDatabase(localSdkOptions(stack.baseUrl))), Date.now());
     console.error(`[stack] trains: ${seeded.added} added, ${seeded.existing} already there`);
     process.stdout.write(`ready ${stack.baseUrl}\n`);
     const shutdown = (signal: string) => {

@@ -4,14 +4,14 @@ import { failAnswer, type HttpAnswer, type HttpEvent } from "../../shared/runtim
 import { invokedByEndUser } from "../../shared/runtime/identity";
 import { logError } from "../../shared/runtime/log";
 import { notificationRuntime, paymentDeps } from "../../shared/runtime/payment";
-import { handleNotification } from "../../shared/services/notify";
+import { handleNotificationRequest } from "../../shared/runtime/notify-http";
 
 export async function main(event: HttpEvent): Promise<HttpAnswer> {
   // Only WeChat Pay, through the HTTP access route, talks to this function; a user calling it
   // with wx.cloud.callFunction is turned away before anything is parsed or recorded.
   if (invokedByEndUser()) return failAnswer(403, "not callable from the mini-program");
   try {
-    return await handleNotification(event, notificationRuntime("payNotify").notifications, paymentDeps("payNotify"));
+    return await handleNotificationRequest(event, notificationRuntime("payNotify").notifications, paymentDeps("payNotify"));
   } catch (e) {
     if (!(e instanceof AppError)) logError("payNotify", e);
     return failAnswer(500, "temporarily unavailable");

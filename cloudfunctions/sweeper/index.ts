@@ -16,7 +16,7 @@ export async function main(event: unknown): Promise<SweepReport | ReconcileRepor
     const date = (event as { reconcileDate?: unknown } | null)?.reconcileDate;
     if (date !== undefined) {
       if (typeof date !== "string" || !DATE.test(date)) return { error: "reconcileDate must be YYYY-MM-DD" };
-      return await reconcile(date, paymentDeps("sweeper"), { fn: "sweeper" });
+      return await reconcile(paymentDeps("sweeper"), date, { fn: "sweeper" });
     }
     return await sweep(paymentDeps("sweeper"));
   } catch (e) {

@@ -114,7 +114,9 @@ function finish(options: NotificationParserOptions, { headers, body }: Ready, ke
   }
   const isTransaction = eventType === "TRANSACTION.SUCCESS";
   if (!isTransaction && !REFUND_EVENTS.includes(eventType as RefundEvent)) {
-    return reject("UNKNOWN_EVENT", `event_type ${JSON.stringify(eventType.slice(0, 64))} is not handled`);
+    const unhandled: PaymentNotification = { id, createTime, summary: typeof summary === "string" ? summary : "", serial: headers.serial, eventType: "UNHANDLED", rawEventType: eventType.slice(0, 64) };
+    if (headers.requestId) unhandled.requestId = headers.requestId;
+    return { ok: true, event: unhandled };
   }
   const { algorithm, ciphertext, nonce } = resource;
   const associatedData = resource.associated_data ?? "";

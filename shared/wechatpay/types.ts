@@ -112,7 +112,10 @@ interface EventBase {
 }
 export type PaymentNotification =
   | (EventBase & { eventType: "TRANSACTION.SUCCESS"; transaction: Transaction })
-  | (EventBase & { eventType: "REFUND.SUCCESS" | "REFUND.ABNORMAL" | "REFUND.CLOSED"; refund: RefundRecord });
+  | (EventBase & { eventType: "REFUND.SUCCESS" | "REFUND.ABNORMAL" | "REFUND.CLOSED"; refund: RefundRecord })
+  /** Verified, of a type we do not act on (its resource is not decrypted): acknowledged, never
+   *  refused, or WeChat Pay would send it again for a day. */
+  | (EventBase & { eventType: "UNHANDLED"; rawEventType: string });
 
 export type NotificationRejectionCode =
   | "MISSING_HEADER"
@@ -120,8 +123,7 @@ export type NotificationRejectionCode =
   | "UNKNOWN_SERIAL"
   | "BAD_SIGNATURE" // includes WECHATPAY/SIGNTEST/ probes
   | "BAD_BODY" // not JSON, or not the documented shape
-  | "DECRYPT_FAILED"
-  | "UNKNOWN_EVENT";
+  | "DECRYPT_FAILED";
 
 export type NotificationResult =
   | { ok: true; event: PaymentNotification }
