@@ -68,7 +68,8 @@ export async function waitForStatus(call: ReturnType<typeof caller>, orderId: st
   const deadline = Date.now() + ms;
   for (;;) {
     const o = ok(await call("orders", { action: "get", orderId })) as OrderDetail;
-    if (o.status === status) return o;
+    // REFUNDED is credited a moment before its last refund is marked SUCCESS: wait for both.
+    if (o.status === status && (status !== "REFUNDED" || o.refunds.every((r) => r.status !== "PROCESSING"))) return o;
     if (Date.now() > deadline) throw new Error(`order ${orderId} is ${o.status}, not ${status}`);
     await new Promise((r) => setTimeout(r, 50));
   }
