@@ -39,8 +39,9 @@ export class ControlApi {
     private readonly faults: FaultBook,
   ) {}
 
-  handle(method: string, url: URL, body: Buffer, res: ServerResponse): void {
+  async handle(method: string, url: URL, body: Buffer, res: ServerResponse): Promise<void> {
     const reply = this.route(method, url, body);
+    await this.store.durable(); // e.g. /sim/pay: the payment is on disk before it is reported
     const bytes = reply.body ?? Buffer.alloc(0);
     res.writeHead(reply.status, { "Content-Type": reply.contentType ?? "application/json; charset=utf-8", "Content-Length": String(bytes.length) });
     res.end(bytes);

@@ -107,6 +107,14 @@ export class SimStore {
   }
 
   private pending: NodeJS.Immediate | undefined;
+  private waiting: (() => void)[] = [];
+
+  /** Resolves once every change made so far is on disk. Answers wait for it: nothing is answered
+   *  that a kill -9 could take back, and changes of one turn still share one write. */
+  durable(): Promise<void> {
+    if (!this.pending) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
 
   /** Called after every change. Changes made in one turn of the event loop are written together:
    *  the file is the whole state, and rewriting it per change made the simulator the bottleneck
@@ -123,6 +131,9 @@ export class SimStore {
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.state), { mode: 0o600 });
     renameSync(tmp, this.file);
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
   }
 
   orderByTransactionId(transactionId: string): OrderRecord | undefined {

@@ -70,6 +70,7 @@ export class V3Api {
     const authError = verifyMerchantRequest(method, rawTarget, req.headers.authorization, body, this.merchant, this.nowMs());
     const reply = authError ? errorReply(authError) : route.run(url, body);
 
+    await this.store.durable(); // what the answer reports survives a kill -9
     if (fault && fault.applied && (fault.status || fault.timeout)) return this.fail(req, res, fault);
     this.send(res, reply, fault?.tamperSignature === true);
   }

@@ -18,7 +18,9 @@ export async function holdSeats(deps: StoreDeps, trainId: string, orderId: strin
 /** A hold already there for this order (a twin call, or an earlier attempt that stopped) becomes
  *  this booking's: its time is renewed, so a leak repair that saw the old one leaves it alone. */
 export async function adoptHold(deps: StoreDeps, trainId: string, orderId: string): Promise<boolean> {
-  return (await deps.db.trains.update({ _id: trainId, [`holds.${orderId}`]: { $exists: true } }, { $set: { [`holds.${orderId}.at`]: deps.now() } })) === 1;
+  if ((await deps.db.trains.update({ _id: trainId, [`holds.${orderId}`]: { $exists: true } }, { $set: { [`holds.${orderId}.at`]: deps.now() } })) === 1) return true;
+  // 0 also when the hold is there with this very time already: read before deciding.
+  return Boolean((await deps.db.trains.get(trainId))?.holds?.[orderId]);
 }
 
 /** Gives the hold of one order back, if there is one (keyed: at most once); with `at`, only the

@@ -56,7 +56,8 @@ describe("concurrency", () => {
     const results = await Promise.all(Array.from({ length: 12 }, () => call("refund", { orderId: order.orderId, amount: part, refundToken: token() })));
     const accepted = results.filter((r) => r.ok).map((r) => ok(r) as RefundResult);
     expect(accepted).toHaveLength(4);
-    expect(results.filter((r) => !r.ok).map(errCode)).toEqual(Array(8).fill("REFUND_EXCEEDED"));
+    // Refused for the amount, or — once the first four have settled — because the order is REFUNDED.
+    expect(results.filter((r) => !r.ok).map(errCode).every((c) => c === "REFUND_EXCEEDED" || c === "ORDER_STATE")).toBe(true);
     const left = order.amount - 4 * part;
     if (left > 0) ok(await call("refund", { orderId: order.orderId, refundToken: token() }));
     const done = await waitForStatus(call, order.orderId, "REFUNDED");
