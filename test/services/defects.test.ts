@@ -1,7 +1,7 @@
 // The defects of issue 8, each reproduced in-process (engine + fake clock + the simulator's ledger)
 // and shown fixed. Every test here failed before its fix.
 import { createSecretKey } from "node:crypto";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { SeatClassCode } from "../../shared/contracts/api";
 import { AppError } from "../../shared/errors";
 import { autoRefundIdFor, outRefundNoFor, refundIdFor } from "../../shared/orders/ids";
@@ -38,6 +38,11 @@ async function paidOrder(w: World, tag: string, n = 1) {
   expect((await order(w, o.orderId)).status).toBe("PAID");
   return o;
 }
+
+beforeAll(() => {
+  vi.spyOn(console, "log").mockImplementation(() => undefined);
+  vi.spyOn(console, "error").mockImplementation(() => undefined);
+});
 
 describe("issue 8 defects", () => {
   it("1. two bookings with the same clientToken that both reach WeChat Pay: one payable order, its seats still held", async () => {

@@ -49,6 +49,10 @@ export class LedgerGateway implements PaymentGateway {
     this.ledger = new Ledger(this.store, notifier, now, 1, 0);
   }
 
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
   fail(endpoint: Endpoint, fault: Fault, times = 1): void {
     const q = this.faults.get(endpoint) ?? [];
     for (let i = 0; i < times; i++) q.push(fault);
