@@ -11,6 +11,7 @@ import { logDecision } from "../runtime/log";
 import type { OrderDoc } from "../store/model";
 import type { PaymentDeps } from "./deps";
 import { adoptHold, holdSeats, releaseSeats } from "./seats";
+import { queryAndApply } from "./follow-up";
 import { closeLocally } from "./settlement";
 
 export interface BookingInput {
@@ -72,6 +73,11 @@ export async function createOrder(deps: PaymentDeps, input: BookingInput, caller
     // and the sweeper closes it at expiry otherwise.
     logDecision({ ...ids, decision: "PREPAY_UNKNOWN", requestId: prepay.requestId, reason: prepay.reason });
     throw new AppError("PAYMENT_FAILED", "支付服务响应超时，请稍后重试");
+  }
+  if (prepay.kind === "business_error" && prepay.code === "ORDERPAID") {
+    // Refused because an earlier attempt's prepay was paid already: that payment stands.
+    await queryAndApply(deps, order, "query", { fn: FN, ...(prepay.requestId ? { requestId: prepay.requestId } : {}) });
+    throw new AppError("ORDER_STATE", "该订单已支付，请在我的订单中查看");
   }
   const other = await closeRefused(deps, order);
   if (other) return other;

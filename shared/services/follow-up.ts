@@ -42,6 +42,11 @@ async function paidFromQuery(deps: PaymentDeps, order: OrderDoc, tx: Parameters<
 /** Asks WeChat Pay about a PENDING order and applies the answer. */
 export async function followOrder(deps: PaymentDeps, order: OrderDoc, source: EventSource, log: LogContext): Promise<void> {
   if (order.status !== "PENDING" || !order.prepayId) return;
+  await queryAndApply(deps, order, source, log);
+}
+
+/** Asks WeChat Pay what the order is and applies it: paid, closed there, or (expired) closed. */
+export async function queryAndApply(deps: PaymentDeps, order: OrderDoc, source: EventSource, log: LogContext): Promise<void> {
   const gw = await deps.gateway();
   const q = await gw.queryByOutTradeNo(order.outTradeNo);
   const ctx = { ...log, ...(q.kind !== "config_error" && q.requestId ? { requestId: q.requestId } : {}) };

@@ -212,3 +212,21 @@ describe("issue 8 defects: sync and the sweeper", () => {
     expect(outRefundNoFor(refundIdFor("o", "x", "t"))).toMatch(/^RF[0-9a-f]{24}$/);
   });
 });
+
+describe("found by the model-based test", () => {
+  it("a retried booking whose earlier prepay was paid meanwhile: ORDERPAID makes the order PAID, never CLOSED", async () => {
+    const w = await world();
+    const input = { trainId: w.train._id, seatClass: "second" as const, passengers: passengers(1), clientToken: "paid-retry" };
+    // The first attempt reaches WeChat Pay but its answer is lost; the payer pays that prepay anyway
+    // (the sheet was opened from an earlier answer), and the notification is late.
+    w.wx.fail("prepay", { kind: "lost" });
+    await expect(createOrder(w.deps, input, user("p"))).rejects.toMatchObject({ code: "PAYMENT_FAILED" });
+    const o = (w.mem.all("orders") as unknown as OrderDoc[])[0]!;
+    expect(w.wx.pay(w.wx.store.state.orders[o.outTradeNo]!.prepayId)).toBe(true);
+    // The retry: WeChat Pay answers ORDERPAID.
+    await expect(createOrder(w.deps, input, user("p"))).rejects.toMatchObject({ code: "ORDER_STATE" });
+    expect((await order(w, o._id)).status).toBe("PAID");
+    await drain(w);
+    expect(violations(w, true)).toEqual([]);
+  });
+});

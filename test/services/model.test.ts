@@ -122,7 +122,12 @@ async function run(s: fc.Scheduler, steps: { action: Action; concurrentWithNext:
         // The oldest pending notification; with dup it stays pending (WeChat Pay sends it again,
         // maybe while this delivery is still being handled).
         const n = a.dup ? w.wx.outbox[0] : w.wx.outbox.shift();
-        const once = () => (n ? applyNotification(deps, LedgerGateway.parsed(n, `m-${++notificationSeq}`)).then(() => undefined, expected) : Promise.resolve());
+        // Not acknowledged (a crash, an error): WeChat Pay sends it again later.
+        const requeue = (e: unknown) => {
+          if (n && !w.wx.outbox.includes(n)) w.wx.outbox.push(n);
+          expected(e);
+        };
+        const once = () => (n ? applyNotification(deps, LedgerGateway.parsed(n, `m-${++notificationSeq}`)).then(() => undefined, requeue) : Promise.resolve());
         await Promise.all(a.dup ? [once(), once()] : [once()]);
         return;
       }
@@ -207,5 +212,5 @@ it("random concurrent programs with faults and crashes keep money and seats cons
     { numRuns: Number(process.env.MODEL_RUNS ?? 300), ...replay },
   );
   if (process.env.MODEL_STATS) process.stderr.write(`model: ${runs} runs; reached ${JSON.stringify(reached)}\n`);
-  expect(runs).toBeGreaterThanOrEqual(Number(process.env.MODEL_RUNS ?? 300));
+  if (!process.env.MODEL_SEED) expect(runs).toBeGreaterThanOrEqual(Number(process.env.MODEL_RUNS ?? 300));
 }, 600_000);
