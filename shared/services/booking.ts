@@ -13,6 +13,7 @@ import { orders, trains } from "../store/repos";
 import type { PaymentDeps } from "./deps";
 import { hasHold, holdSeats, releaseSeats } from "./seats";
 import { timelineEntry } from "./views";
+import { refusalLogFields } from "../wechatpay/config-refusals";
 
 export interface BookingInput {
   trainId: string;
@@ -72,7 +73,7 @@ export async function createOrder(input: BookingInput, caller: Caller, deps: Pay
   }
   const other = await closeRefused(order, deps);
   if (other) return other;
-  logDecision({ ...ids, decision: "PREPAY_REFUSED", code: prepay.kind === "business_error" ? prepay.code : "CONFIG", requestId: prepay.kind === "business_error" ? prepay.requestId : undefined });
+  logDecision({ ...ids, decision: "PREPAY_REFUSED", ...refusalLogFields(prepay) });
   throw new AppError("PAYMENT_FAILED", prepay.kind === "business_error" ? `微信支付下单失败：${prepay.message}` : "支付配置有误，请联系客服");
 }
 

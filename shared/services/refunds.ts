@@ -8,6 +8,7 @@ import { logDecision, type LogContext } from "../runtime/log";
 import { cmd } from "../store/db";
 import type { OrderDoc, RefundDoc, StoredRefundStatus } from "../store/model";
 import { orders, refunds } from "../store/repos";
+import { refusalLogFields } from "../wechatpay/config-refusals";
 import type { RefundRecord, WxRefundStatus } from "../wechatpay/types";
 import type { PaymentDeps } from "./deps";
 import { releaseSeats } from "./seats";
@@ -84,7 +85,7 @@ export async function submitRefund(doc: RefundDoc, total: number, deps: PaymentD
     // FAILED first, then its reservation goes back.
     const code = res.kind === "business_error" ? res.code : "CONFIG";
     if ((await refunds.update({ _id: doc._id, status: "CREATED" }, { status: "FAILED", failure: code })) === 1) await releaseReservation(doc);
-    logDecision({ ...log, decision: "REFUND_REFUSED", orderId: doc.orderId, outRefundNo: doc.outRefundNo, code, requestId: res.kind === "business_error" ? res.requestId : undefined });
+    logDecision({ ...log, decision: "REFUND_REFUSED", orderId: doc.orderId, outRefundNo: doc.outRefundNo, ...refusalLogFields(res) });
     throw new AppError("PAYMENT_FAILED", res.kind === "business_error" ? `退款失败：${res.message}` : "支付配置有误，请联系客服");
   }
   // Outcome unknown: stays CREATED; the sweeper queries and, if WeChat Pay never got it, resubmits.
