@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createSelfSignedCertificate } from "../../dev/wxpay-sim/x509";
+import { PAY_ENV_VARIABLES } from "../../shared/wechatpay/config";
 import { makeNonce } from "../../shared/wechatpay/signer";
 import { tempDir } from "./tmp";
 
@@ -34,24 +35,7 @@ export interface MerchantSetup {
 }
 
 /** Variables a test process must not inherit from the developer's shell: tcb lets them win over .env.local. */
-export const DEPLOY_VARIABLES = [
-  "TCB_ENV_ID",
-  "PAY_MODE",
-  "WECHAT_MCHID",
-  "WECHAT_APPID",
-  "WECHAT_API_KEY",
-  "WECHAT_NOTIFY_URL",
-  "WECHAT_SERIAL_NO",
-  "WECHAT_PRIVATE_KEY",
-  "WECHAT_MERCHANT_CERT",
-  "WECHAT_PUBLIC_KEY_ID",
-  "WECHAT_PUBLIC_KEY",
-  "WECHAT_PLATFORM_CERTS",
-  "WECHAT_PLATFORM_CERTS_DOWNLOAD",
-  "WECHAT_PAY_BASE_URL",
-  "WECHAT_PAY_TIMEOUT_MS",
-  "ORDER_TTL_MINUTES",
-];
+export const DEPLOY_VARIABLES: readonly string[] = [...PAY_ENV_VARIABLES, "TCB_ENV_ID", "ORDER_TTL_MINUTES"];
 
 export function withoutDeployVariables(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const out = { ...env };
