@@ -39,8 +39,16 @@ export async function renderWithTcb(raw: Record<string, unknown>, root: string):
   try {
     return { ok: true, config: toConfig(await toolbox.ConfigParser.parseRawConfig(raw, root)) };
   } catch (e) {
-    return { ok: false, reason: e instanceof Error ? e.message : String(e) };
+    return { ok: false, reason: safeReason(e) };
   }
+}
+
+/** JSON.parse quotes a piece of the text it failed on, and here that text holds the values (the
+ *  APIv3 key…): only the kind of error and its position are kept. */
+function safeReason(e: unknown): string {
+  if (!(e instanceof SyntaxError)) return "渲染器出错";
+  const at = /position (\d+)/.exec(e.message)?.[1];
+  return `渲染结果不是合法 JSON${at ? `（第 ${at} 个字符处）` : ""}`;
 }
 
 /** The shape the build and the doctor read; anything else in the file is tcb's business. */
