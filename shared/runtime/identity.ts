@@ -26,7 +26,7 @@ export function hasMiniProgramCaller(env: NodeJS.ProcessEnv = process.env): bool
 }
 
 /** The event CloudBase hands a function behind an HTTP access route: `httpMethod` and `headers`,
- *  the body as a string (absent for a GET). A callFunction event is the caller's own data object. */
+ *  the body as a string (absent or null without one). A callFunction event is the caller's own data. */
 export function isHttpAccessEvent(event: unknown): event is HttpEvent {
   if (typeof event !== "object" || event === null || Array.isArray(event)) return false;
   const e = event as Record<string, unknown>;
@@ -34,7 +34,7 @@ export function isHttpAccessEvent(event: unknown): event is HttpEvent {
   return (
     typeof e.httpMethod === "string" &&
     typeof headers === "object" && headers !== null && !Array.isArray(headers) &&
-    (e.body === undefined || typeof e.body === "string") &&
+    (e.body === undefined || e.body === null || typeof e.body === "string") &&
     (e.isBase64Encoded === undefined || typeof e.isBase64Encoded === "boolean")
   );
 }

@@ -26,6 +26,7 @@ describe("caller identity", () => {
   it("an HTTP access call is recognised by its event, and accepted whatever TCB_* markers are set", () => {
     expect(isHttpAccessEvent(httpEvent)).toBe(true);
     expect(isHttpAccessEvent({ httpMethod: "GET", headers: {} })).toBe(true); // no body on a GET
+    expect(isHttpAccessEvent({ httpMethod: "GET", headers: {}, body: null })).toBe(true);
     expect(hasMiniProgramCaller(webSdkMarkers)).toBe(false);
     expect(hasMiniProgramCaller({})).toBe(false);
     expect(callerFromEnv(webSdkMarkers)).toBeUndefined();
