@@ -12,6 +12,10 @@ export function checkIds(values: Values, notifyPath: string | undefined): Findin
   if (!v("TCB_ENV_ID")) out.push(error("TCB_ENV_ID", "未设置：tcb 不知道部署到哪个云开发环境", "在 .env.local 写 TCB_ENV_ID=<环境 ID>（云开发控制台 → 环境 → 环境 ID）"));
   else out.push(ok("TCB_ENV_ID", "已设置"));
 
+  const mode = v("PAY_MODE") || "wechatpay";
+  if (mode === "mock") return [...out, warn("PAY_MODE", "mock：不连接微信支付，不会真的收款；商户配置不检查")];
+  if (mode !== "wechatpay") out.push(error("PAY_MODE", "应为 wechatpay（默认）或 mock"));
+
   const mchid = v("WECHAT_MCHID");
   if (!mchid) out.push(error("WECHAT_MCHID", "未设置", "商户平台 → 账户中心 → 商户信息 → 微信支付商户号"));
   else if (!/^[0-9]{8,32}$/.test(mchid)) out.push(error("WECHAT_MCHID", "商户号应为纯数字（通常 10 位）", "商户平台 → 账户中心 → 商户信息 → 微信支付商户号"));
@@ -35,10 +39,6 @@ export function checkIds(values: Values, notifyPath: string | undefined): Findin
 
   const base = v("WECHAT_PAY_BASE_URL");
   if (base && base.replace(/\/?$/, "/") !== OFFICIAL_BASE) out.push(warn("WECHAT_PAY_BASE_URL", "已设置为非正式地址：部署到生产时应删除该行", `正式地址为 ${OFFICIAL_BASE}（不设置即是）`));
-
-  const mode = v("PAY_MODE") || "wechatpay";
-  if (mode === "mock") out.push(warn("PAY_MODE", "mock：不连接微信支付，不会真的收款"));
-  else if (mode !== "wechatpay") out.push(error("PAY_MODE", "应为 wechatpay（默认）或 mock"));
   return out;
 }
 

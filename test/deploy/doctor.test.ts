@@ -108,6 +108,13 @@ describe("npm run doctor (offline)", () => {
     });
   }
 
+  it("PAY_MODE=mock (a demo without a merchant account) checks only what tcb deploys", async () => {
+    const fs = await doctor({ PAY_MODE: "mock", WECHAT_MCHID: "", WECHAT_API_KEY: "", WECHAT_PRIVATE_KEY: "", WECHAT_MERCHANT_CERT: "", WECHAT_PUBLIC_KEY_ID: "", WECHAT_PUBLIC_KEY: "" });
+    expect(errors(fs)).toEqual([]);
+    expect(fs.find((f) => f.subject === "PAY_MODE")?.level).toBe("warn");
+    expect(naming(await doctor({ PAY_MODE: "live" }), "PAY_MODE")).not.toEqual([]);
+  });
+
   it("fails when the WeChat Pay public key is the merchant's own", async () => {
     const own = createPublicKey(setup.merchantPrivateKey).export({ type: "spki", format: "pem" }).toString();
     const fs = await doctor({ WECHAT_PUBLIC_KEY: file("secrets/own_pub.pem", own) });
