@@ -95,6 +95,9 @@ export interface SimState {
   /** transaction_id → out_trade_no */
   transactions: Record<string, string>;
   notifications: NotificationRecord[];
+  /** openid → the AppID it was issued for (POST /sim/openids). An openid not listed is taken as
+   *  issued for the merchant's own AppID. */
+  openids: Record<string, string>;
 }
 
 export class SimStore {
@@ -103,7 +106,8 @@ export class SimStore {
   constructor(private readonly file: string) {
     this.state = existsSync(file)
       ? (JSON.parse(readFileSync(file, "utf8")) as SimState)
-      : { orders: {}, prepays: {}, refunds: {}, transactions: {}, notifications: [] };
+      : { orders: {}, prepays: {}, refunds: {}, transactions: {}, notifications: [], openids: {} };
+    this.state.openids ??= {}; // state files written before the registry existed
   }
 
   private pending: NodeJS.Immediate | undefined;

@@ -118,6 +118,9 @@ export class V3Api {
     if (!input.ok) return errorReply(input.error);
     if (input.value.mchid !== this.cfg.mchid) return errorReply(paramError("mchid 与请求签名的商户号不一致"));
     if (input.value.appid !== this.cfg.appid) return errorReply(apiError(400, "APPID_MCHID_NOT_MATCH", "appid和mch_id不匹配"));
+    // WeChat Pay answers this one with 500, not 4xx (an openid belongs to exactly one AppID).
+    const issuedFor = this.store.state.openids[input.value.payer.openid];
+    if (issuedFor !== undefined && issuedFor !== input.value.appid) return errorReply(apiError(500, "OPENID_MISMATCH", "openid和appid不匹配"));
     return fromChecked(this.ledger.prepay(input.value, canonicalJson(parsed.value)));
   }
 

@@ -13,6 +13,7 @@ import type { PaymentDeps } from "./deps";
 import { adoptHold, holdSeats, releaseSeats } from "./seats";
 import { queryAndApply } from "./follow-up";
 import { closeLocally } from "./settlement";
+import { refusalLogFields } from "../wechatpay/config-refusals";
 
 export interface BookingInput {
   trainId: string;
@@ -81,7 +82,7 @@ export async function createOrder(deps: PaymentDeps, input: BookingInput, caller
   }
   const other = await closeRefused(deps, order);
   if (other) return other;
-  logDecision({ ...ids, decision: "PREPAY_REFUSED", code: prepay.kind === "business_error" ? prepay.code : "CONFIG", requestId: prepay.kind === "business_error" ? prepay.requestId : undefined });
+  logDecision({ ...ids, decision: "PREPAY_REFUSED", ...refusalLogFields(prepay) });
   throw new AppError("PAYMENT_FAILED", prepay.kind === "business_error" ? `微信支付下单失败：${prepay.message}` : "支付配置有误，请联系客服");
 }
 

@@ -13,8 +13,11 @@ export type GatewayResult<T> =
   /** Timeout, connection reset after sending, or a response that failed verification:
    *  the request may have taken effect. The caller must query before deciding. */
   | { kind: "unknown"; reason: string; requestId?: string }
-  /** Our own configuration is unusable (bad key, missing variable). Nothing was sent. */
-  | { kind: "config_error"; message: string };
+  /** Our own configuration is unusable: refused before sending (bad key, missing variable), or
+   *  refused by WeChat Pay for a setting (500 OPENID_MISMATCH, INVALID_TRANSACTIONID — see
+   *  config-refusals.ts; then `code`, `httpStatus` and `requestId` are WeChat Pay's). Nothing was
+   *  created; `variable` names the environment variable to check. */
+  | { kind: "config_error"; message: string; variable?: string; code?: string; httpStatus?: number; requestId?: string };
 
 export interface PrepayRequest {
   outTradeNo: string;
