@@ -61,7 +61,7 @@ export const prepayIdOf = (o: CreateOrderResult): string => {
 
 /** The real node-sdk, pointed at the stack: for inspecting and time-travelling stored documents. */
 export function database(stack: TestStack) {
-  return localDatabase(stack.baseUrl);
+  return localDatabase(stack.connection);
 }
 
 export async function waitForStatus(call: ReturnType<typeof caller>, orderId: string, status: OrderDetail["status"], ms = 10_000): Promise<OrderDetail> {
