@@ -15,6 +15,7 @@ afterAll(async () => {
 
 it("every acknowledged document is present after kill -9 and restart", async () => {
   const first = await startTestStack({ dataDir });
+  for (const coll of ["durable", "durable_cas"]) await first.call("sdkprobe", { sdk: "node", op: "createCollection", coll });
   const N = 200;
   // Several writers at once, each waiting for its acknowledgement before the next write.
   const writers = await Promise.all(
