@@ -37,12 +37,6 @@ function kindOf(value: unknown): Kind {
   if (ops.length === 0) return "equality"; // a whole subdocument
   if (ops.includes("$eq") || ops.includes("$in")) return "equality";
   if (ops.some((op) => RANGE.has(op))) return "range";
-  // The SDK's field-level `_.and(_.gte(a), _.lt(b))`: a range when every part is one.
-  if (ops.length === 1 && (ops[0] === "$and") && Array.isArray(value.$and)) {
-    const kinds = value.$and.map(kindOf);
-    if (kinds.includes("equality")) return "equality";
-    if (kinds.includes("range")) return "range";
-  }
   return "other";
 }
 
@@ -52,6 +46,7 @@ export function queryShape(filter: Record<string, unknown>): QueryShape {
   const add = (list: string[], field: string) => {
     if (!list.includes(field)) list.push(field);
   };
+  // The SDK sends `field: _.and(_.gte(a), _.lt(b))` as a top-level `$and` of single-field parts.
   const visit = (f: Record<string, unknown>) => {
     for (const [field, value] of Object.entries(f)) {
       if (field === "$and" && Array.isArray(value)) {
