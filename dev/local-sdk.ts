@@ -19,8 +19,14 @@ export function localSdkOptions(stack: StackFile) {
   return { env: LOCAL_ENV_ID, secretId: stack.secretId, secretKey: stack.secretKey, serviceUrl: `${stack.url}/admin` };
 }
 
-export function localDatabase(stack: StackFile) {
-  return tcb.init(localSdkOptions(stack)).database();
+/**
+ * A database handle for a test or tool. `inspection`: its queries read what the code stored (whole
+ * collections, fields no index needs) and are exempt from the stack's index check, which is for
+ * the queries the code makes (the header travels signed, through the SDK's `headers` option).
+ */
+export function localDatabase(stack: StackFile, opts: { inspection?: boolean } = {}) {
+  const headers: Record<string, string> = opts.inspection ? { "X-Stack-Inspection": "1" } : {};
+  return tcb.init({ ...localSdkOptions(stack), headers }).database();
 }
 
 /** The SDK options for the stack running with this DATA_DIR. */

@@ -25,6 +25,8 @@ export { NonLoopbackHostError } from "./loopback";
 
 /** Where the stack answers Tencent Cloud API calls (set TCB_BASE_URL to baseUrl + this). */
 export const CLOUDAPI_PATH = "/cloudapi";
+/** Marks a signed database request as a test's or tool's inspection: not index-checked. */
+export const INSPECTION_HEADER = "x-stack-inspection";
 
 export interface StackOptions {
   port?: number;
@@ -127,7 +129,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       }
       const verdict = verifySdkRequest({ method: req.method, rawUrl: req.url ?? "/", headers: req.headers, body: parsed }, credentials, Date.now());
       if (!verdict.ok) return sendJson(res, 401, { code: "SIGN_PARAM_INVALID", message: `request signature refused: ${verdict.reason}` });
-      return sendJson(res, 200, admin.handle(parsed));
+      return sendJson(res, 200, admin.handle(parsed, req.headers[INSPECTION_HEADER] === "1"));
     }
     if (path === CLOUDAPI_PATH) {
       if (req.method !== "POST") return sendJson(res, 405, { code: "INVALID_PARAM", message: "POST only" });
