@@ -191,8 +191,9 @@ export async function launchStack(opts: StartOptions = {}): Promise<LocalStack> 
   };
 }
 
-/** The headers @cloudbase/node-sdk sends, signed by the SDK's own signer. */
-function signedHeaders(conn: StackFile, url: string, body: Record<string, unknown>): Record<string, string> {
+/** The headers @cloudbase/node-sdk sends for a database request to `url`, signed by the SDK's own
+ *  signer with the stack's credentials (valid for the 600 s the SDK declares). */
+export function signedHeaders(conn: StackFile, url: string, body: Record<string, unknown>): Record<string, string> {
   const headers: Record<string, string> = { "content-type": "application/json", Host: new URL(url).host, "User-Agent": "stack-test" };
   const { authorization, timestamp } = sign({
     secretId: conn.secretId, secretKey: conn.secretKey, method: "post", url, params: body, headers, withSignedParams: true,
