@@ -165,3 +165,13 @@ describe("percent-encoding", () => {
     }
   });
 });
+
+describe("guard configuration", () => {
+  it("accepts the bound address (both spellings for localhost) and listed origins only", async () => {
+    const { guardConfig, parseAllowedOrigins } = await import("../../dev/stack/guard");
+    const local = guardConfig("localhost", 3000, parseAllowedOrigins(" http://127.0.0.1:5173 , ,https://tool.example "));
+    expect([...local.hosts].sort()).toEqual(["127.0.0.1:3000", "localhost:3000"]);
+    expect([...local.origins].sort()).toEqual(["http://127.0.0.1:3000", "http://127.0.0.1:5173", "http://localhost:3000", "https://tool.example"]);
+    expect([...guardConfig("::1", 4000).hosts]).toEqual(["[::1]:4000"]);
+  });
+});
