@@ -74,6 +74,9 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
   });
   if (opts.applySchema !== false && schema.length > 0) {
     const done = applyDeclaration(admin.catalog, schema);
+    if (done.created.length || done.indexes.length) {
+      console.error(`[stack] database: created ${done.created.length} collection(s), ${done.indexes.length} index(es) from shared/store/schema.ts`);
+    }
     if (done.conflicts.length) console.error(`[stack] indexes declared with other keys than the stored ones (left alone): ${done.conflicts.join(", ")}`);
   }
   const credentials = opts.credentials ?? newCredentials();
