@@ -19,6 +19,8 @@ describe("queryShape", () => {
       equality: ["a", "b"], range: ["c", "f"], other: ["d", "e"], unservable: [], idPinned: false,
     });
     expect(queryShape({ $or: [{ a: 1 }] }).unservable).toEqual(["$or"]);
+    // Values as EJSON parses them: a date is a value, a regular expression a pattern match.
+    expect(queryShape({ at: new Date(0), name: /^a/, sub: { x: 1 } })).toMatchObject({ equality: ["at", "sub"], other: ["name"] });
     expect(queryShape({ _id: "x", status: "PENDING" }).idPinned).toBe(true);
   });
 });

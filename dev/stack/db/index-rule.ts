@@ -32,7 +32,8 @@ const RANGE = new Set(["$gt", "$gte", "$lt", "$lte"]);
 type Kind = "equality" | "range" | "other";
 
 function kindOf(value: unknown): Kind {
-  if (!isPlainObject(value)) return value instanceof RegExp ? "other" : "equality";
+  if (value instanceof RegExp) return "other"; // a pattern match, not a value
+  if (!isPlainObject(value) || value instanceof Date) return "equality";
   const ops = Object.keys(value).filter((k) => k.startsWith("$"));
   if (ops.length === 0) return "equality"; // a whole subdocument
   if (ops.includes("$eq") || ops.includes("$in")) return "equality";
