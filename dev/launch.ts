@@ -85,7 +85,8 @@ export interface LocalStack {
   stderr(): string;
 }
 
-const READY_TIMEOUT_MS = 30_000;
+// Start includes seeding 210 trains through the SDK: seconds alone, far more on a loaded machine.
+const READY_TIMEOUT_MS = 50_000;
 
 export async function launchStack(opts: StartOptions = {}): Promise<LocalStack> {
   const ownDir = opts.dataDir === undefined;
