@@ -7,7 +7,9 @@ import { createWxPaySimPlugin } from "./wxpay-sim";
 import { seedTrains } from "../shared/catalog/seed";
 import { CloudbaseDatabase } from "../shared/store/cloudbase-database";
 import { createRepos } from "../shared/store/repos";
+import { DATABASE } from "../shared/store/schema";
 import { localSdkOptions } from "./local-sdk";
+import { parseAllowedOrigins } from "./stack/guard";
 
 function envFlag(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === "") return fallback;
@@ -26,6 +28,8 @@ function parsePort(value: string | undefined): number {
 
 async function main(): Promise<void> {
   const plugins: StackPlugin[] = [createWxPaySimPlugin()];
+  // STACK_SCHEMA=0: an empty database, like a fresh CloudBase environment (the db:setup test).
+  const applySchema = envFlag(process.env.STACK_SCHEMA, true);
   try {
     const stack = await startStack({
       port: parsePort(process.env.PORT),
@@ -35,10 +39,16 @@ async function main(): Promise<void> {
       configPath: resolve(process.env.CLOUDBASERC || "cloudbaserc.json"),
       plugins,
       timers: envFlag(process.env.TIMERS, true),
+      schema: DATABASE,
+      applySchema,
+      strictIndexes: envFlag(process.env.STACK_STRICT_INDEXES, false),
+      allowedOrigins: parseAllowedOrigins(process.env.STACK_ALLOWED_ORIGINS),
     });
-    // The catalog for the days ahead; only missing trains are added (their seats are live stock).
-    const seeded = await seedTrains(createRepos(new CloudbaseDatabase(localSdkOptions(stack.baseUrl))), Date.now());
-    console.error(`[stack] trains: ${seeded.added} added, ${seeded.existing} already there`);
+    if (applySchema) {
+      // The catalog for the days ahead; only missing trains are added (their seats are live stock).
+      const seeded = await seedTrains(createRepos(new CloudbaseDatabase(localSdkOptions({ url: stack.baseUrl, ...stack.credentials }))), Date.now());
+      console.error(`[stack] trains: ${seeded.added} added, ${seeded.existing} already there`);
+    }
     process.stdout.write(`ready ${stack.baseUrl}\n`);
     const shutdown = (signal: string) => {
       console.error(`[stack] ${signal}: shutting down`);

@@ -59,9 +59,9 @@ async function postNotification(stack: TestStack, signer: { serial: string; priv
   const n = buildTestNotification(notifyKeys(), signer);
   const requestId = n.headers["Request-ID"]!;
   const res = await stack.post("/api/payment/notify", n.body, { ...n.headers, "content-type": "application/json" });
-  const events = await localDatabase(stack.baseUrl).collection("payment_events").where({ requestId }).get();
+  const events = await localDatabase(stack.connection, { inspection: true }).collection("payment_events").where({ requestId }).get();
   // A delivery that does not verify is only counted per day and reason, never stored.
-  const days = (await localDatabase(stack.baseUrl).collection("notify_rejections").get()).data as Array<{ codes: Record<string, number> }>;
+  const days = (await localDatabase(stack.connection, { inspection: true }).collection("notify_rejections").get()).data as Array<{ codes: Record<string, number> }>;
   const rejected = days.reduce((sum, d) => sum + (d.codes.BAD_SIGNATURE ?? 0), 0);
   return { status: res.status, decisions: (events.data as Array<{ decision: string }>).map((e) => e.decision), rejected };
 }

@@ -8,6 +8,7 @@ import { idCardCheckChar } from "../../shared/orders/idcard";
 import type { PaymentDeps } from "../../shared/services/deps";
 import type { Database } from "../../shared/store/database";
 import { createRepos } from "../../shared/store/repos";
+import { DATABASE } from "../../shared/store/schema";
 import { LedgerGateway, MERCHANT } from "./ledger-gateway";
 
 export class FakeClock {
@@ -31,7 +32,8 @@ export interface World {
 export const T0 = Date.parse("2026-12-02T09:00:00+08:00");
 
 export async function world(opts: { db?: (mem: MemoryDatabase) => Database; trainNo?: string } = {}): Promise<World> {
-  const mem = new MemoryDatabase();
+  // As strict as CloudBase: declared collections only, every query served by a declared index.
+  const mem = new MemoryDatabase({ declaration: DATABASE });
   const clock = new FakeClock(T0);
   const wx = new LedgerGateway(clock.now);
   const db = opts.db ? opts.db(mem) : mem;
