@@ -29,5 +29,5 @@ export const main = callable("createOrder", (event, caller) => {
     passengers: passengers(arr(event, "passengers", 1, 5)),
     clientToken: str(event, "clientToken", { max: 64, pattern: TOKEN }),
   };
-  return createOrder(input, caller, paymentDeps("createOrder"));
+  return createOrder(paymentDeps("createOrder"), input, caller);
 });

@@ -11,5 +11,5 @@ export const main = callable("refund", (event, caller) => {
     reason: optStr(event, "reason", { max: 80 }),
     refundToken: str(event, "refundToken", { max: 64, pattern: TOKEN }),
   };
-  return requestRefund(input, caller, paymentDeps("refund"));
+  return requestRefund(paymentDeps("refund"), input, caller);
 });

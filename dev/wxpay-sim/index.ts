@@ -119,7 +119,7 @@ export function createWxPaySimPlugin(opts: WxPaySimOptions = {}): WxPaySimPlugin
       if (!isV3 && !isSim) return false;
       const r = started();
       if (isV3) await r.v3.handle(req, res, body);
-      else r.control.handle((req.method ?? "GET").toUpperCase(), url, body, res);
+      else await r.control.handle((req.method ?? "GET").toUpperCase(), url, body, res);
       return true;
     },
 

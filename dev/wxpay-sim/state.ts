@@ -99,6 +99,9 @@ export interface SimState {
   /** transaction_id → out_trade_no */
   transactions: Record<string, string>;
   notifications: NotificationRecord[];
+  /** openid → the AppID it was issued for (POST /sim/openids). An openid not listed is taken as
+   *  issued for the merchant's own AppID. */
+  openids: Record<string, string>;
 }
 
 export class SimStore {
@@ -107,10 +110,19 @@ export class SimStore {
   constructor(private readonly file: string) {
     this.state = existsSync(file)
       ? (JSON.parse(readFileSync(file, "utf8")) as SimState)
-      : { orders: {}, prepays: {}, refunds: {}, transactions: {}, notifications: [] };
+      : { orders: {}, prepays: {}, refunds: {}, transactions: {}, notifications: [], openids: {} };
+    this.state.openids ??= {}; // state files written before the registry existed
   }
 
   private pending: NodeJS.Immediate | undefined;
+  private waiting: (() => void)[] = [];
+
+  /** Resolves once every change made so far is on disk. Answers wait for it: nothing is answered
+   *  that a kill -9 could take back, and changes of one turn still share one write. */
+  durable(): Promise<void> {
+    if (!this.pending) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
 
   /** Called after every change. Changes made in one turn of the event loop are written together:
    *  the file is the whole state, and rewriting it per change made the simulator the bottleneck
@@ -127,6 +139,9 @@ export class SimStore {
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.state), { mode: 0o600 });
     renameSync(tmp, this.file);
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
   }
 
   orderByTransactionId(transactionId: string): OrderRecord | undefined {

@@ -2,6 +2,7 @@
 // ledger, and every answer (errors and 204s included) is signed like WeChat Pay signs it.
 import { createHash, createPrivateKey, createPublicKey, randomBytes, X509Certificate, type KeyObject } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { abnormalTarget } from "./abnormal-target";
 import { apiError, paramError, type Checked } from "./api-error";
 import { cstDate, rfc3339Cst } from "./china-time";
 import { aesGcmEncrypt, randomNonce, rsaOaepDecrypt } from "./crypto";
@@ -34,9 +35,6 @@ interface Route {
   endpoint: Endpoint;
   run: (url: URL, body: Buffer, headers: IncomingMessage["headers"]) => Reply;
 }
-
-/** Bank names for the bank_type codes the simulator accepts (a few of WeChat Pay's debit-card list). */
-const BANKS: Record<string, string> = { CMB_DEBIT: "招商银行", ICBC_DEBIT: "工商银行", CCB_DEBIT: "建设银行", ABC_DEBIT: "农业银行", BOC_DEBIT: "中国银行", COMM_DEBIT: "交通银行", PSBC_DEBIT: "邮储银行" };
 
 /** Bill download links stay valid this long (WeChat's are short-lived too). */
 const BILL_TOKEN_TTL_MS = 10 * 60_000;
@@ -77,6 +75,7 @@ export class V3Api {
     const authError = verifyMerchantRequest(method, rawTarget, req.headers.authorization, body, this.merchant, this.nowMs());
     const reply = authError ? errorReply(authError) : route.run(url, body, req.headers);
 
+    await this.store.durable(); // what the answer reports survives a kill -9
     if (fault && fault.applied && (fault.status || fault.timeout)) return this.fail(req, res, fault);
     this.send(res, reply, fault?.tamperSignature === true);
   }
@@ -127,6 +126,9 @@ export class V3Api {
     if (!input.ok) return errorReply(input.error);
     if (input.value.mchid !== this.cfg.mchid) return errorReply(paramError("mchid 与请求签名的商户号不一致"));
     if (input.value.appid !== this.cfg.appid) return errorReply(apiError(400, "APPID_MCHID_NOT_MATCH", "appid和mch_id不匹配"));
+    // WeChat Pay answers this one with 500, not 4xx (an openid belongs to exactly one AppID).
+    const issuedFor = this.store.state.openids[input.value.payer.openid];
+    if (issuedFor !== undefined && issuedFor !== input.value.appid) return errorReply(apiError(500, "OPENID_MISMATCH", "openid和appid不匹配"));
     return fromChecked(this.ledger.prepay(input.value, canonicalJson(parsed.value)));
   }
 
@@ -160,18 +162,19 @@ export class V3Api {
     const input = validateAbnormalRefund(parsed.value);
     if (!input.ok) return errorReply(input.error);
     const v = input.value;
-    if (v.type === "MERCHANT_BANK_CARD") return fromChecked(this.ledger.applyAbnormalRefund(refundId, v.out_refund_no, "商户基本账户", "MERCHANT_BANK_CARD"));
+    if (v.type === "MERCHANT_BANK_CARD") return this.reroute(refundId, v.out_refund_no, abnormalTarget({ type: v.type }));
     // The card fields are encrypted to the key Wechatpay-Serial names (public key id or platform certificate).
     const key = this.decryptionKey(headers["wechatpay-serial"]);
     if (!key) return errorReply(paramError("Wechatpay-Serial 缺失或不是本商户的微信支付公钥ID/平台证书序列号"));
     const account = rsaOaepDecrypt(v.bank_account!, key);
     const name = rsaOaepDecrypt(v.real_name!, key);
     if (account === null || name === null) return errorReply(paramError("bank_account 或 real_name 解密失败，请使用 Wechatpay-Serial 对应的公钥以 RSAES-OAEP 加密"));
-    if (!/^\d{8,30}$/.test(account)) return errorReply(paramError("bank_account 不是有效的银行卡号"));
-    const bank = BANKS[v.bank_type!];
-    if (!bank) return errorReply(paramError(`bank_type 不支持：${v.bank_type} (the simulator knows ${Object.keys(BANKS).join(", ")})`));
-    const requestKey = createHash("sha256").update(canonicalJson({ type: v.type, bank: v.bank_type, account, name })).digest("hex");
-    return fromChecked(this.ledger.applyAbnormalRefund(refundId, v.out_refund_no, `${bank}借记卡${account.slice(-4)}`, requestKey));
+    return this.reroute(refundId, v.out_refund_no, abnormalTarget({ type: v.type, bankType: v.bank_type!, account, name }));
+  }
+
+  private reroute(refundId: string, outRefundNo: string, target: ReturnType<typeof abnormalTarget>): Reply {
+    if (!target.ok) return errorReply(target.error);
+    return fromChecked(this.ledger.applyAbnormalRefund(refundId, outRefundNo, target.value.receivedAccount, target.value.requestKey));
   }
 
   private decryptionKey(serial: string | string[] | undefined): KeyObject | undefined {

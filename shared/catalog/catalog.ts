@@ -24,6 +24,8 @@ export interface TrainDoc extends TrainSchedule {
   seats: Record<SeatClassCode, SeatStock>;
   /** orderId → hold. Holding and releasing are single-document conditional updates keyed by order. */
   holds: Record<string, SeatHold>;
+  /** When the sweeper last compared these holds with their orders. */
+  holdsCheckedAt: number;
 }
 
 /** YYYY-MM-DD of an instant in China time. */
@@ -62,6 +64,7 @@ export function trainDoc(route: Route, date: string): TrainDoc {
     departAt: chinaInstant(date, route.departTime),
     seats,
     holds: {},
+    holdsCheckedAt: 0,
   };
 }
 

@@ -1,13 +1,13 @@
 // Loads the catalog's trains for the days ahead. Existing trains are left as they are (their seats
 // are live stock); only missing ones are added, so it is safe to run at every start.
 import { catalogFor } from "./catalog";
-import { trains } from "../store/repos";
+import type { Repos } from "../store/repos";
 
-export async function seedTrains(now: number, days = 14): Promise<{ added: number; existing: number }> {
+export async function seedTrains(db: Pick<Repos, "trains">, now: number, days = 14): Promise<{ added: number; existing: number }> {
   let added = 0;
   let existing = 0;
   for (const doc of catalogFor(now, days)) {
-    if ((await trains.insert(doc)) === "inserted") added++;
+    if ((await db.trains.insert(doc)) === "inserted") added++;
     else existing++;
   }
   return { added, existing };

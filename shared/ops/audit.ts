@@ -3,14 +3,14 @@
 import { logError } from "../runtime/log";
 import type { AuditView } from "./contract";
 import type { Actor } from "./authz";
+import type { OpsStoreDeps } from "./deps";
 import type { OpsAuditDoc } from "./model";
-import { opsAudit } from "./store";
 
 export type AuditEntry = Omit<OpsAuditDoc, "_id" | "at" | "operator" | "role">;
 
-export async function audit(actor: Actor, at: number, entry: AuditEntry): Promise<void> {
+export async function audit(deps: OpsStoreDeps, actor: Actor, entry: AuditEntry): Promise<void> {
   try {
-    await opsAudit.append({ at, operator: actor.username, role: actor.role, ...entry });
+    await deps.ops.audit.append({ at: deps.now(), operator: actor.username, role: actor.role, ...entry });
   } catch (e) {
     // The change itself is done; a lost record is reported loudly rather than undoing it.
     logError("ops", e, { decision: "AUDIT_WRITE_FAILED", action: entry.action });
@@ -23,10 +23,10 @@ function withoutId(d: OpsAuditDoc): Omit<OpsAuditDoc, "_id"> {
   return rest;
 }
 
-export async function auditOfOrder(orderId: string): Promise<AuditView[]> {
-  return (await opsAudit.find({ orderId }, { orderBy: ["at", "desc"], limit: 100 })).map(auditView);
+export async function auditOfOrder(deps: OpsStoreDeps, orderId: string): Promise<AuditView[]> {
+  return (await deps.ops.audit.find({ orderId }, { orderBy: ["at", "desc"], limit: 100 })).map(auditView);
 }
 
-export async function recentAudit(limit = 100): Promise<AuditView[]> {
-  return (await opsAudit.find({}, { orderBy: ["at", "desc"], limit })).map(auditView);
+export async function recentAudit(deps: OpsStoreDeps, limit = 100): Promise<AuditView[]> {
+  return (await deps.ops.audit.find({}, { orderBy: ["at", "desc"], limit })).map(auditView);
 }

@@ -98,7 +98,7 @@ export interface OpsRefundView {
 export interface PaymentEventView {
   id: string;
   at: number;
-  source: "notification" | "query" | "mock";
+  source: "notification" | "query" | "sweeper" | "mock";
   decision: string;
   detail?: string;
   eventType?: string;

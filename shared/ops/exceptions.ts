@@ -4,17 +4,15 @@
 // forgot to enqueue; ops_resolutions only says what a person did about them.
 import { fenToYuanString } from "../money";
 import { orderIdFromOutTradeNo, refundIdFromOutRefundNo } from "../orders/ids";
-import { cmd } from "../store/db";
-import type { Discrepancy, PaymentEventDoc } from "../store/model";
-import { orders, paymentEvents, reconciliations, refunds } from "../store/repos";
+import type { Discrepancy, PaymentEventDoc, ReconcileReport } from "../store/model";
 import { audit } from "./audit";
 import { requireRole, type Actor } from "./authz";
 import type { ExceptionItem, ExceptionKind, ExceptionList } from "./contract";
+import type { OpsStoreDeps } from "./deps";
 import { discrepancyText } from "./discrepancy-text";
 import { OpsError } from "./errors";
 import type { OpsResolutionDoc } from "./model";
 import { abnormalKey } from "./reroute";
-import { opsResolutions } from "./store";
 
 /** The sweeper closes expired orders within a minute; past this they are stuck. */
 export const EXPIRED_GRACE_MS = 2 * 60_000;
@@ -34,12 +32,19 @@ const DISCREPANCY_TITLES: Record<Discrepancy["kind"], string> = {
   UNKNOWN_REFUND: "账单中有我方没有发起的退款",
   REFUND_AMOUNT_MISMATCH: "账单退款金额与退款单不符",
   NOT_IN_BILL: "我方已记账，账单中没有",
+  CLOSED_ORDER_NOT_REFUNDED: "已关闭订单收到的付款尚未退回",
 };
 
-export const reconcileKey = (billDate: string, d: Discrepancy): string => `RECONCILE:${billDate}:${d.kind}:${d.outRefundNo ?? d.outTradeNo ?? "-"}`;
+/** Found by every run whatever the bill date: one item however many reports list it. */
+const UNDATED: ReadonlySet<Discrepancy["kind"]> = new Set(["CLOSED_ORDER_NOT_REFUNDED"]);
 
-async function rejectedNotifications(): Promise<{ items: Draft[]; truncated: boolean }> {
-  const events = await paymentEvents.find({ decision: cmd().in(["REJECTED_MISMATCH", "UNKNOWN_ORDER"]) }, { orderBy: ["at", "desc"], limit: LIMIT });
+export const reconcileKey = (billDate: string, d: Discrepancy): string =>
+  UNDATED.has(d.kind) ? `RECONCILE:${d.kind}:${d.outTradeNo ?? "-"}` : `RECONCILE:${billDate}:${d.kind}:${d.outRefundNo ?? d.outTradeNo ?? "-"}`;
+
+// Unverified notifications are only counted per day (notify_rejections), never stored one by one:
+// they are not items here — anyone on the internet can post to the notify URL.
+async function rejectedNotifications(deps: OpsStoreDeps): Promise<{ items: Draft[]; truncated: boolean }> {
+  const events = await deps.db.paymentEvents.find({ decision: { $in: ["REJECTED_MISMATCH", "UNKNOWN_ORDER"] } }, { orderBy: ["at", "desc"], limit: LIMIT });
   // WeChat Pay sends a refused notification again and again: one item per notification.
   const groups = new Map<string, PaymentEventDoc[]>();
   for (const e of events) {
@@ -65,8 +70,8 @@ async function rejectedNotifications(): Promise<{ items: Draft[]; truncated: boo
   return { items, truncated: events.length === LIMIT };
 }
 
-async function closedOrderPayments(): Promise<Draft[]> {
-  const list = await refunds.find({ automatic: true }, { orderBy: ["createdAt", "desc"], limit: LIMIT });
+async function closedOrderPayments(deps: OpsStoreDeps): Promise<Draft[]> {
+  const list = await deps.db.refunds.find({ automatic: true }, { orderBy: ["createdAt", "desc"], limit: LIMIT });
   return list.map((r) => ({
     key: `CLOSED_ORDER_PAID:${r._id}`,
     kind: "CLOSED_ORDER_PAID",
@@ -82,8 +87,9 @@ async function closedOrderPayments(): Promise<Draft[]> {
   }));
 }
 
-async function abnormalRefunds(): Promise<Draft[]> {
-  const list = await refunds.find({ status: "ABNORMAL", automatic: false }, { orderBy: ["createdAt", "desc"], limit: LIMIT });
+async function abnormalRefunds(deps: OpsStoreDeps): Promise<Draft[]> {
+  // Automatic ones are CLOSED_ORDER_PAID items (with the same re-route action).
+  const list = await deps.db.refunds.find({ status: "ABNORMAL", automatic: { $ne: true } }, { orderBy: ["createdAt", "desc"], limit: LIMIT });
   return list.map((r) => ({
     key: abnormalKey(r._id),
     kind: "REFUND_ABNORMAL",
@@ -99,10 +105,12 @@ async function abnormalRefunds(): Promise<Draft[]> {
   }));
 }
 
-async function discrepancies(): Promise<Draft[]> {
-  const reports = await reconciliations.find({}, { orderBy: ["billDate", "desc"], limit: RECONCILE_DAYS });
+async function discrepancies(deps: OpsStoreDeps): Promise<Draft[]> {
+  const reports = await deps.db.reconciliations.find({}, { orderBy: ["billDate", "desc"], limit: RECONCILE_DAYS });
+  // An undated discrepancy stands as the latest run found it (gone once a run no longer does).
+  const latest = reports.reduce<ReconcileReport | undefined>((a, r) => (!a || r.checkedAt > a.checkedAt ? r : a), undefined);
   return reports.flatMap((rep) =>
-    rep.discrepancies.map((d): Draft => {
+    rep.discrepancies.filter((d) => !UNDATED.has(d.kind) || rep === latest).map((d): Draft => {
       const orderId = d.outTradeNo ? orderIdFromOutTradeNo(d.outTradeNo) : undefined;
       const refundId = d.outRefundNo ? refundIdFromOutRefundNo(d.outRefundNo) : undefined;
       return {
@@ -122,8 +130,9 @@ async function discrepancies(): Promise<Draft[]> {
   );
 }
 
-async function expiredPending(now: number): Promise<Draft[]> {
-  const list = await orders.find({ status: "PENDING", expiresAt: cmd().lte(now - EXPIRED_GRACE_MS) }, { orderBy: ["expiresAt", "asc"], limit: LIMIT });
+async function expiredPending(deps: OpsStoreDeps): Promise<Draft[]> {
+  // The sweeper's own query shape (least recently checked first): the same index serves it.
+  const list = await deps.db.orders.find({ status: "PENDING", expiresAt: { $lte: deps.now() - EXPIRED_GRACE_MS } }, { orderBy: ["checkedAt", "asc"], limit: LIMIT });
   return list.map((o) => ({
     key: `PENDING_EXPIRED:${o._id}`,
     kind: "PENDING_EXPIRED",
@@ -137,18 +146,18 @@ async function expiredPending(now: number): Promise<Draft[]> {
   }));
 }
 
-async function resolutionsOf(keys: string[]): Promise<Map<string, OpsResolutionDoc>> {
+export async function resolutionsOf(deps: OpsStoreDeps, keys: string[]): Promise<Map<string, OpsResolutionDoc>> {
   const out = new Map<string, OpsResolutionDoc>();
   for (let i = 0; i < keys.length; i += 100) {
-    for (const r of await opsResolutions.find({ _id: cmd().in(keys.slice(i, i + 100)) }, { limit: 100 })) out.set(r._id, r);
+    for (const r of await deps.ops.resolutions.find({ _id: { $in: keys.slice(i, i + 100) } }, { limit: 100 })) out.set(r._id, r);
   }
   return out;
 }
 
-export async function listExceptions(now: number, show: "open" | "resolved" | "all" = "open"): Promise<ExceptionList> {
-  const [notify, closed, abnormal, recon, expired] = await Promise.all([rejectedNotifications(), closedOrderPayments(), abnormalRefunds(), discrepancies(), expiredPending(now)]);
+export async function listExceptions(deps: OpsStoreDeps, show: "open" | "resolved" | "all" = "open"): Promise<ExceptionList> {
+  const [notify, closed, abnormal, recon, expired] = await Promise.all([rejectedNotifications(deps), closedOrderPayments(deps), abnormalRefunds(deps), discrepancies(deps), expiredPending(deps)]);
   const drafts = [...notify.items, ...closed, ...abnormal, ...recon, ...expired];
-  const done = await resolutionsOf(drafts.map((d) => d.key));
+  const done = await resolutionsOf(deps, drafts.map((d) => d.key));
   const items = drafts
     .map((d): ExceptionItem => {
       const r = done.get(d.key);
@@ -168,17 +177,18 @@ const RESOLVER: Record<ExceptionKind, "support" | "finance"> = {
   RECONCILE: "finance",
 };
 
-export async function resolveException(actor: Actor, key: string, note: string, now: number): Promise<ExceptionItem> {
+export async function resolveException(deps: OpsStoreDeps, actor: Actor, key: string, note: string): Promise<ExceptionItem> {
   requireRole(actor, "support");
-  const item = (await listExceptions(now, "all")).items.find((i) => i.key === key);
+  const item = (await listExceptions(deps, "all")).items.find((i) => i.key === key);
   if (!item) throw new OpsError("NOT_FOUND", "该异常不存在或已自动消除");
   requireRole(actor, RESOLVER[item.kind]);
   if (item.status === "resolved") throw new OpsError("CONFLICT", "该异常已处理");
-  const resolved = { note, by: actor.username, at: now };
+  const resolved = { note, by: actor.username, at: deps.now() };
   // Only the first resolution is kept (two people closing the same item at once).
-  const won = (await opsResolutions.insert({ _id: key, resolved })) === "inserted" || (await opsResolutions.update({ _id: key, resolved: cmd().exists(false) }, { resolved })) === 1;
+  const { resolutions } = deps.ops;
+  const won = (await resolutions.insert({ _id: key, resolved })) === "inserted" || (await resolutions.update({ _id: key, resolved: { $exists: false } }, { $set: { resolved } })) === 1;
   if (!won) throw new OpsError("CONFLICT", "该异常已处理");
-  await audit(actor, now, {
+  await audit(deps, actor, {
     action: "exception.resolve",
     outcome: "ok",
     target: key,

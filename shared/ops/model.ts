@@ -1,12 +1,6 @@
-// What the console stores, in its own collections.
+// What the console stores, in its own collections (named in COLLECTIONS, declared in
+// shared/store/schema.ts).
 import type { Role } from "./contract";
-
-export const OPS_COLLECTIONS = {
-  operators: "operators",
-  sessions: "ops_sessions",
-  audit: "ops_audit",
-  resolutions: "ops_resolutions",
-} as const;
 
 export interface OperatorDoc {
   _id: string; // username

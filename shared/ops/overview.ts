@@ -1,9 +1,8 @@
 // 概览: today and the last 14 days (China time) — orders created, payments, successful refunds —
 // and how many exceptions are open.
 import { chinaDate, chinaInstant } from "../catalog/catalog";
-import { cmd } from "../store/db";
-import { orders, refunds } from "../store/repos";
 import type { DaySummary, OverviewView } from "./contract";
+import type { OpsStoreDeps } from "./deps";
 import { listExceptions } from "./exceptions";
 
 const DAY_MS = 86400_000;
@@ -11,16 +10,17 @@ const DAYS = 14;
 /** The database answers at most 1000 documents per query. */
 const LIMIT = 1000;
 
-export async function overview(now: number): Promise<OverviewView> {
-  const _ = cmd();
+export async function overview(deps: OpsStoreDeps): Promise<OverviewView> {
+  const now = deps.now();
+  const { orders, refunds } = deps.db;
   const dates = Array.from({ length: DAYS }, (_x, i) => chinaDate(now - (DAYS - 1 - i) * DAY_MS));
   const start = chinaInstant(dates[0]!, "00:00");
-  const since = _.gte(start);
+  const since = { $gte: start };
   const [created, paid, refunded, exceptions] = await Promise.all([
     orders.find({ createdAt: since }, { limit: LIMIT }),
     orders.find({ paidAt: since }, { limit: LIMIT }),
     refunds.find({ status: "SUCCESS", succeededAt: since }, { limit: LIMIT }),
-    listExceptions(now, "open"),
+    listExceptions(deps, "open"),
   ]);
   const byDate = new Map<string, DaySummary>(dates.map((date) => [date, { date, orders: 0, paidCount: 0, paidAmount: 0, refundCount: 0, refundAmount: 0 }]));
   for (const o of created) {

@@ -1,17 +1,14 @@
 // 对账: the stored reports by date with their discrepancies, a re-run for a date (the services'
 // reconcile, unchanged), and a CSV a spreadsheet opens.
 import { orderIdFromOutTradeNo } from "../orders/ids";
-import type { PaymentDeps } from "../services/deps";
 import { reconcile } from "../services/reconcile";
-import { cmd } from "../store/db";
 import type { ReconcileReport } from "../store/model";
-import { reconciliations } from "../store/repos";
 import { audit } from "./audit";
 import { requireRole, type Actor } from "./authz";
 import type { ReconcileDetail, ReconcileSummary } from "./contract";
+import type { OpsDeps, OpsStoreDeps } from "./deps";
 import { OpsError } from "./errors";
-import { reconcileKey } from "./exceptions";
-import { opsResolutions } from "./store";
+import { reconcileKey, resolutionsOf } from "./exceptions";
 
 const summary = (r: ReconcileReport): ReconcileSummary => ({
   billDate: r.billDate,
@@ -23,15 +20,15 @@ const summary = (r: ReconcileReport): ReconcileSummary => ({
   ...(r.truncated ? { truncated: true } : {}),
 });
 
-export async function listReports(): Promise<ReconcileSummary[]> {
-  return (await reconciliations.find({}, { orderBy: ["billDate", "desc"], limit: 90 })).map(summary);
+export async function listReports(deps: OpsStoreDeps): Promise<ReconcileSummary[]> {
+  return (await deps.db.reconciliations.find({}, { orderBy: ["billDate", "desc"], limit: 90 })).map(summary);
 }
 
-export async function reportDetail(billDate: string): Promise<ReconcileDetail> {
-  const r = await reconciliations.get(billDate);
+export async function reportDetail(deps: OpsStoreDeps, billDate: string): Promise<ReconcileDetail> {
+  const r = await deps.db.reconciliations.get(billDate);
   if (!r) throw new OpsError("NOT_FOUND", "该日期还没有对账报告");
   const keys = r.discrepancies.map((d) => reconcileKey(billDate, d));
-  const done = new Map((keys.length ? await opsResolutions.find({ _id: cmd().in(keys.slice(0, 100)) }, { limit: 100 }) : []).map((x) => [x._id, x]));
+  const done = await resolutionsOf(deps, keys);
   return {
     ...summary(r),
     items: r.discrepancies.map((d, i) => {
@@ -42,18 +39,18 @@ export async function reportDetail(billDate: string): Promise<ReconcileDetail> {
   };
 }
 
-export async function rerunReconcile(actor: Actor, billDate: string, deps: PaymentDeps): Promise<ReconcileDetail> {
+export async function rerunReconcile(deps: OpsDeps, actor: Actor, billDate: string): Promise<ReconcileDetail> {
   requireRole(actor, "finance");
-  const before = await reconciliations.get(billDate);
-  const report = await reconcile(billDate, deps, { fn: "ops" });
-  await audit(actor, deps.now(), {
+  const before = await deps.db.reconciliations.get(billDate);
+  const report = await reconcile(deps.payment(), billDate, { fn: "ops" });
+  await audit(deps, actor, {
     action: "reconcile.run",
     outcome: report.error ? "error" : "ok",
     billDate,
     before: before ? { discrepancies: before.discrepancies.length, checkedAt: before.checkedAt } : null,
     after: { discrepancies: report.discrepancies.length, payments: report.payments, refunds: report.refunds, ...(report.error ? { error: report.error } : {}) },
   });
-  return reportDetail(billDate);
+  return reportDetail(deps, billDate);
 }
 
 /** A cell as text a spreadsheet will not run: quoted, and a leading = + - @ defused. */

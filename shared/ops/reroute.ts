@@ -6,28 +6,28 @@ import { AppError } from "../errors";
 import type { PaymentDeps } from "../services/deps";
 import { applyRefundOutcome } from "../services/refunds";
 import type { RefundDoc } from "../store/model";
-import { refunds } from "../store/repos";
 import type { AbnormalRefundRequest } from "../wechatpay/types";
 import { audit } from "./audit";
 import { requireRole, type Actor } from "./authz";
 import type { OpsRefundView, RerouteRequest } from "./contract";
+import type { OpsDeps } from "./deps";
 import { OpsError } from "./errors";
+import type { OpsResolutionDoc } from "./model";
 import { refundRow } from "./order-rows";
-import { opsResolutions } from "./store";
 
 export const abnormalKey = (refundId: string): string => `REFUND_ABNORMAL:${refundId}`;
 
-export async function rerouteAbnormal(actor: Actor, refundId: string, req: RerouteRequest, deps: PaymentDeps): Promise<OpsRefundView> {
+export async function rerouteAbnormal(deps: OpsDeps, actor: Actor, refundId: string, req: RerouteRequest): Promise<OpsRefundView> {
   requireRole(actor, "support");
-  const now = deps.now();
-  const doc = await refunds.get(refundId);
+  const doc = await deps.db.refunds.get(refundId);
   if (!doc) throw new OpsError("NOT_FOUND", "退款不存在");
   const masked = { type: req.type, ...(req.bankType ? { bankType: req.bankType } : {}), ...(req.bankAccount ? { bankAccount: `****${req.bankAccount.slice(-4)}` } : {}) };
   const base = { action: "refund.reroute", orderId: doc.orderId, refundId, before: { status: doc.status }, target: abnormalKey(refundId) } as const;
   try {
     if (doc.status !== "ABNORMAL") throw new OpsError("ORDER_STATE", "只有退款异常（ABNORMAL）的退款可以发起异常退款");
-    const gw = await deps.gateway();
-    const wxRefundId = doc.wxRefundId ?? (await wxRefundIdOf(doc, deps));
+    const payment = deps.payment();
+    const gw = await payment.gateway();
+    const wxRefundId = doc.wxRefundId ?? (await wxRefundIdOf(payment, doc));
     const request: AbnormalRefundRequest =
       req.type === "USER_BANK_CARD"
         ? { refundId: wxRefundId, outRefundNo: doc.outRefundNo, type: req.type, bankType: req.bankType ?? "", bankAccount: req.bankAccount ?? "", realName: req.realName ?? "" }
@@ -39,21 +39,29 @@ export async function rerouteAbnormal(actor: Actor, refundId: string, req: Rerou
     }
     // Outcome unknown: WeChat Pay may have taken it. The refund stays ABNORMAL and is asked about;
     // repeating the same request is harmless (WeChat Pay keys it by the refund).
-    const after = res.kind === "ok" ? await applyRefundOutcome(doc, res.value, deps, { fn: "ops", ...(res.requestId ? { requestId: res.requestId } : {}) }) : doc;
-    await opsResolutions.set({ _id: abnormalKey(refundId), rerouted: { type: req.type, by: actor.username, at: now } });
-    await audit(actor, now, { ...base, outcome: "ok", after: { ...masked, wechatpay: res.kind === "ok" ? res.value.status : "UNKNOWN", receivedAccount: res.kind === "ok" ? res.value.userReceivedAccount : undefined, requestId: res.requestId } });
+    const after = res.kind === "ok" ? await applyRefundOutcome(payment, doc, res.value, { fn: "ops", ...(res.requestId ? { requestId: res.requestId } : {}) }) : doc;
+    await noteReroute(deps, abnormalKey(refundId), { type: req.type, by: actor.username, at: deps.now() });
+    await audit(deps, actor, { ...base, outcome: "ok", after: { ...masked, wechatpay: res.kind === "ok" ? res.value.status : "UNKNOWN", receivedAccount: res.kind === "ok" ? res.value.userReceivedAccount : undefined, requestId: res.requestId } });
     return refundRow(after);
   } catch (e) {
     const code = e instanceof OpsError || e instanceof AppError ? e.code : "INTERNAL";
-    await audit(actor, now, { ...base, outcome: code === "INTERNAL" ? "error" : "refused", code, after: masked });
+    await audit(deps, actor, { ...base, outcome: code === "INTERNAL" ? "error" : "refused", code, after: masked });
     throw e;
   }
 }
 
+/** Marks the queue item re-routed, keeping a resolution note it may have. */
+async function noteReroute(deps: OpsDeps, key: string, rerouted: NonNullable<OpsResolutionDoc["rerouted"]>): Promise<void> {
+  const set = { $set: { rerouted } };
+  if ((await deps.ops.resolutions.update({ _id: key }, set)) === 1) return;
+  if ((await deps.ops.resolutions.insert({ _id: key, rerouted })) === "inserted") return;
+  await deps.ops.resolutions.update({ _id: key }, set); // resolved by someone meanwhile
+}
+
 /** WeChat Pay's refund_id (the path of the re-route): on the refund, or from a query. */
-async function wxRefundIdOf(doc: RefundDoc, deps: PaymentDeps): Promise<string> {
+async function wxRefundIdOf(deps: PaymentDeps, doc: RefundDoc): Promise<string> {
   const q = await (await deps.gateway()).queryRefund(doc.outRefundNo);
   if (q.kind !== "ok") throw new AppError("PAYMENT_FAILED", "查询微信支付退款单失败，请稍后重试");
-  await refunds.update({ _id: doc._id }, { wxRefundId: q.value.refundId });
+  await deps.db.refunds.update({ _id: doc._id }, { $set: { wxRefundId: q.value.refundId } });
   return q.value.refundId;
 }

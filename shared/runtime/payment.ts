@@ -3,6 +3,7 @@
 // — which needs it only for the rare automatic refund — starts without evaluating it.
 import { AppError } from "../errors";
 import type { PaymentDeps } from "../services/deps";
+import { storeDeps } from "./store";
 import type { PayConfig } from "../wechatpay/config";
 import { getNotificationRuntime } from "../wechatpay/notify-runtime";
 import type { NotificationParser, PaymentGateway } from "../wechatpay/types";
@@ -40,10 +41,10 @@ async function gateway(fn: string): Promise<PaymentGateway> {
 export function paymentDeps(fn: string): PaymentDeps {
   const { config } = notificationRuntime(fn);
   return {
+    ...storeDeps(),
     mode: config.mode,
     merchant: { mchid: config.mchid, appid: config.appid },
     gateway: () => gateway(fn),
-    now: () => Date.now(),
     orderTtlMinutes: orderTtlMinutes(),
   };
 }

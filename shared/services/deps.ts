@@ -1,12 +1,20 @@
-// What the services need from outside the database: WeChat Pay and the clock.
+// Everything a service needs from outside, passed in: the database, the clock, WeChat Pay and the
+// merchant. The functions build it from the environment (runtime/payment.ts); tests build it over
+// the stack's engine in-process with a fake clock.
+import type { Repos } from "../store/repos";
 import type { PaymentGateway } from "../wechatpay/types";
 
-export interface PaymentDeps {
+export interface StoreDeps {
+  db: Repos;
+  /** Epoch ms. */
+  now(): number;
+}
+
+export interface PaymentDeps extends StoreDeps {
   mode: "wechatpay" | "mock";
   merchant: { mchid: string; appid: string };
   /** Lazy: a call that never talks to WeChat Pay never loads its HTTP client. */
   gateway(): Promise<PaymentGateway>;
-  now(): number;
   /** Minutes a PENDING order stays payable. */
   orderTtlMinutes: number;
 }

@@ -1,83 +1,70 @@
-// payNotify: raw HTTP event in, verified notification, decision under compare-and-set, every
-// delivery recorded, and the answer WeChat Pay expects (204 = received; 4xx/5xx = send again).
+// Applies a verified WeChat Pay notification: knows nothing of HTTP. The decision is recorded in
+// payment_events (one record per verified delivery) and returned; the edge turns it into 204/4xx/5xx.
 import { orderIdFromOutTradeNo, refundIdFromOutRefundNo } from "../orders/ids";
-import { failAnswer, noContent, type HttpAnswer, type HttpEvent } from "../runtime/http";
-import { logDecision, logError, type LogContext } from "../runtime/log";
-import type { EventDecision, PaymentEventDoc } from "../store/model";
-import { orders, paymentEvents, refunds } from "../store/repos";
-import type { NotificationParser, PaymentNotification } from "../wechatpay/types";
+import { logDecision, type LogContext } from "../runtime/log";
+import type { EventDecision } from "../store/model";
+import type { PaymentNotification } from "../wechatpay/types";
 import type { PaymentDeps } from "./deps";
+import { recordEvent, type EventRecord } from "./events";
 import { applyRefundOutcome } from "./refunds";
 import { applyPaid } from "./settlement";
 
 const FN = "payNotify";
-type Record_ = Omit<PaymentEventDoc, "_id" | "source" | "at">;
 
-export async function handleNotification(event: HttpEvent, parser: NotificationParser, deps: PaymentDeps): Promise<HttpAnswer> {
-  if ((event.httpMethod ?? "").toUpperCase() !== "POST") return failAnswer(405, "method not allowed");
-  const parsed = await parser.parse({ headers: event.headers ?? {}, body: event.body ?? "", isBase64Encoded: event.isBase64Encoded === true });
-  const requestId = header(event, "request-id");
-  if (!parsed.ok) {
-    logDecision({ fn: FN, decision: "REJECTED_VERIFICATION", code: parsed.code, requestId });
-    return answerWith({ decision: "REJECTED_VERIFICATION", detail: parsed.code, requestId, httpStatus: 401 }, failAnswer(401, parsed.message), deps);
-  }
-  const n = parsed.event;
-  const base = { notificationId: n.id, eventType: n.eventType, serial: n.serial, ...(n.requestId ?? requestId ? { requestId: n.requestId ?? requestId } : {}) };
-  try {
-    const outcome = await decide(n, deps);
-    const ok = outcome.decision === "APPLIED" || outcome.decision === "ALREADY_APPLIED" || outcome.decision === "REFUNDED_CLOSED_ORDER";
-    const httpStatus = ok ? 204 : 400;
-    return answerWith({ ...base, ...outcome, httpStatus }, ok ? noContent() : failAnswer(400, outcome.detail ?? outcome.decision), deps);
-  } catch (e) {
-    logError(FN, e, { notificationId: n.id });
-    return answerWith({ ...base, decision: "STORAGE_ERROR", httpStatus: 500 }, failAnswer(500, "storage error"), deps);
-  }
+export interface NotificationOutcome {
+  decision: EventDecision;
+  detail?: string;
 }
 
-type Outcome = { decision: EventDecision; detail?: string; orderId?: string; outTradeNo?: string; outRefundNo?: string; transactionId?: string };
+/** Decisions WeChat Pay must not send again. The rest (mismatch, unknown order) are answered as
+ *  failures so the merchant platform shows them and WeChat Pay retries while someone looks. */
+export const ACKNOWLEDGED: readonly EventDecision[] = ["APPLIED", "ALREADY_APPLIED", "REFUNDED_CLOSED_ORDER", "IGNORED"];
 
-async function decide(n: PaymentNotification, deps: PaymentDeps): Promise<Outcome> {
-  const log: LogContext = { fn: FN, notificationId: n.id, requestId: n.requestId };
+export async function applyNotification(deps: PaymentDeps, n: PaymentNotification): Promise<NotificationOutcome> {
+  const log: LogContext = { fn: FN, notificationId: n.id, ...(n.requestId ? { requestId: n.requestId } : {}) };
+  const base: EventRecord = { decision: "IGNORED", notificationId: n.id, eventType: n.eventType === "UNHANDLED" ? n.rawEventType : n.eventType, serial: n.serial, ...(n.requestId ? { requestId: n.requestId } : {}) };
+  let rec: EventRecord;
+  try {
+    rec = { ...base, ...(await decide(deps, n, log)) };
+  } catch (e) {
+    // Recorded, then thrown: the edge answers 500 and WeChat Pay sends it again.
+    await recordEvent(deps, "notification", { ...base, decision: "STORAGE_ERROR", httpStatus: 500 }).catch(() => undefined);
+    throw e;
+  }
+  const ok = ACKNOWLEDGED.includes(rec.decision);
+  await recordEvent(deps, "notification", { ...rec, httpStatus: ok ? 204 : 400 });
+  return { decision: rec.decision, ...(rec.detail ? { detail: rec.detail } : {}) };
+}
+
+async function decide(deps: PaymentDeps, n: PaymentNotification, log: LogContext): Promise<Partial<EventRecord> & { decision: EventDecision }> {
+  if (n.eventType === "UNHANDLED") {
+    logDecision({ ...log, decision: "IGNORED", eventType: n.rawEventType });
+    return { decision: "IGNORED" };
+  }
   if (n.eventType === "TRANSACTION.SUCCESS") {
     const tx = n.transaction;
     const orderId = orderIdFromOutTradeNo(tx.outTradeNo);
-    const order = orderId ? await orders.get(orderId) : undefined;
+    const order = orderId ? await deps.db.orders.get(orderId) : undefined;
     const ids = { outTradeNo: tx.outTradeNo, ...(tx.transactionId ? { transactionId: tx.transactionId } : {}) };
     if (!order) {
       logDecision({ ...log, decision: "UNKNOWN_ORDER", outTradeNo: tx.outTradeNo });
       return { decision: "UNKNOWN_ORDER", ...ids };
     }
-    const settled = await applyPaid(order, tx, deps, log);
+    const settled = await applyPaid(deps, order, tx, log);
     return { decision: settled.decision, ...(settled.detail ? { detail: settled.detail } : {}), orderId: order._id, ...ids };
   }
   const r = n.refund;
   const refundId = refundIdFromOutRefundNo(r.outRefundNo);
-  const doc = refundId ? await refunds.get(refundId) : undefined;
+  const doc = refundId ? await deps.db.refunds.get(refundId) : undefined;
   if (!doc) {
     logDecision({ ...log, decision: "UNKNOWN_ORDER", outRefundNo: r.outRefundNo });
     return { decision: "UNKNOWN_ORDER", outRefundNo: r.outRefundNo, outTradeNo: r.outTradeNo };
   }
   const before = doc.status;
-  const after = await applyRefundOutcome(doc, r, deps, log);
+  const after = await applyRefundOutcome(deps, doc, r, log);
   let decision: EventDecision;
   if (after.status !== r.status) decision = "REJECTED_MISMATCH"; // e.g. SUCCESS for a refund we hold as CLOSED
   else if (before === r.status) decision = "ALREADY_APPLIED";
   else decision = "APPLIED";
   return { decision, orderId: doc.orderId, outTradeNo: doc.outTradeNo, outRefundNo: doc.outRefundNo };
-}
-
-async function answerWith(rec: Record_ & { httpStatus: number }, answer: HttpAnswer, deps: PaymentDeps): Promise<HttpAnswer> {
-  try {
-    await paymentEvents.append({ source: "notification", at: deps.now(), ...rec });
-  } catch (e) {
-    // Not even the record could be stored: make WeChat Pay send it again.
-    logError(FN, e, { decision: rec.decision });
-    return failAnswer(500, "storage error");
-  }
-  return answer;
-}
-
-function header(event: HttpEvent, name: string): string | undefined {
-  for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === name) return v ?? undefined;
-  return undefined;
 }

@@ -5,12 +5,10 @@
 // person (sync and the sweeper already repair what a query can prove).
 import { chinaDate, chinaInstant } from "../catalog/catalog";
 import { yuanToFen } from "../money";
-import { orderIdFromOutTradeNo, refundIdFromOutRefundNo } from "../orders/ids";
+import { autoRefundIdFor, orderIdFromOutTradeNo, refundIdFromOutRefundNo } from "../orders/ids";
 import { logDecision, type LogContext } from "../runtime/log";
-import { cmd } from "../store/db";
 import type { Discrepancy, OrderDoc, ReconcileReport, RefundDoc } from "../store/model";
-import { orders, reconciliations, refunds } from "../store/repos";
-import type { PaymentDeps } from "./deps";
+import type { PaymentDeps, StoreDeps } from "./deps";
 
 /** Columns of WeChat Pay's trade bill that are compared. */
 const COL = {
@@ -34,7 +32,8 @@ async function byIds<T extends { _id: string }>(find: (ids: string[]) => Promise
   return out;
 }
 
-export async function reconcile(billDate: string, deps: PaymentDeps, log: LogContext): Promise<ReconcileReport> {
+export async function reconcile(deps: PaymentDeps, billDate: string, log: LogContext): Promise<ReconcileReport> {
+  const { orders, refunds, reconciliations } = deps.db;
   const gw = await deps.gateway();
   const bill = await gw.tradeBill(billDate);
   // A day without any transaction has no bill (NO_STATEMENT_EXIST): compare against nothing.
@@ -46,13 +45,12 @@ export async function reconcile(billDate: string, deps: PaymentDeps, log: LogCon
     await reconciliations.set(failed);
     return failed;
   }
-  const _ = cmd();
   const payments = rows.filter((r) => r[COL.state] === "SUCCESS");
   const refundRows = rows.filter((r) => r[COL.state] === "REFUND");
   const found: Discrepancy[] = [];
 
   const orderIds = payments.map((r) => orderIdFromOutTradeNo(r[COL.outTradeNo] ?? "")).filter((x): x is string => Boolean(x));
-  const ours = await byIds<OrderDoc>((ids) => orders.find({ _id: _.in(ids) }, { limit: BATCH }), orderIds);
+  const ours = await byIds<OrderDoc>((ids) => orders.find({ _id: { $in: ids } }, { limit: BATCH }), orderIds);
   for (const r of payments) {
     const outTradeNo = r[COL.outTradeNo] ?? "";
     const order = ours.get(orderIdFromOutTradeNo(outTradeNo) ?? "");
@@ -65,7 +63,7 @@ export async function reconcile(billDate: string, deps: PaymentDeps, log: LogCon
   }
 
   const refundIds = refundRows.map((r) => refundIdFromOutRefundNo(r[COL.outRefundNo] ?? "")).filter((x): x is string => Boolean(x));
-  const ourRefunds = await byIds<RefundDoc>((ids) => refunds.find({ _id: _.in(ids) }, { limit: BATCH }), refundIds);
+  const ourRefunds = await byIds<RefundDoc>((ids) => refunds.find({ _id: { $in: ids } }, { limit: BATCH }), refundIds);
   for (const r of refundRows) {
     const outRefundNo = r[COL.outRefundNo] ?? "";
     const refund = ourRefunds.get(refundIdFromOutRefundNo(outRefundNo) ?? "");
@@ -75,7 +73,7 @@ export async function reconcile(billDate: string, deps: PaymentDeps, log: LogCon
 
   // The other direction: what we recorded that day (China time) must be in the bill.
   const start = chinaInstant(billDate, "00:00");
-  const thatDay = _.and(_.gte(start), _.lt(start + DAY_MS));
+  const thatDay = { $gte: start, $lt: start + DAY_MS };
   const inBill = new Set(payments.map((r) => r[COL.outTradeNo]));
   const paidThatDay = await orders.find({ paidAt: thatDay }, { limit: LOCAL_LIMIT });
   for (const o of paidThatDay) {
@@ -88,12 +86,26 @@ export async function reconcile(billDate: string, deps: PaymentDeps, log: LogCon
     if (!refundsInBill.has(r.outRefundNo)) found.push({ kind: "NOT_IN_BILL", outRefundNo: r.outRefundNo, outTradeNo: r.outTradeNo, detail: "refund" });
   }
 
+  found.push(...(await closedOrdersNotRefunded(deps)));
+
   const truncated = paidThatDay.length === LOCAL_LIMIT || refundedThatDay.length === LOCAL_LIMIT;
   const report: ReconcileReport = { _id: billDate, billDate, checkedAt: deps.now(), payments: payments.length, refunds: refundRows.length, discrepancies: found, ...(truncated ? { truncated } : {}) };
   await reconciliations.set(report);
   for (const d of found) logDecision({ ...log, decision: `RECONCILE_${d.kind}`, billDate, outTradeNo: d.outTradeNo, outRefundNo: d.outRefundNo });
   logDecision({ ...log, decision: "RECONCILED", billDate, payments: report.payments, refunds: report.refunds, discrepancies: found.length });
   return report;
+}
+
+/** Closed orders holding a payment (it arrived after they closed) whose automatic refund has not
+ *  succeeded: the payer's money is still with the merchant. Whatever the day. */
+async function closedOrdersNotRefunded(deps: StoreDeps): Promise<Discrepancy[]> {
+  const closedPaid = await deps.db.orders.find({ status: "CLOSED", transactionId: { $exists: true }, refundedAmount: 0 }, { limit: BATCH });
+  const autoIds = closedPaid.map((o) => autoRefundIdFor(o.transactionId as string));
+  const autos = await byIds<RefundDoc>((ids) => deps.db.refunds.find({ _id: { $in: ids } }, { limit: BATCH }), autoIds);
+  return closedPaid
+    .map((o, i) => ({ o, r: autos.get(autoIds[i] as string) }))
+    .filter(({ r }) => r?.status !== "SUCCESS")
+    .map(({ o, r }) => ({ kind: "CLOSED_ORDER_NOT_REFUNDED" as const, outTradeNo: o.outTradeNo, detail: r ? `automatic refund ${r.status}${r.failure ? ` (${r.failure})` : ""}` : "no refund recorded" }));
 }
 
 /** Bills for a day are ready after 10:00 China time the next day. */
@@ -107,7 +119,7 @@ export async function reconcileYesterdayIfDue(deps: PaymentDeps, log: LogContext
   const today = chinaDate(now);
   if (now < chinaInstant(today, `${BILL_READY_HOUR}:00`)) return undefined;
   const yesterday = chinaDate(now - DAY_MS);
-  const done = await reconciliations.get(yesterday);
+  const done = await deps.db.reconciliations.get(yesterday);
   if (done && (!done.error || done.checkedAt > now - RETRY_MS)) return undefined;
-  return reconcile(yesterday, deps, log);
+  return reconcile(deps, yesterday, log);
 }

@@ -1,17 +1,20 @@
-// Refunds: the amount is reserved on the order by a conditional increment before WeChat Pay is
-// asked, so concurrent refunds can never add up to more than was paid.
+// Refunds. The refund document is written first (its id comes from the request's token, so a
+// repeat finds it), then its amount is reserved on the order by one keyed conditional increment, so
+// concurrent refunds can never add up to more than was paid, then WeChat Pay is asked. A crash
+// after any step leaves a CREATED refund that the sweeper finishes (followRefund).
 import type { RefundResult } from "../contracts/api";
 import { AppError } from "../errors";
 import { fenToYuanString } from "../money";
 import { outRefundNoFor } from "../orders/ids";
+import { OPEN_REFUND_STATES, planOrder, planRefund } from "../orders/state-machine";
 import { logDecision, type LogContext } from "../runtime/log";
-import { cmd } from "../store/db";
-import type { OrderDoc, RefundDoc, StoredRefundStatus } from "../store/model";
-import { orders, refunds } from "../store/repos";
-import type { RefundRecord, WxRefundStatus } from "../wechatpay/types";
-import type { PaymentDeps } from "./deps";
+import type { OrderDoc, RefundDoc } from "../store/model";
+import type { RefundRecord } from "../wechatpay/types";
+import { refusalLogFields } from "../wechatpay/config-refusals";
+import type { PaymentDeps, StoreDeps } from "./deps";
 import { releaseSeats } from "./seats";
-import { publicRefundStatus, timelineEntry } from "./views";
+import { applyOrder, applyRefund } from "./transition";
+import { publicRefundStatus } from "./views";
 
 const REFUNDABLE = ["PAID", "PARTIALLY_REFUNDED"] as const;
 
@@ -22,7 +25,7 @@ export const refundResult = (r: RefundDoc): RefundResult => ({
   status: publicRefundStatus(r.status),
 });
 
-interface NewRefund {
+export interface NewRefund {
   refundId: string;
   amount: number;
   reason: string;
@@ -30,22 +33,8 @@ interface NewRefund {
   openid: string;
 }
 
-/** Reserves, records and submits one refund. Throws REFUND_EXCEEDED when the reservation fails.
- *  The reservation is keyed by refund id, so the same request arriving twice at once reserves once. */
-export async function createAndSubmitRefund(order: OrderDoc, req: NewRefund, deps: PaymentDeps, log: LogContext): Promise<RefundDoc> {
-  const _ = cmd();
-  const key = `refundReservations.${req.refundId}`;
-  const reserved = await orders.update(
-    { _id: order._id, status: req.automatic ? "CLOSED" : _.in([...REFUNDABLE]), refundReserved: _.lte(order.amount - req.amount), [key]: _.exists(false) },
-    { refundReserved: _.inc(req.amount), [key]: req.amount },
-  );
-  if (reserved !== 1) {
-    const existing = await refunds.get(req.refundId);
-    if (existing) return existing;
-    const fresh = await orders.get(order._id);
-    // Not reserved by the same request racing us: there is not enough left.
-    if (fresh?.refundReservations?.[req.refundId] !== req.amount) throw new AppError("REFUND_EXCEEDED", "退款金额超过可退金额");
-  }
+/** Records, reserves and submits one refund. The same request again answers the refund it made. */
+export async function createAndSubmitRefund(deps: PaymentDeps, order: OrderDoc, req: NewRefund, log: LogContext): Promise<RefundDoc> {
   const doc: RefundDoc = {
     _id: req.refundId,
     outRefundNo: outRefundNoFor(req.refundId),
@@ -60,31 +49,57 @@ export async function createAndSubmitRefund(order: OrderDoc, req: NewRefund, dep
     createdAt: deps.now(),
     checkedAt: 0,
   };
-  // Whoever records it submits it (out_refund_no keeps WeChat Pay's side single).
-  if ((await refunds.insert(doc)) === "duplicate") return (await refunds.get(req.refundId)) ?? doc;
-  return submitRefund(doc, order.amount, deps, log);
+  if ((await deps.db.refunds.insert(doc)) === "duplicate") return (await deps.db.refunds.get(req.refundId)) ?? doc;
+  if (!(await reserve(deps, doc, order.amount))) {
+    await refuse(deps, doc, "REFUND_EXCEEDED", log);
+    throw new AppError("REFUND_EXCEEDED", "退款金额超过可退金额");
+  }
+  return submitRefund(deps, doc, order.amount, log);
+}
+
+/** Reserves the refund's amount on its order, keyed by refund id (true when it is reserved). */
+export async function reserve(deps: StoreDeps, doc: RefundDoc, orderAmount: number): Promise<boolean> {
+  const key = `refundReservations.${doc._id}`;
+  const won = await deps.db.orders.update(
+    { _id: doc.orderId, status: doc.automatic ? "CLOSED" : { $in: [...REFUNDABLE] }, refundReserved: { $lte: orderAmount - doc.amount }, [key]: { $exists: false } },
+    { $inc: { refundReserved: doc.amount }, $set: { [key]: doc.amount } },
+  );
+  if (won === 1) return true;
+  const fresh = await deps.db.orders.get(doc.orderId);
+  return fresh?.refundReservations?.[doc._id] === doc.amount;
 }
 
 /** Gives a refund's reservation back (refused or closed): keyed, so once whoever calls it; then
  *  the refund records that it holds none. A crash in between is finished by the sweeper. */
-export async function releaseReservation(doc: RefundDoc): Promise<void> {
-  const _ = cmd();
+export async function releaseReservation(deps: StoreDeps, doc: RefundDoc): Promise<void> {
   const key = `refundReservations.${doc._id}`;
-  await orders.update({ _id: doc.orderId, [key]: _.exists(true) }, { refundReserved: _.inc(-doc.amount), [key]: _.remove() });
-  await refunds.update({ _id: doc._id, reservationHeld: true }, { reservationHeld: false });
+  await deps.db.orders.update({ _id: doc.orderId, [key]: { $exists: true } }, { $inc: { refundReserved: -doc.amount }, $unset: { [key]: true } });
+  await deps.db.refunds.update({ _id: doc._id, reservationHeld: true }, { $set: { reservationHeld: false } });
+}
+
+/** CREATED → FAILED, then the reservation goes back. */
+async function refuse(deps: StoreDeps, doc: RefundDoc, code: string, log: LogContext, fields: Record<string, string> = { code }): Promise<void> {
+  const r = await applyRefund(deps, doc, planRefund(doc, "refuse", { set: { failure: code } }));
+  if (r.outcome !== "conflict") await releaseReservation(deps, doc);
+  logDecision({ ...log, decision: "REFUND_REFUSED", orderId: doc.orderId, outRefundNo: doc.outRefundNo, ...fields });
 }
 
 /** Sends (or re-sends: out_refund_no makes it idempotent) a CREATED refund to WeChat Pay. */
-export async function submitRefund(doc: RefundDoc, total: number, deps: PaymentDeps, log: LogContext): Promise<RefundDoc> {
+export async function submitRefund(deps: PaymentDeps, doc: RefundDoc, total: number, log: LogContext): Promise<RefundDoc> {
   const gw = await deps.gateway();
   const res = await gw.refund({ outTradeNo: doc.outTradeNo, outRefundNo: doc.outRefundNo, reason: doc.reason, refund: doc.amount, total });
-  if (res.kind === "ok") return applyRefundOutcome(doc, res.value, deps, log);
+  if (res.kind === "ok") return applyRefundOutcome(deps, doc, res.value, { ...log, ...(res.requestId ? { requestId: res.requestId } : {}) });
   if (res.kind === "business_error" || res.kind === "config_error") {
-    // Refused (a WeChat Pay 4xx, or our own configuration): nothing was refunded. The refund ends
-    // FAILED first, then its reservation goes back.
     const code = res.kind === "business_error" ? res.code : "CONFIG";
-    if ((await refunds.update({ _id: doc._id, status: "CREATED" }, { status: "FAILED", failure: code })) === 1) await releaseReservation(doc);
-    logDecision({ ...log, decision: "REFUND_REFUSED", orderId: doc.orderId, outRefundNo: doc.outRefundNo, code, requestId: res.kind === "business_error" ? res.requestId : undefined });
+    if (doc.automatic) {
+      // The payer's money must go back: an automatic refund stays CREATED (reserved) and the sweeper
+      // sends it again with the same out_refund_no until WeChat Pay takes it.
+      await deps.db.refunds.update({ _id: doc._id, status: "CREATED" }, { $set: { failure: code, checkedAt: deps.now() }, $inc: { refusals: 1 } });
+      logDecision({ ...log, decision: "AUTO_REFUND_REFUSED_WILL_RETRY", orderId: doc.orderId, outRefundNo: doc.outRefundNo, ...refusalLogFields(res) });
+      return { ...doc, failure: code, refusals: (doc.refusals ?? 0) + 1 };
+    }
+    // Refused (a WeChat Pay 4xx, or our own configuration): nothing was refunded.
+    await refuse(deps, doc, code, log, refusalLogFields(res));
     throw new AppError("PAYMENT_FAILED", res.kind === "business_error" ? `退款失败：${res.message}` : "支付配置有误，请联系客服");
   }
   // Outcome unknown: stays CREATED; the sweeper queries and, if WeChat Pay never got it, resubmits.
@@ -92,69 +107,60 @@ export async function submitRefund(doc: RefundDoc, total: number, deps: PaymentD
   return doc;
 }
 
-/** Statuses a refund can still leave. ABNORMAL is not final: once the merchant has the money
- *  re-routed it goes on to SUCCESS (or CLOSED). */
-const OPEN: readonly StoredRefundStatus[] = ["CREATED", "PROCESSING", "ABNORMAL"];
-
 /** Moves a refund to what WeChat Pay says, and the order with it. Idempotent, and safe to repeat
  *  after a crash at any point: the order's side is done first and keyed by refund id. */
-export async function applyRefundOutcome(doc: RefundDoc, rec: Pick<RefundRecord, "status" | "refundId" | "successTime" | "amount">, deps: PaymentDeps, log: LogContext): Promise<RefundDoc> {
-  const status: WxRefundStatus = rec.status;
+export async function applyRefundOutcome(
+  deps: StoreDeps,
+  doc: RefundDoc,
+  rec: Pick<RefundRecord, "status" | "refundId" | "successTime" | "amount">,
+  log: LogContext,
+): Promise<RefundDoc> {
   if (rec.amount.refund !== doc.amount) {
     logDecision({ ...log, decision: "REFUND_MISMATCH", orderId: doc.orderId, outRefundNo: doc.outRefundNo });
     return doc;
   }
-  if (status === doc.status || !OPEN.includes(doc.status)) return doc;
-  const _ = cmd();
+  if (rec.status === doc.status || !OPEN_REFUND_STATES.includes(doc.status)) return doc;
   const at = deps.now();
-  const ids = { orderId: doc.orderId, outTradeNo: doc.outTradeNo, outRefundNo: doc.outRefundNo };
-  let next: RefundDoc;
-  switch (status) {
-    case "PROCESSING": {
-      await refunds.update({ _id: doc._id, status: "CREATED" }, { status, wxRefundId: rec.refundId });
-      return { ...doc, status, wxRefundId: rec.refundId };
-    }
-    case "ABNORMAL": {
+  const wx = { wxRefundId: rec.refundId };
+  let result;
+  switch (rec.status) {
+    case "PROCESSING":
+      result = await applyRefund(deps, doc, planRefund(doc, "accept", { set: wx }));
+      break;
+    case "ABNORMAL":
       // The money did not reach the payer (closed card…): it stays reserved until it does.
-      if ((await refunds.update({ _id: doc._id, status: _.in(["CREATED", "PROCESSING"]) }, { status, wxRefundId: rec.refundId })) !== 1) return (await refunds.get(doc._id)) ?? doc;
-      next = { ...doc, status, wxRefundId: rec.refundId };
+      result = await applyRefund(deps, doc, planRefund(doc, "abnormal", { set: wx }));
       break;
-    }
-    case "SUCCESS": {
-      const succeededAt = rec.successTime ? Date.parse(rec.successTime) || at : at;
-      await creditOrder(doc, deps, log);
-      if ((await refunds.update({ _id: doc._id, status: _.in([...OPEN]) }, { status, wxRefundId: rec.refundId, succeededAt })) !== 1) return (await refunds.get(doc._id)) ?? doc;
-      next = { ...doc, status, wxRefundId: rec.refundId, succeededAt };
+    case "SUCCESS":
+      await creditOrder(deps, doc, log);
+      result = await applyRefund(deps, doc, planRefund(doc, "succeed", { set: { ...wx, succeededAt: rec.successTime ? Date.parse(rec.successTime) || at : at } }));
       break;
-    }
-    case "CLOSED": {
-      if ((await refunds.update({ _id: doc._id, status: _.in([...OPEN]) }, { status, wxRefundId: rec.refundId })) !== 1) return (await refunds.get(doc._id)) ?? doc;
-      await releaseReservation(doc);
-      next = { ...doc, status, wxRefundId: rec.refundId, reservationHeld: false };
+    case "CLOSED":
+      result = await applyRefund(deps, doc, planRefund(doc, "close", { set: wx }));
+      if (result.outcome === "applied") await releaseReservation(deps, doc);
       break;
-    }
   }
-  logDecision({ ...log, decision: `REFUND_${status}`, ...ids });
-  return next;
+  if (result.outcome === "applied") logDecision({ ...log, decision: `REFUND_${rec.status}`, orderId: doc.orderId, outTradeNo: doc.outTradeNo, outRefundNo: doc.outRefundNo });
+  return result.doc ?? doc;
 }
 
 /** Adds a successful refund to the order once (keyed by refund id) and moves it to
- *  PARTIALLY_REFUNDED or REFUNDED. */
-async function creditOrder(doc: RefundDoc, deps: PaymentDeps, log: LogContext): Promise<void> {
-  const _ = cmd();
+ *  PARTIALLY_REFUNDED or REFUNDED (a closed order's automatic refund leaves it CLOSED). */
+async function creditOrder(deps: StoreDeps, doc: RefundDoc, log: LogContext): Promise<void> {
   const key = `refundCredits.${doc._id}`;
   for (let attempt = 0; attempt < 8; attempt++) {
-    const order = await orders.get(doc.orderId);
+    const order = await deps.db.orders.get(doc.orderId);
     if (!order || order.refundCredits?.[doc._id] !== undefined) return;
     const refunded = order.refundedAmount + doc.amount;
-    const closed = order.status === "CLOSED"; // automatic refund of a late payment: stays CLOSED
-    const status = closed ? "CLOSED" : refunded >= order.amount ? "REFUNDED" : "PARTIALLY_REFUNDED";
-    const won = await orders.update(
-      { _id: order._id, status: order.status, refundedAmount: order.refundedAmount, [key]: _.exists(false) },
-      { status, refundedAmount: refunded, [key]: doc.amount, timeline: _.push(timelineEntry(deps.now(), status, `退款 ${fenToYuanString(doc.amount)} 元到账`)) },
-    );
-    if (won === 1) {
-      if (status === "REFUNDED") await releaseSeats(order);
+    const note = `退款 ${fenToYuanString(doc.amount)} 元到账`;
+    const opts = { set: { refundedAmount: refunded, [key]: doc.amount }, guard: { refundedAmount: order.refundedAmount, [key]: { $exists: false } } };
+    const plan =
+      order.status === "CLOSED"
+        ? planOrder(order, "creditAutoRefund", deps.now(), note, opts)
+        : planOrder(order, "creditRefund", deps.now(), note, { ...opts, to: refunded >= order.amount ? "REFUNDED" : "PARTIALLY_REFUNDED" });
+    const r = await applyOrder(deps, order, plan);
+    if (r.outcome === "applied") {
+      if (plan.to === "REFUNDED") await releaseSeats(deps, order);
       return;
     }
   }

@@ -1,15 +1,14 @@
-// Order transitions driven by WeChat Pay's answers: paid, closed, and the refund of a payment
-// that arrived for an order already closed. Each transition is a compare-and-set on status.
+// Order transitions driven by WeChat Pay's answers: paid, closed, and the refund of a payment that
+// arrived for an order already closed. Each goes through the state machine as a compare-and-set.
 import { autoRefundIdFor, outRefundNoFor } from "../orders/ids";
+import { planOrder } from "../orders/state-machine";
 import { logDecision, type LogContext } from "../runtime/log";
-import { cmd } from "../store/db";
 import type { EventDecision, OrderDoc } from "../store/model";
-import { orders } from "../store/repos";
 import type { Transaction } from "../wechatpay/types";
-import type { PaymentDeps } from "./deps";
+import type { PaymentDeps, StoreDeps } from "./deps";
 import { createAndSubmitRefund } from "./refunds";
 import { releaseSeats } from "./seats";
-import { timelineEntry } from "./views";
+import { applyOrder } from "./transition";
 
 export interface Settled {
   decision: EventDecision;
@@ -18,9 +17,9 @@ export interface Settled {
 }
 
 /** Why a verified transaction does not belong to this order, or undefined when it does. */
-export function mismatchOf(order: OrderDoc, tx: Transaction, deps: PaymentDeps): string | undefined {
-  if (tx.mchid !== deps.merchant.mchid) return "mchid";
-  if (tx.appid !== deps.merchant.appid) return "appid";
+export function mismatchOf(order: OrderDoc, tx: Transaction, merchant: PaymentDeps["merchant"]): string | undefined {
+  if (tx.mchid !== merchant.mchid) return "mchid";
+  if (tx.appid !== merchant.appid) return "appid";
   if (tx.outTradeNo !== order.outTradeNo) return "out_trade_no";
   if (tx.amount.total !== order.amount) return `amount ${tx.amount.total} != ${order.amount}`;
   if (tx.amount.currency !== "CNY") return "currency";
@@ -28,96 +27,66 @@ export function mismatchOf(order: OrderDoc, tx: Transaction, deps: PaymentDeps):
 }
 
 /** Applies a verified SUCCESS transaction to its order; safe to call any number of times. */
-export async function applyPaid(order: OrderDoc, tx: Transaction, deps: PaymentDeps, log: LogContext): Promise<Settled> {
-  const mismatch = mismatchOf(order, tx, deps);
+export async function applyPaid(deps: PaymentDeps, order: OrderDoc, tx: Transaction, log: LogContext): Promise<Settled> {
+  const ids = { ...log, orderId: order._id, outTradeNo: order.outTradeNo };
+  const mismatch = mismatchOf(order, tx, deps.merchant);
   if (mismatch || tx.tradeState !== "SUCCESS" || !tx.transactionId) {
     const detail = mismatch ?? `trade_state ${tx.tradeState}`;
-    logDecision({ ...log, decision: "REJECTED_MISMATCH", orderId: order._id, outTradeNo: order.outTradeNo, detail });
+    logDecision({ ...ids, decision: "REJECTED_MISMATCH", detail });
     return { decision: "REJECTED_MISMATCH", detail, order };
   }
   const txid = tx.transactionId;
   const paidAt = tx.successTime ? Date.parse(tx.successTime) || deps.now() : deps.now();
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if (order.status === "PENDING") {
-      const won = await orders.update(
-        { _id: order._id, status: "PENDING" },
-        { status: "PAID", paidAt, transactionId: txid, timeline: cmd().push(timelineEntry(deps.now(), "PAID", "支付成功")) },
-      );
-      if (won === 1) {
-        logDecision({ ...log, decision: "APPLIED", orderId: order._id, outTradeNo: order.outTradeNo, transactionId: txid });
-        return { decision: "APPLIED", order: { ...order, status: "PAID", paidAt, transactionId: txid } };
-      }
-      const fresh = await orders.get(order._id);
-      if (!fresh) break;
-      order = fresh;
-      continue;
+  if (order.status === "PENDING") {
+    const r = await applyOrder(deps, order, planOrder(order, "pay", deps.now(), "支付成功", { set: { paidAt, transactionId: txid } }));
+    if (r.outcome === "applied") {
+      logDecision({ ...ids, decision: "APPLIED", transactionId: txid });
+      return { decision: "APPLIED", order: r.doc };
     }
-    if (order.status === "CLOSED") return refundClosedOrder(order, txid, deps, log);
-    // PAID, PARTIALLY_REFUNDED, REFUNDED: already applied if it is the same transaction.
-    if (order.transactionId === txid) {
-      logDecision({ ...log, decision: "ALREADY_APPLIED", orderId: order._id, outTradeNo: order.outTradeNo });
-      return { decision: "ALREADY_APPLIED", order };
-    }
-    logDecision({ ...log, decision: "REJECTED_MISMATCH", orderId: order._id, outTradeNo: order.outTradeNo, detail: "transaction_id" });
-    return { decision: "REJECTED_MISMATCH", detail: "transaction_id", order };
+    if (!r.doc) throw new Error("order vanished during settlement");
+    order = r.doc; // closed meanwhile, or paid by a twin delivery: decided below
   }
-  throw new Error("order changed during settlement");
+  if (order.status === "CLOSED") return refundClosedOrder(deps, order, txid, log);
+  if (order.status === "PENDING") throw new Error("order still PENDING after a lost compare-and-set");
+  // PAID, PARTIALLY_REFUNDED, REFUNDED: already applied if it is the same transaction.
+  if (order.transactionId === txid) {
+    logDecision({ ...ids, decision: "ALREADY_APPLIED" });
+    return { decision: "ALREADY_APPLIED", order };
+  }
+  logDecision({ ...ids, decision: "REJECTED_MISMATCH", detail: "transaction_id" });
+  return { decision: "REJECTED_MISMATCH", detail: "transaction_id", order };
 }
 
-/** The payer paid an order we had closed (seats released): record it and give the money back. */
-async function refundClosedOrder(order: OrderDoc, txid: string, deps: PaymentDeps, log: LogContext): Promise<Settled> {
-  const refundId = autoRefundIdFor(txid);
+/** The payer paid an order we had closed (seats released): record it and give the money back.
+ *  The refund's id comes from the transaction, so it is made once however often this runs. */
+async function refundClosedOrder(deps: PaymentDeps, order: OrderDoc, txid: string, log: LogContext): Promise<Settled> {
   if (!order.transactionId) {
-    await orders.update({ _id: order._id, status: "CLOSED", transactionId: cmd().exists(false) }, {
-      transactionId: txid,
-      timeline: cmd().push(timelineEntry(deps.now(), "CLOSED", "订单关闭后收到付款，自动全额退款")),
-    });
+    const r = await applyOrder(deps, order, planOrder(order, "latePayment", deps.now(), "订单关闭后收到付款，自动全额退款", { set: { transactionId: txid }, guard: { transactionId: { $exists: false } } }));
+    if (r.doc) order = r.doc;
   }
-  const refund = await createAndSubmitRefund(
-    { ...order, transactionId: txid },
-    { refundId, amount: order.amount, reason: "订单已关闭，自动退款", automatic: true, openid: order.openid },
-    deps,
-    log,
-  );
-  logDecision({ ...log, decision: "REFUNDED_CLOSED_ORDER", orderId: order._id, outTradeNo: order.outTradeNo, outRefundNo: outRefundNoFor(refundId), refundStatus: refund.status });
+  if (order.transactionId !== txid) {
+    // A second, different payment for the same closed order: not ours to guess; reconciliation shows it.
+    logDecision({ ...log, decision: "REJECTED_MISMATCH", orderId: order._id, outTradeNo: order.outTradeNo, detail: "second transaction on a closed order" });
+    return { decision: "REJECTED_MISMATCH", detail: "transaction_id", order };
+  }
+  const refund = await startAutoRefund(deps, order, log);
+  logDecision({ ...log, decision: "REFUNDED_CLOSED_ORDER", orderId: order._id, outTradeNo: order.outTradeNo, outRefundNo: outRefundNoFor(refund._id), refundStatus: refund.status });
   return { decision: "REFUNDED_CLOSED_ORDER", order };
 }
 
-/** PENDING → CLOSED here, then the seats go back. Only after WeChat Pay confirmed the close
- *  (or the order never reached it). */
-export async function closeLocally(order: OrderDoc, note: string, deps: PaymentDeps, log: LogContext): Promise<boolean> {
-  const at = deps.now();
-  const won = await orders.update({ _id: order._id, status: "PENDING" }, { status: "CLOSED", closedAt: at, timeline: cmd().push(timelineEntry(at, "CLOSED", note)) });
-  if (won === 1) {
-    await releaseSeats(order);
-    logDecision({ ...log, decision: "CLOSED", orderId: order._id, outTradeNo: order.outTradeNo, note });
-  }
-  return won === 1;
+/** The automatic full refund of a closed order's payment (order.transactionId set). */
+export function startAutoRefund(deps: PaymentDeps, order: OrderDoc, log: LogContext) {
+  const txid = order.transactionId as string;
+  return createAndSubmitRefund(deps, order, { refundId: autoRefundIdFor(txid), amount: order.amount, reason: "订单已关闭，自动退款", automatic: true, openid: order.openid }, log);
 }
 
-/** Closes an expired order at WeChat Pay first, then here. Any answer but a plain success is settled
- *  by asking WeChat Pay what the order is (a close refused with ORDERPAID means it was paid). */
-export async function closeExpired(order: OrderDoc, deps: PaymentDeps, log: LogContext): Promise<"closed" | "paid" | "retry"> {
-  const gw = await deps.gateway();
-  const res = await gw.close(order.outTradeNo);
-  if (res.kind === "ok" || (res.kind === "business_error" && res.code === "ORDER_NOT_EXIST")) {
-    await closeLocally(order, "超时未支付，订单关闭", deps, log);
-    return "closed";
-  }
-  const q = await gw.queryByOutTradeNo(order.outTradeNo);
-  if (q.kind === "ok") {
-    const state = q.value.tradeState;
-    if (state === "SUCCESS" || state === "REFUND") {
-      const s = await applyPaid(order, { ...q.value, tradeState: "SUCCESS" }, deps, { ...log, requestId: q.requestId });
-      if (s.decision === "APPLIED" || s.decision === "ALREADY_APPLIED") return "paid";
-    } else if (state === "CLOSED" || state === "REVOKED") {
-      await closeLocally(order, "超时未支付，订单关闭", deps, log);
-      return "closed";
-    }
-  } else if (q.kind === "business_error" && q.code === "ORDER_NOT_EXIST") {
-    await closeLocally(order, "超时未支付，订单关闭", deps, log);
-    return "closed";
-  }
-  logDecision({ ...log, decision: "CLOSE_DEFERRED", orderId: order._id, outTradeNo: order.outTradeNo, result: res.kind === "business_error" ? res.code : res.kind, requestId: "requestId" in res ? res.requestId : undefined });
-  return "retry";
+/** PENDING → CLOSED here, then the seats go back — whoever closed it: a caller that finds it
+ *  closed may hold seats taken after the closer released. Only after WeChat Pay confirmed the close
+ *  (or the order never reached it). True when this call closed it. */
+export async function closeLocally(deps: StoreDeps, order: OrderDoc, note: string, log: LogContext, guard: Record<string, unknown> = {}): Promise<{ closed: boolean; order: OrderDoc | undefined }> {
+  const r = await applyOrder(deps, order, planOrder(order, "close", deps.now(), note, { set: { closedAt: deps.now() }, guard }));
+  const now = r.outcome === "applied" ? { ...r.doc, status: "CLOSED" as const } : r.doc;
+  if (now?.status === "CLOSED") await releaseSeats(deps, now);
+  if (r.outcome === "applied") logDecision({ ...log, decision: "CLOSED", orderId: order._id, outTradeNo: order.outTradeNo, note });
+  return { closed: r.outcome === "applied", order: now };
 }

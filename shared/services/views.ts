@@ -1,5 +1,5 @@
 // Stored documents → what the functions answer. ID numbers leave only masked.
-import type { OrderDetail, OrderStatus, OrderSummary, RefundStatus, RefundView, TimelineEntry } from "../contracts/api";
+import type { OrderDetail, OrderSummary, RefundStatus, RefundView } from "../contracts/api";
 import { maskIdCardNo } from "../orders/idcard";
 import type { OrderDoc, RefundDoc, StoredRefundStatus } from "../store/model";
 
@@ -46,5 +46,3 @@ export function orderDetail(o: OrderDoc, refunds: RefundDoc[]): OrderDetail {
     timeline: o.timeline,
   };
 }
-
-export const timelineEntry = (at: number, status: OrderStatus, note: string): TimelineEntry => ({ at, status, note });

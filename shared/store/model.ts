@@ -8,6 +8,12 @@ export const COLLECTIONS = {
   refunds: "refunds",
   paymentEvents: "payment_events",
   reconciliations: "reconciliations",
+  notifyRejections: "notify_rejections",
+  // The operations console's own (documents: shared/ops/model.ts).
+  operators: "operators",
+  opsSessions: "ops_sessions",
+  opsAudit: "ops_audit",
+  opsResolutions: "ops_resolutions",
 } as const;
 
 export interface UserDoc {
@@ -37,7 +43,7 @@ export interface OrderDoc {
   amount: number;
   /** Sum of refunds requested and not closed: what may still be refunded is amount - refundReserved. */
   refundReserved: number;
-  /** refundId → amount reserved by that refund (keyed, so a request racing itself reserves once). */
+  /** refundId → amount reserved by that refund (keyed: reserved once, given back once). */
   refundReservations: Record<string, number>;
   /** refundId → amount credited to refundedAmount (keyed, so a repeated SUCCESS credits once). */
   refundCredits: Record<string, number>;
@@ -73,8 +79,10 @@ export interface RefundDoc {
   automatic: boolean;
   /** Its amount is still reserved on the order (false once a CLOSED or FAILED refund gave it back). */
   reservationHeld: boolean;
-  /** Why WeChat Pay refused it (FAILED). */
+  /** Why WeChat Pay refused it (FAILED), or the last refusal of an automatic refund being retried. */
   failure?: string;
+  /** How many times WeChat Pay refused it (automatic refunds are retried until accepted). */
+  refusals?: number;
   wxRefundId?: string;
   createdAt: number;
   succeededAt?: number;
@@ -85,16 +93,18 @@ export type EventDecision =
   | "APPLIED"
   | "ALREADY_APPLIED"
   | "REFUNDED_CLOSED_ORDER"
-  | "REJECTED_VERIFICATION"
   | "REJECTED_MISMATCH"
   | "UNKNOWN_ORDER"
+  /** Verified, of an event type we do not act on: acknowledged so WeChat Pay stops sending it. */
   | "IGNORED"
   | "STORAGE_ERROR";
 
+/** Where what we learnt from WeChat Pay came from. */
+export type EventSource = "notification" | "query" | "sweeper" | "mock";
+
 export interface PaymentEventDoc {
   _id: string;
-  /** How it reached us: a WeChat Pay notification, our own query, or a mock payment. */
-  source: "notification" | "query" | "mock";
+  source: EventSource;
   decision: EventDecision;
   /** Rejection code or mismatch description; never a secret, never a body. */
   detail?: string;
@@ -110,6 +120,16 @@ export interface PaymentEventDoc {
   at: number;
 }
 
+/** Unverified notifications are counted per China-time day, never stored one by one (anyone on the
+ *  internet can post to the notify URL). */
+export interface NotifyRejectionsDoc {
+  _id: string; // YYYY-MM-DD
+  total: number;
+  /** rejection code → count */
+  codes: Record<string, number>;
+  lastAt: number;
+}
+
 // ---- reconciliation (one report per bill date) ----
 
 export type DiscrepancyKind =
@@ -118,7 +138,8 @@ export type DiscrepancyKind =
   | "AMOUNT_MISMATCH" // bill amount differs from the order's
   | "UNKNOWN_REFUND" // a refund in the bill we did not ask for
   | "REFUND_AMOUNT_MISMATCH"
-  | "NOT_IN_BILL"; // recorded as paid / refunded that day, absent from the bill
+  | "NOT_IN_BILL" // recorded as paid / refunded that day, absent from the bill
+  | "CLOSED_ORDER_NOT_REFUNDED"; // a closed order holds a payment and no successful refund of it
 
 export interface Discrepancy {
   kind: DiscrepancyKind;

@@ -4,11 +4,13 @@
 // - ids go in $placeholder$ segments (property names are kebab-cased: T2026ABC → t2026-a-b-c);
 // - the plugin is imported lazily, so a function that only parses notifications never loads it;
 // - EV3_RES_* (response failed verification), timeouts and resets are "unknown": the request may have
-//   taken effect, the caller must query.
+//   taken effect, the caller must query;
+// - the 500s that name a settings mistake (OPENID_MISMATCH …) are config_error, not "unknown".
 import { constants, publicEncrypt, type KeyObject } from "node:crypto";
 import type { Wechatpay } from "wechatpay-axios-plugin";
 import type { MiniProgramPayParams } from "../contracts/api";
 import { readTradeBill } from "./bill";
+import { configRefusalVariable } from "./config-refusals";
 import type { WechatPayConfig } from "./config";
 import type { WechatpayKeyStore } from "./key-store";
 import { signPayParams } from "./pay-params";
@@ -38,6 +40,11 @@ interface HttpFailure {
   code?: unknown;
   message?: unknown;
   response?: HttpAnswer;
+}
+
+interface ClientProblem {
+  message: string;
+  variable?: string;
 }
 
 /** Plain holder: awaiting or resolving a promise with it never touches the Proxy's `then`. */
@@ -214,7 +221,7 @@ class AxiosGateway implements PaymentGateway {
   }
 
   /** The plugin client for the current key set; rebuilt when downloaded certificates change. */
-  private async currentClient(): Promise<PluginClient | string> {
+  private async currentClient(): Promise<PluginClient | ClientProblem> {
     const { Wechatpay } = await loadPlugin();
     const store = this.deps.certStore;
     if (store && store.version === 0) await store.refreshIfDue();
@@ -227,7 +234,7 @@ class AxiosGateway implements PaymentGateway {
       if (/^[0-9A-F]+$/.test(id)) certs[id.toLowerCase()] = key;
     }
     if (Object.keys(certs).length === 0) {
-      return "no WeChat Pay key to verify answers (public key not configured, platform certificates not downloaded)";
+      return { message: "no WeChat Pay key to verify answers (public key not configured, platform certificates not downloaded)", variable: "WECHAT_PUBLIC_KEY" };
     }
     const api = new Wechatpay({
       mchid: this.config.mchid,
@@ -248,8 +255,8 @@ class AxiosGateway implements PaymentGateway {
     read: (data: unknown) => T | undefined,
     expectNoContent = false,
   ): Promise<GatewayResult<T>> {
-    const client = await this.currentClient().catch((e: unknown) => `client unavailable: ${errorText(e)}`);
-    if (typeof client === "string") return { kind: "config_error", message: client };
+    const client = await this.currentClient().catch((e: unknown): ClientProblem => ({ message: `client unavailable: ${errorText(e)}` }));
+    if (!(client instanceof PluginClient)) return { kind: "config_error", ...client };
     let answer: HttpAnswer;
     try {
       answer = await send(client.api);
@@ -282,6 +289,11 @@ class AxiosGateway implements PaymentGateway {
       const data = parseMaybeJson(e.response?.data);
       const wxCode = isObject(data) && typeof data.code === "string" ? data.code : undefined;
       const message = isObject(data) && typeof data.message === "string" ? data.message : "";
+      // A few settings mistakes come back as 500 with their own code: refused, and a setting to fix.
+      const variable = configRefusalVariable(wxCode);
+      if (wxCode && variable) {
+        return { kind: "config_error", code: wxCode, httpStatus: status, variable, message: `WeChat Pay refused with ${wxCode}: check ${variable}`, ...rid };
+      }
       // A 5xx (SYSTEM_ERROR: "retry with the same parameters"), or an error page that is not WeChat
       // Pay's JSON (a proxy's 502/504), does not say the request was refused: it may have been
       // carried out. Only a WeChat Pay 4xx with its code is a refusal.

@@ -3,7 +3,7 @@
 // (no wechatpay-axios-plugin) so the notify function starts small. Never throws.
 import type { KeyObject } from "node:crypto";
 import { decryptAeadResourceText } from "./aead";
-import { readSignatureHeaders, type SignatureHeaders } from "./headers";
+import type { SignatureHeaders } from "./headers";
 import type { WechatpayKeyStore } from "./key-store";
 import type {
   NotificationInput,
@@ -12,7 +12,8 @@ import type {
   NotificationResult,
   PaymentNotification,
 } from "./types";
-import { checkSignatureWith, MAX_CLOCK_SKEW_SECONDS, precheckSignature } from "./verifier";
+import { verifyMessage, type MessageCheck } from "./message-verifier";
+import { MAX_CLOCK_SKEW_SECONDS } from "./verifier";
 import { isObject, toRefundRecord, toTransaction } from "./wire";
 
 export interface NotificationParserOptions {
@@ -30,23 +31,17 @@ const reject = (code: NotificationRejectionCode, message: string): NotificationR
 export function createNotificationParser(options: NotificationParserOptions): NotificationParser {
   return {
     parse(input: NotificationInput, now?: Date): Promise<NotificationResult> {
-      // Synchronous unless the serial is unknown and certificates must be fetched: no async
-      // machinery on the hot path. Every step returns a value; the catches make a bug answer
-      // "send again" instead of throwing.
-      let ready: Ready | NotificationResult;
+      // Every step returns a value; the catches make a bug answer "send again" instead of throwing.
       try {
-        ready = prepare(options, input, now ?? new Date());
+        if (!isObject(input) || !isObject(input.headers)) return Promise.resolve(reject("MISSING_HEADER", "no headers"));
+        const body = notificationBody(input);
+        if (!body) return Promise.resolve(reject("BAD_BODY", "body is not a string (or not valid base64 with isBase64Encoded)"));
+        const checked = verifyMessage(input.headers, body, options.keys, now ?? new Date(), options.maxSkewSeconds ?? MAX_CLOCK_SKEW_SECONDS);
+        if (checked instanceof Promise) return checked.then((c) => decodeSafely(options, c, body), () => UNPROCESSABLE);
+        return Promise.resolve(decodeSafely(options, checked, body));
       } catch {
         return Promise.resolve(UNPROCESSABLE);
       }
-      if ("ok" in ready) return Promise.resolve(ready);
-      const prepared = ready;
-      const known = options.keys.peek(prepared.headers.serial);
-      if (known) return Promise.resolve(finishSafely(options, prepared, known));
-      return options.keys.lookup(prepared.headers.serial).then(
-        (key) => finishSafely(options, prepared, key),
-        () => UNPROCESSABLE,
-      );
     },
   };
 }
@@ -68,39 +63,19 @@ export function notificationBody(input: NotificationInput): Buffer | string | un
   return BASE64.test(compact) ? Buffer.from(compact, "base64") : undefined;
 }
 
-interface Ready {
-  headers: SignatureHeaders;
-  body: Buffer | string;
-}
-
 const UNPROCESSABLE: NotificationResult = { ok: false, code: "BAD_BODY", message: "notification could not be processed" };
 
-/** Headers present, body readable, timestamp in the window, not a SIGNTEST probe. */
-function prepare(options: NotificationParserOptions, input: NotificationInput, now: Date): Ready | NotificationResult {
-  if (!isObject(input) || !isObject(input.headers)) return reject("MISSING_HEADER", "no headers");
-  const headers = readSignatureHeaders(input.headers);
-  if (!headers.ok) return reject("MISSING_HEADER", `${headers.missing} is missing or repeated`);
-  const body = notificationBody(input);
-  if (!body) return reject("BAD_BODY", "body is not a string (or not valid base64 with isBase64Encoded)");
-  const early = precheckSignature(headers.value, now, options.maxSkewSeconds ?? MAX_CLOCK_SKEW_SECONDS);
-  if (early && !early.ok) return reject(early.code, early.message);
-  return { headers: headers.value, body };
-}
-
-function finishSafely(options: NotificationParserOptions, ready: Ready, key: KeyObject | undefined): NotificationResult {
+function decodeSafely(options: NotificationParserOptions, check: MessageCheck, body: Buffer | string): NotificationResult {
+  if (!check.ok) return reject(check.code, check.message);
   try {
-    return finish(options, ready, key);
+    return decode(options, check.headers, body);
   } catch {
     return UNPROCESSABLE;
   }
 }
 
-/** Verifies the exact bytes with the key, and only then parses, decrypts and types. */
-function finish(options: NotificationParserOptions, { headers, body }: Ready, key: KeyObject | undefined): NotificationResult {
-  const check = checkSignatureWith(headers, body, key);
-  if (!check.ok) return reject(check.code, check.message);
-
-  // Verified: only now is the body parsed.
+/** Verified bytes only: parses, decrypts and types. */
+function decode(options: NotificationParserOptions, headers: SignatureHeaders, body: Buffer | string): NotificationResult {
   let envelope: unknown;
   try {
     envelope = JSON.parse(typeof body === "string" ? body : body.toString("utf8"));
@@ -114,7 +89,9 @@ function finish(options: NotificationParserOptions, { headers, body }: Ready, ke
   }
   const isTransaction = eventType === "TRANSACTION.SUCCESS";
   if (!isTransaction && !REFUND_EVENTS.includes(eventType as RefundEvent)) {
-    return reject("UNKNOWN_EVENT", `event_type ${JSON.stringify(eventType.slice(0, 64))} is not handled`);
+    const unhandled: PaymentNotification = { id, createTime, summary: typeof summary === "string" ? summary : "", serial: headers.serial, eventType: "UNHANDLED", rawEventType: eventType.slice(0, 64) };
+    if (headers.requestId) unhandled.requestId = headers.requestId;
+    return { ok: true, event: unhandled };
   }
   const { algorithm, ciphertext, nonce } = resource;
   const associatedData = resource.associated_data ?? "";

@@ -3,11 +3,10 @@
 // configured keys), cache. An unknown serial triggers a refresh at most once per interval.
 import type { KeyObject } from "node:crypto";
 import { decryptAeadResource } from "./aead";
-import { readSignatureHeaders } from "./headers";
 import { signedGet, type SignedCallConfig } from "./http";
 import { StaticKeyStore, type WechatpayKeyStore } from "./key-store";
 import { normalizeSerial, parseCertificate, sameSerial } from "./keys";
-import { verifySignature } from "./verifier";
+import { verifyMessage } from "./message-verifier";
 import { isObject } from "./wire";
 
 export const CERTIFICATES_PATH = "/v3/certificates";
@@ -101,10 +100,8 @@ export class PlatformCertificateStore implements WechatpayKeyStore {
       fresh.set(normalizeSerial(item.serial_no), cert.value.publicKey);
     }
     // The answer is signed by one of the certificates it carries (or a configured key).
-    const sig = readSignatureHeaders(headers);
-    if (!sig.ok) return { ok: false, reason: `answer lacks ${sig.missing}` };
     const verifyWith = new StaticKeyStore(fresh, this.options.trusted?.snapshot() ?? new Map());
-    const check = await verifySignature(sig.value, body, verifyWith, new Date(this.now()));
+    const check = await verifyMessage(headers, body, verifyWith, new Date(this.now()));
     if (!check.ok) return { ok: false, reason: `answer signature: ${check.message}` };
     this.certs = fresh;
     this.version += 1;

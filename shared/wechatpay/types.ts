@@ -13,8 +13,11 @@ export type GatewayResult<T> =
   /** Timeout, connection reset after sending, or a response that failed verification:
    *  the request may have taken effect. The caller must query before deciding. */
   | { kind: "unknown"; reason: string; requestId?: string }
-  /** Our own configuration is unusable (bad key, missing variable). Nothing was sent. */
-  | { kind: "config_error"; message: string };
+  /** Our own configuration is unusable: refused before sending (bad key, missing variable), or
+   *  refused by WeChat Pay for a setting (500 OPENID_MISMATCH, INVALID_TRANSACTIONID — see
+   *  config-refusals.ts; then `code`, `httpStatus` and `requestId` are WeChat Pay's). Nothing was
+   *  created; `variable` names the environment variable to check. */
+  | { kind: "config_error"; message: string; variable?: string; code?: string; httpStatus?: number; requestId?: string };
 
 export interface PrepayRequest {
   outTradeNo: string;
@@ -120,7 +123,10 @@ interface EventBase {
 }
 export type PaymentNotification =
   | (EventBase & { eventType: "TRANSACTION.SUCCESS"; transaction: Transaction })
-  | (EventBase & { eventType: "REFUND.SUCCESS" | "REFUND.ABNORMAL" | "REFUND.CLOSED"; refund: RefundRecord });
+  | (EventBase & { eventType: "REFUND.SUCCESS" | "REFUND.ABNORMAL" | "REFUND.CLOSED"; refund: RefundRecord })
+  /** Verified, of a type we do not act on (its resource is not decrypted): acknowledged, never
+   *  refused, or WeChat Pay would send it again for a day. */
+  | (EventBase & { eventType: "UNHANDLED"; rawEventType: string });
 
 export type NotificationRejectionCode =
   | "MISSING_HEADER"
@@ -128,8 +134,7 @@ export type NotificationRejectionCode =
   | "UNKNOWN_SERIAL"
   | "BAD_SIGNATURE" // includes WECHATPAY/SIGNTEST/ probes
   | "BAD_BODY" // not JSON, or not the documented shape
-  | "DECRYPT_FAILED"
-  | "UNKNOWN_EVENT";
+  | "DECRYPT_FAILED";
 
 export type NotificationResult =
   | { ok: true; event: PaymentNotification }

@@ -3,7 +3,6 @@
 import { createVerify, type KeyObject } from "node:crypto";
 import { AUTH_SCHEMA } from "./signer";
 import type { SignatureHeaders } from "./headers";
-import type { WechatpayKeyStore } from "./key-store";
 
 export const MAX_CLOCK_SKEW_SECONDS = 300;
 export const SIGNTEST_PREFIX = "WECHATPAY/SIGNTEST/";
@@ -48,17 +47,4 @@ export function checkSignatureWith(headers: SignatureHeaders, body: Buffer | str
     valid = false;
   }
   return valid ? { ok: true } : { ok: false, code: "BAD_SIGNATURE", message: "Wechatpay-Signature does not verify" };
-}
-
-/** Both steps, with the key looked up (and possibly fetched) by Wechatpay-Serial. */
-export async function verifySignature(
-  headers: SignatureHeaders,
-  body: Buffer | string,
-  keys: WechatpayKeyStore,
-  now: Date = new Date(),
-  maxSkewSeconds = MAX_CLOCK_SKEW_SECONDS,
-): Promise<SignatureCheck> {
-  const early = precheckSignature(headers, now, maxSkewSeconds);
-  if (early) return early;
-  return checkSignatureWith(headers, body, keys.peek(headers.serial) ?? (await keys.lookup(headers.serial)));
 }

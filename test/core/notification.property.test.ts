@@ -7,7 +7,7 @@ import { createNotificationParser } from "../../shared/wechatpay/notification";
 import { buildTestNotification, generateTestKeySet, type TestKeySet } from "../../shared/wechatpay/testing";
 import type { NotificationInput, NotificationParser, NotificationRejectionCode } from "../../shared/wechatpay/types";
 
-const CODES: NotificationRejectionCode[] = ["MISSING_HEADER", "STALE_TIMESTAMP", "UNKNOWN_SERIAL", "BAD_SIGNATURE", "BAD_BODY", "DECRYPT_FAILED", "UNKNOWN_EVENT"];
+const CODES: NotificationRejectionCode[] = ["MISSING_HEADER", "STALE_TIMESTAMP", "UNKNOWN_SERIAL", "BAD_SIGNATURE", "BAD_BODY", "DECRYPT_FAILED"];
 
 let keys: TestKeySet;
 let parser: NotificationParser;

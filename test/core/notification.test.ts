@@ -53,7 +53,7 @@ describe("notification parser", () => {
     const status = eventType.slice("REFUND.".length) as "SUCCESS" | "ABNORMAL" | "CLOSED";
     const n = buildTestNotification(keys, keys.wechatpay, { eventType, resource: refundResource(keys, status, { amount: { total: 100, refund: 40 } }) });
     const r = await parser.parse(n);
-    if (!r.ok || r.event.eventType === "TRANSACTION.SUCCESS") throw new Error(`rejected: ${JSON.stringify(r)}`);
+    if (!r.ok || r.event.eventType === "TRANSACTION.SUCCESS" || r.event.eventType === "UNHANDLED") throw new Error(`rejected: ${JSON.stringify(r)}`);
     expect(r.event.eventType).toBe(eventType);
     expect(r.event.refund).toMatchObject({ status, outRefundNo: "R20261127ABCDEF01", amount: { total: 100, refund: 40 } });
   });
@@ -159,9 +159,12 @@ describe("notification parser", () => {
     expect(rejected(await parser.parse(n))).toBe("DECRYPT_FAILED");
   });
 
-  it("refuses an unknown event type after verifying", async () => {
+  it("answers a verified event of an unknown type as UNHANDLED (to be acknowledged), not as a rejection", async () => {
     const n = buildTestNotification(keys, keys.wechatpay, { eventType: "TRANSACTION.CLOSED" });
-    expect(rejected(await parser.parse(n))).toBe("UNKNOWN_EVENT");
+    const r = await parser.parse(n);
+    expect(r.ok && r.event.eventType === "UNHANDLED" && r.event.rawEventType).toBe("TRANSACTION.CLOSED");
+    // Verification still comes first: the same body with a bad signature is refused.
+    expect(rejected(await parser.parse({ ...n, headers: { ...n.headers, "Wechatpay-Signature": "AAAA" } }))).toBe("BAD_SIGNATURE");
   });
 
   it("refuses decrypted plaintext that is not JSON or lacks the documented fields", async () => {

@@ -26,7 +26,7 @@ describe("cloudbaserc.json", () => {
     expect(names).toEqual(["createOrder", "login", "ops", "orders", "payNotify", "refund", "sweeper", "trains"]);
     for (const f of rc.functions) {
       expect(f.handler).toBe("index.main");
-      expect(f.runtime).toMatch(/^Nodejs(16|18|20)\./);
+      expect(f.runtime).toBe("Nodejs24.11");
       expect(existsSync(join(REPO_ROOT, rc.functionRoot, f.name, "index.js")), f.name).toBe(true);
       expect(existsSync(join(REPO_ROOT, rc.functionRoot, f.name, "package.json")), f.name).toBe(true);
     }

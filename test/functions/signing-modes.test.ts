@@ -28,8 +28,13 @@ for (const mode of ["cert", "both"] as const) {
       const r = ok(await call("refund", { orderId: order.orderId, refundToken: token() })) as RefundResult;
       expect(r.amount).toBe(order.amount);
       await waitForStatus(call, order.orderId, "REFUNDED");
-      const log = (await stack.get(`/sim/notifications?out_trade_no=${order.outTradeNo}`)).json as { notifications: Array<{ serial?: string; attempts: Array<{ status: number }> }> };
-      expect(log.notifications.every((n) => n.attempts.at(-1)!.status === 204)).toBe(true);
+      type SimLog = { notifications: Array<{ serial?: string; attempts: Array<{ status: number | null }> }> };
+      const simLog = async () => (await stack.get(`/sim/notifications?out_trade_no=${order.outTradeNo}`)).json as SimLog;
+      // WeChat Pay's side records our 204 a moment after the order changed: poll with a deadline.
+      const answered = (l: SimLog) => l.notifications.length > 0 && l.notifications.every((n) => n.attempts.some((a) => a.status === 204));
+      let log = await simLog();
+      for (let i = 0; i < 200 && !answered(log); i++) log = await new Promise((r) => setTimeout(r, 25)).then(simLog);
+      expect(answered(log)).toBe(true);
       if (mode === "cert") expect(log.notifications.every((n) => !String(n.serial).startsWith("PUB_KEY_ID_"))).toBe(true);
     });
   });

@@ -15,10 +15,13 @@ let support: OpsClient;
 let viewer: OpsClient;
 let finance: OpsClient;
 const secrets: string[] = [ADMIN_PASSWORD];
+const EVIL = "https://evil.example";
+const codeOf = (r: { body: unknown }) => (r.body as { error?: { code?: string } } | undefined)?.error?.code;
 
 beforeAll(async () => {
   // Refunds stay PROCESSING until the test settles them through /sim/refunds/settle.
-  stack = await startPayStack({ env: { OPS_ADMIN_PASSWORD: ADMIN_PASSWORD, WXPAY_SIM_REFUND_SETTLE_SECONDS: "0" } });
+  // evil.example is let through the stack's own Origin guard, so the console's checks are what refuse it.
+  stack = await startPayStack({ env: { OPS_ADMIN_PASSWORD: ADMIN_PASSWORD, WXPAY_SIM_REFUND_SETTLE_SECONDS: "0", STACK_ALLOWED_ORIGINS: EVIL } });
   admin = new OpsClient(stack);
   expect((await admin.login("admin", ADMIN_PASSWORD)).status).toBe(200);
   support = await operatorClient(stack, admin, "kefu", "support");
@@ -90,8 +93,8 @@ describe("who may call", () => {
     const body = { amount: 100, reason: "跨站", requestToken: token() };
     const path = `orders/${order.orderId}/refund`;
     const attempts: Array<Record<string, string | undefined>> = [
-      { origin: "https://evil.example", "x-csrf-token": undefined }, // foreign Origin, no CSRF header
-      { origin: "https://evil.example" }, // foreign Origin, even with the token
+      { origin: EVIL, "x-csrf-token": undefined }, // foreign Origin, no CSRF header
+      { origin: EVIL }, // foreign Origin, even with the token
       { "x-csrf-token": undefined }, // own Origin, no CSRF header
       { "x-csrf-token": "not-the-token" },
       { origin: undefined },
@@ -100,13 +103,20 @@ describe("who may call", () => {
     ];
     for (const headers of attempts) {
       const r = await support.post(path, body, headers);
-      expect([JSON.stringify(headers), r.status]).toEqual([JSON.stringify(headers), 403]);
+      // The console's own refusal (the stack let these through): {"error":{"code":"FORBIDDEN"}}.
+      expect([JSON.stringify(headers), r.status, codeOf(r)]).toEqual([JSON.stringify(headers), 403, "FORBIDDEN"]);
     }
-    // A foreign Host (DNS rebinding to the loopback stack) is refused before anything else.
+    // An origin the stack was not told to allow never reaches the function: the stack's own refusal.
+    const other = await support.post(path, body, { origin: "https://other.example" });
+    expect(other.status).toBe(403);
+    expect(other.text).toContain("FORBIDDEN_ORIGIN");
+    // A foreign Host (DNS rebinding to the loopback stack) is refused before anything else (the
+    // stack; the console's own Host check is in core.test.ts).
     expect(await getWithHost(stack.baseUrl, "/ops/", "evil.example")).toBe(403);
     expect(await getWithHost(stack.baseUrl, "/ops/", new URL(stack.baseUrl).host)).toBe(200);
     // A cross-site login attempt is refused too.
-    expect((await new OpsClient(stack).post("login", { username: "admin", password: ADMIN_PASSWORD }, { origin: "https://evil.example" })).status).toBe(403);
+    const login = await new OpsClient(stack).post("login", { username: "admin", password: ADMIN_PASSWORD }, { origin: EVIL });
+    expect([login.status, codeOf(login)]).toEqual([403, "FORBIDDEN"]);
     expect((await database(stack).collection("refunds").where({ orderId: order.orderId }).get()).data).toEqual([]);
     expect(await auditOf(order.orderId)).toEqual([]);
   });
@@ -206,7 +216,7 @@ describe("orders", () => {
 });
 
 describe("exceptions", () => {
-  it("an ABNORMAL refund is in the queue until it is re-routed and WeChat Pay completes it", async () => {
+  it("an ABNORMAL refund is in the queue until it is re-routed; WeChat Pay then completes it like any refund", async () => {
     const { order, call } = await paidOrder("G80");
     const refund = (await support.post<OpsRefundView>(`orders/${order.orderId}/refund`, { amount: 3000, reason: "退票", requestToken: token() })).body;
     await stack.post("/sim/refunds/settle", { out_refund_no: refund.outRefundNo, status: "ABNORMAL" });
@@ -226,16 +236,26 @@ describe("exceptions", () => {
     secrets.push(account);
     const r = await support.post<OpsRefundView>(`refunds/${refund.refundId}/reroute`, { type: "USER_BANK_CARD", bankType: "ICBC_DEBIT", bankAccount: account, realName: "张三" });
     expect(r.status, r.text).toBe(200);
-    const pending = (await viewer.get<ExceptionList>("exceptions")).body.items.find((i) => i.key === key)!;
-    expect(pending.rerouted).toMatchObject({ type: "USER_BANK_CARD", by: "kefu" });
+    // WeChat Pay took it (PROCESSING again): it is an ordinary refund in flight, out of the queue.
+    expect(r.body.status).toBe("PROCESSING");
+    expect((await viewer.get<ExceptionList>("exceptions?status=all")).body.items.some((i) => i.key === key)).toBe(false);
 
     await stack.post("/sim/refunds/settle", { out_refund_no: refund.outRefundNo, status: "SUCCESS" });
-    await eventually(async () => ((await viewer.get<ExceptionList>("exceptions")).body.items.some((i) => i.key === key) ? undefined : true), 10_000, "queue cleared");
     const detail = await waitForStatus(call, order.orderId, "PARTIALLY_REFUNDED");
     expect(detail.refundedAmount).toBe(3000);
     const audit = (await auditOf(order.orderId)).find((a) => a.action === "refund.reroute")!;
     expect(audit).toMatchObject({ operator: "kefu", outcome: "ok", refundId: refund.refundId, before: { status: "ABNORMAL" }, after: { type: "USER_BANK_CARD", bankAccount: "****3445", receivedAccount: "工商银行借记卡3445" } });
     expect(JSON.stringify(await database(stack).collection("ops_audit").get())).not.toContain(account);
+
+    // A re-routed refund that fails again comes back, marked with who re-routed it and how.
+    const second = (await support.post<OpsRefundView>(`orders/${order.orderId}/refund`, { amount: 2000, reason: "退票", requestToken: token() })).body;
+    await stack.post("/sim/refunds/settle", { out_refund_no: second.outRefundNo, status: "ABNORMAL" });
+    const key2 = `REFUND_ABNORMAL:${second.refundId}`;
+    await eventually(async () => (await viewer.get<ExceptionList>("exceptions")).body.items.find((i) => i.key === key2), 10_000, "second ABNORMAL in the queue");
+    expect((await support.post<OpsRefundView>(`refunds/${second.refundId}/reroute`, { type: "MERCHANT_BANK_CARD" })).body.status).toBe("PROCESSING");
+    await stack.post("/sim/refunds/settle", { out_refund_no: second.outRefundNo, status: "ABNORMAL" });
+    const again = await eventually(async () => (await viewer.get<ExceptionList>("exceptions")).body.items.find((i) => i.key === key2), 10_000, "ABNORMAL again");
+    expect(again).toMatchObject({ status: "open", rerouted: { type: "MERCHANT_BANK_CARD", by: "kefu" } });
   });
 
   it("refused notifications (mismatch, unknown order) and a payment on a closed order are queued with their actions", async () => {
@@ -333,7 +353,7 @@ describe("bootstrap", () => {
     const { execFile } = await import("node:child_process");
     const run = (password: string) =>
       new Promise<{ code: number; out: string }>((resolve) => {
-        const child = execFile(process.execPath, ["--import", "tsx", "scripts/ops-bootstrap.ts"], { cwd: REPO_ROOT, env: { ...process.env, STACK_URL: stack.baseUrl, OPS_ADMIN_PASSWORD: password } }, (_e, stdout, stderr) => resolve({ code: child.exitCode ?? -1, out: stdout + stderr }));
+        const child = execFile(process.execPath, ["--import", "tsx", "scripts/ops-bootstrap.ts"], { cwd: REPO_ROOT, env: { ...process.env, DATA_DIR: stack.dataDir, OPS_ADMIN_PASSWORD: password } }, (_e, stdout, stderr) => resolve({ code: child.exitCode ?? -1, out: stdout + stderr }));
       });
     const r = await run("another-admin-password");
     expect(r.code).toBe(1);

@@ -50,7 +50,7 @@ describe("the operations console in Chromium", () => {
     expect((await browser.context.cookies()).filter((c) => c.name === "ops_session")).toEqual([]);
 
     // What the clicks did, as stored.
-    const db = localDatabase(stack.baseUrl);
+    const db = localDatabase(stack.connection, { inspection: true });
     const refunds = (await db.collection("refunds").where({ orderId: data.paid.orderId }).get()).data as Array<{ amount: number; reason: string }>;
     expect(refunds.map((r) => [r.amount, r.reason])).toEqual([[1000, "旅客改签，退差价"]]);
     const abnormal = (await db.collection("refunds").where({ orderId: data.abnormal.orderId }).get()).data as Array<{ status: string }>;

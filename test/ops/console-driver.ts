@@ -93,7 +93,7 @@ async function statusOf(stack: LocalStack, openid: string, orderId: string): Pro
 }
 
 async function refundStatus(stack: LocalStack, refundId: string): Promise<string | undefined> {
-  const r = await localDatabase(stack.baseUrl).collection("refunds").doc(refundId).get();
+  const r = await localDatabase(stack.connection, { inspection: true }).collection("refunds").doc(refundId).get();
   return (r.data[0] as { status?: string } | undefined)?.status;
 }
 
@@ -108,7 +108,7 @@ export interface Seeded {
 
 export async function seed(stack: LocalStack): Promise<Seeded> {
   const a = await order(stack, "G1", ["李四", "王小明"]);
-  const orders = localDatabase(stack.baseUrl).collection("orders");
+  const orders = localDatabase(stack.connection, { inspection: true }).collection("orders");
   const stored = (await orders.doc(a.order.orderId).get()).data[0] as { passengers: Array<{ name: string; idCardNo: string }> };
   await orders.doc(a.order.orderId).update({ passengers: [{ ...stored.passengers[0]!, name: MARKUP_NAME }, stored.passengers[1]!] });
   const txA = await pay(stack, a.order);

@@ -84,9 +84,16 @@ describe("POST /functions/<name>", () => {
   });
 
   it("an instance that crashes after answering is replaced; the next call works", async () => {
+    // The stack logs "[function] instance of … died: …" when it has let go of a crashed instance.
+    const deaths = () => stack.stderr().split("died: stray exception after main returned").length - 1;
     for (let round = 0; round < 3; round++) {
-      expect((await stack.call("sleep", { crashLater: true })).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 100));
+      const before = deaths();
+      const r = await stack.call("sleep", { crashLater: true });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      // Wait (with a deadline) until the stack has seen that instance die, however slow the machine.
+      const deadline = Date.now() + 10_000;
+      while (deaths() === before && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
+      expect(deaths()).toBeGreaterThan(before);
     }
     expect((await stack.call("sleep", { ms: 2 })).result).toEqual({ slept: 2 });
   });

@@ -6,6 +6,13 @@ import { startTestStack, type TestStack } from "../helpers/stack";
 let stack: TestStack;
 beforeAll(async () => {
   stack = await startTestStack();
+  // Like CloudBase, the stack writes only into collections that were created.
+  for (const sdk of ["wx", "node"] as const) {
+    for (const coll of ["", "_q", "_tx", "_rb", "_cf"].map((s) => `orders_${sdk}${s}`)) {
+      const created = await probe(sdk, "createCollection", { coll });
+      expect(created.threw, JSON.stringify(created)).toBeUndefined();
+    }
+  }
 });
 afterAll(async () => {
   await stack?.stop();

@@ -7,6 +7,7 @@ import { startTestStack, type TestStack } from "../helpers/stack";
 let stack: TestStack;
 beforeAll(async () => {
   stack = await startTestStack();
+  await admin({ action: "database.addCollection", collectionName: "w" });
   const docs = Array.from({ length: 1200 }, (_v, i) => EJSON.stringify({ _id: `d${i}`, i, group: i % 3, name: `item-${i}` }, { relaxed: false }));
   const res = await admin({ action: "database.insertDocument", collectionName: "w", data: docs });
   expect((res.data as { insertedIds: string[] }).insertedIds).toHaveLength(1200);
@@ -16,7 +17,7 @@ afterAll(async () => {
 });
 
 async function admin(body: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const res = await stack.post("/admin", body);
+  const res = await stack.admin(body);
   expect(res.status).toBe(200);
   return res.json as Record<string, unknown>;
 }

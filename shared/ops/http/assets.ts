@@ -1,4 +1,4 @@
-// The page's files, built by scripts/build.mjs into the function's folder (public/): index.html plus
+// The page's files, built by scripts/build.ts into the function's folder (public/): index.html plus
 // content-hashed assets, each also gzipped at build time.
 import { existsSync, readFileSync } from "node:fs";
 import { extname, join } from "node:path";

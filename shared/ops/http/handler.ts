@@ -6,9 +6,9 @@ import { timingSafeEqual } from "node:crypto";
 import { DEFAULT_MESSAGES } from "../../errors";
 import type { HttpAnswer, HttpEvent } from "../../runtime/http";
 import { logDecision, logError } from "../../runtime/log";
-import type { PaymentDeps } from "../../services/deps";
 import { atLeast, type Actor } from "../authz";
 import { CSRF_HEADER, type SessionView } from "../contract";
+import type { OpsDeps } from "../deps";
 import { asTyped, OpsError } from "../errors";
 import { activeOperator, login } from "../operators";
 import { closeSession, openSession, sessionOf } from "../sessions";
@@ -21,9 +21,7 @@ import { matchApi } from "./routes";
 
 export interface OpsEnv {
   assets: AssetStore;
-  /** Lazy: login, search and the audit work even while the payment configuration is broken. */
-  payment(): PaymentDeps;
-  now(): number;
+  deps: OpsDeps;
   /** The console's public origin (https://…) in production; unset locally (loopback only). */
   origin?: string;
 }
@@ -67,16 +65,16 @@ async function route(req: OpsRequest, env: OpsEnv, who: (name: string) => void):
     // Before a session exists the CSRF header must still be present: a cross-site form cannot set it.
     if (!req.headers[CSRF_HEADER]) throw new OpsError("FORBIDDEN", "缺少 CSRF 请求头");
     const input = loginInput(jsonBody(req.body));
-    const actor = await login(input.username, input.password, env.now());
+    const actor = await login(env.deps, input.username, input.password);
     who(actor.username);
-    const { token, session } = await openSession(actor.username, env.now());
+    const { token, session } = await openSession(env.deps, actor.username);
     const view: SessionView = { username: actor.username, role: actor.role, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
     return json(200, view, { "set-cookie": sessionCookie(token, secure) });
   }
 
   const token = req.cookies[SESSION_COOKIE];
-  const session = await sessionOf(token, env.now());
-  const actor: Actor | undefined = session ? await activeOperator(session.username) : undefined;
+  const session = await sessionOf(env.deps, token);
+  const actor: Actor | undefined = session ? await activeOperator(env.deps, session.username) : undefined;
   if (!session || !actor) return error("UNAUTHENTICATED", "请先登录", token ? { "set-cookie": clearedCookie(secure) } : {});
   who(actor.username);
   if (changes && !sameToken(req.headers[CSRF_HEADER], session.csrfToken)) throw new OpsError("FORBIDDEN", "CSRF 校验失败，请刷新页面");
@@ -86,14 +84,14 @@ async function route(req: OpsRequest, env: OpsEnv, who: (name: string) => void):
     return json(200, view);
   }
   if (api === "logout" && req.method === "POST") {
-    await closeSession(token);
+    await closeSession(env.deps, token);
     return json(200, { ok: true }, { "set-cookie": clearedCookie(secure) });
   }
   const found = matchApi(req.method, api);
   if (found === undefined) return error("NOT_FOUND", "接口不存在");
   if (found === "method") return error("INVALID_ARGUMENT", "不支持的请求方法");
   if (!atLeast(actor.role, found.route.role)) throw new OpsError("FORBIDDEN", "当前角色无权执行此操作");
-  return found.route.run({ req, actor, params: found.params, payment: env.payment, now: env.now });
+  return found.route.run({ req, actor, params: found.params, deps: env.deps });
 }
 
 /** Production: only the configured host. Locally: only loopback names (no DNS rebinding). */

@@ -173,7 +173,7 @@ export const ExceptionsPage = defineComponent({
                         <div class="exception-title">{row.title}</div>
                         <div class="muted">{row.detail}</div>
                         <div class="muted mono">{[row.outTradeNo, row.outRefundNo].filter(Boolean).join(" · ")}</div>
-                        {row.rerouted ? <div class="pending">{`${row.rerouted.by} 已于 ${time(row.rerouted.at)} 发起异常退款（${row.rerouted.type === "USER_BANK_CARD" ? "退至用户银行卡" : "退至商户账户"}），等待微信支付结果`}</div> : null}
+                        {row.rerouted ? <div class="pending">{`${row.rerouted.by} 已于 ${time(row.rerouted.at)} 发起异常退款（${row.rerouted.type === "USER_BANK_CARD" ? "退至用户银行卡" : "退至商户账户"}），微信支付仍报告退款异常，请查单核实`}</div> : null}
                         {row.resolution ? <div class="resolution">{`${row.resolution.by} 于 ${time(row.resolution.at)} 处理：${row.resolution.note}`}</div> : null}
                       </div>
                     ),

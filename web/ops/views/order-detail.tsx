@@ -10,7 +10,7 @@ import { route } from "../router";
 import { allowed } from "../state";
 import { OrderStatusTag, RefundStatusTag, showError } from "../ui";
 
-const SOURCE: Record<PaymentEventView["source"], string> = { notification: "微信支付通知", query: "主动查单", mock: "模拟支付" };
+const SOURCE: Record<PaymentEventView["source"], string> = { notification: "微信支付通知", query: "主动查单", sweeper: "定时补偿查单", mock: "模拟支付" };
 
 export const OrderDetailPage = defineComponent({
   setup() {

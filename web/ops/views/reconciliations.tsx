@@ -11,13 +11,14 @@ import { showError } from "../ui";
 
 type Item = ReconcileDetail["items"][number];
 
-const KIND: Record<string, string> = {
+const KIND: Record<Item["kind"], string> = {
   UNKNOWN_ORDER: "未知订单",
   PAID_NOT_RECORDED: "已收款未入账",
   AMOUNT_MISMATCH: "金额不符",
   UNKNOWN_REFUND: "未知退款",
   REFUND_AMOUNT_MISMATCH: "退款金额不符",
   NOT_IN_BILL: "账单中缺失",
+  CLOSED_ORDER_NOT_REFUNDED: "关闭订单付款未退",
 };
 
 export const ReconciliationsPage = defineComponent({

@@ -1,0 +1,70 @@
+// The "served by an index" rule (docs/database.md) on the query shapes the code makes, and the
+// declaration serving every one of them.
+import { describe, expect, it } from "vitest";
+import { queryShape, servingIndex, type IndexKey } from "../../dev/stack/db/index-rule";
+import { DATABASE, declaredIndexes } from "../../shared/store/schema";
+
+const indexesOf = (name: string) => {
+  const c = DATABASE.find((d) => d.name === name);
+  if (!c) throw new Error(`${name} is not declared`);
+  return declaredIndexes(c);
+};
+const served = (coll: string, filter: Record<string, unknown>, sort: IndexKey[] = []) => servingIndex(indexesOf(coll), queryShape(filter), sort);
+/** `_.and(_.gte(a), _.lt(b))` on a field, as the SDK sends it. */
+const between = (field: string) => ({ $and: [{ [field]: { $gte: 1 } }, { [field]: { $lt: 2 } }] });
+
+describe("queryShape", () => {
+  it("classifies equality, $in, ranges (also the SDK's top-level $and) and other operators", () => {
+    expect(queryShape({ a: 1, b: { $in: [1] }, c: { $lte: 3 }, d: { $exists: true }, e: { $ne: 1 }, ...between("f") })).toEqual({
+      equality: ["a", "b"], range: ["c", "f"], other: ["d", "e"], unservable: [], idPinned: false,
+    });
+    expect(queryShape({ $or: [{ a: 1 }] }).unservable).toEqual(["$or"]);
+    // Values as EJSON parses them: a date is a value, a regular expression a pattern match.
+    expect(queryShape({ at: new Date(0), name: /^a/, sub: { x: 1 } })).toMatchObject({ equality: ["at", "sub"], other: ["name"] });
+    expect(queryShape({ _id: "x", status: "PENDING" }).idPinned).toBe(true);
+  });
+});
+
+describe("every query the code makes is served by the declaration", () => {
+  const cases: [string, string, Record<string, unknown>, IndexKey[]][] = [
+    ["trains search (date)", "trains", { date: "d", departAt: { $gt: 1 } }, [["departAt", 1]]],
+    ["trains search (date, from, to)", "trains", { date: "d", from: "a", to: "b", departAt: { $gt: 1 } }, [["departAt", 1]]],
+    ["trains search (date, from)", "trains", { date: "d", from: "a", departAt: { $gt: 1 } }, [["departAt", 1]]],
+    ["trains search (date, to)", "trains", { date: "d", to: "b", departAt: { $gt: 1 } }, [["departAt", 1]]],
+    ["my orders", "orders", { openid: "o" }, [["createdAt", -1]]],
+    ["sweeper: expired", "orders", { status: "PENDING", expiresAt: { $lte: 1 } }, [["checkedAt", 1]]],
+    ["sweeper: quiet", "orders", { status: "PENDING", expiresAt: { $gt: 1 }, createdAt: { $lte: 1 }, prepayId: { $exists: true } }, [["checkedAt", 1]]],
+    ["sweeper: seats still held", "orders", { status: { $in: ["CLOSED", "REFUNDED"] }, seatsHeld: true }, []],
+    ["reconcile: paid that day", "orders", between("paidAt"), []],
+    ["reconcile: by ids", "orders", { _id: { $in: ["a"] } }, []],
+    ["compare-and-set", "orders", { _id: "a", status: "PENDING" }, []],
+    ["an order's refunds", "refunds", { orderId: "o" }, []],
+    ["an order's open refunds", "refunds", { orderId: "o", status: { $in: ["PROCESSING"] } }, []],
+    ["sweeper: refunds in flight", "refunds", { status: { $in: ["CREATED", "PROCESSING"] }, createdAt: { $lte: 1 } }, [["checkedAt", 1]]],
+    ["sweeper: abnormal refunds", "refunds", { status: "ABNORMAL", checkedAt: { $lte: 1 } }, [["checkedAt", 1]]],
+    ["sweeper: reservations held", "refunds", { status: { $in: ["CLOSED", "FAILED"] }, reservationHeld: true }, []],
+    ["reconcile: refunds that day", "refunds", { status: "SUCCESS", ...between("createdAt") }, []],
+    ["an order's events", "payment_events", { orderId: "o" }, [["at", 1]]],
+  ];
+  it.each(cases)("%s", (_what, coll, filter, sort) => {
+    expect(served(coll, filter, sort)).toMatchObject({ served: true });
+  });
+});
+
+describe("what is not served", () => {
+  it("a field no index leads with, a collection scan, a sort no index gives, a range not in the index", () => {
+    expect(served("orders", { amount: 1 }).served).toBe(false);
+    expect(served("orders", {}).served).toBe(false);
+    expect(served("orders", { openid: "o" }, [["amount", 1]]).served).toBe(false);
+    // An equality field the index does not lead with.
+    expect(served("orders", { openid: "o", status: "PAID" }, [["createdAt", -1]]).served).toBe(false);
+    // A range that is not right after the equality prefix (no sort): not a tight bound.
+    // (orders has status, checkedAt, expiresAt…: without the checkedAt sort, expiresAt is no bound.)
+    expect(served("orders", { status: "PENDING", expiresAt: { $lte: 1 } }).served).toBe(false);
+    expect(served("refunds", { status: "SUCCESS", succeededAt: { $lte: 1 } }).served).toBe(false);
+    expect(served("orders", { $or: [{ openid: "a" }, { openid: "b" }] }).served).toBe(false);
+    // Two sort fields against an index with one reversed: not one walk.
+    expect(servingIndex([{ name: "ab", keys: [["a", 1], ["b", 1]] }], queryShape({}), [["a", 1], ["b", -1]]).served).toBe(false);
+    expect(servingIndex([{ name: "ab", keys: [["a", 1], ["b", 1]] }], queryShape({}), [["a", -1], ["b", -1]]).served).toBe(true);
+  });
+});
