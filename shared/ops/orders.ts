@@ -64,7 +64,7 @@ export async function searchOrders(deps: OpsDeps, q: OrderSearchQuery): Promise<
   const created = createdRange(q);
   const { found, limit } = await candidates(deps, q, orderId, created);
   const hits = found.filter((o) => matches(o, q, created)).sort((a, b) => b.createdAt - a.createdAt);
-  if (hits.length > 0 || !q.transactionId || orderId) {
+  if (found.length > 0 || !q.transactionId || orderId) {
     return { orders: hits.slice(0, LIMIT).map(orderRow), source: "local", truncated: found.length >= limit || hits.length > LIMIT };
   }
   // A transaction_id we never recorded (the notification was lost): WeChat Pay knows its out_trade_no.
@@ -72,7 +72,8 @@ export async function searchOrders(deps: OpsDeps, q: OrderSearchQuery): Promise<
   const tx = await gw.queryByTransactionId(q.transactionId);
   const id = tx.kind === "ok" ? orderIdFromOutTradeNo(tx.value.outTradeNo) : undefined;
   const order = id ? await deps.db.orders.get(id) : undefined;
-  return { orders: order ? [orderRow(order)] : [], source: "wechatpay", truncated: false };
+  const ok = order && matches(order, { ...q, transactionId: undefined }, created);
+  return { orders: ok ? [orderRow(order)] : [], source: "wechatpay", truncated: false };
 }
 
 export async function mustGetOrder(deps: OpsStoreDeps, orderId: string): Promise<OrderDoc> {
