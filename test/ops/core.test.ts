@@ -8,6 +8,7 @@ import { createOrder } from "../../shared/services/booking";
 import { chinaDate } from "../../shared/catalog/catalog";
 import type { Actor } from "../../shared/ops/authz";
 import type { OpsDeps } from "../../shared/ops/deps";
+import type { OpsAuditDoc } from "../../shared/ops/model";
 import { listExceptions, resolveException } from "../../shared/ops/exceptions";
 import { handleOps } from "../../shared/ops/http/handler";
 import { manualRefund } from "../../shared/ops/manual-refund";
@@ -30,6 +31,7 @@ const SUPPORT: Actor = { username: "kefu", role: "support" };
 function opsOf(w: World): OpsDeps {
   return { ...w.deps, ops: createOpsRepos(w.mem), payment: () => w.deps };
 }
+const auditOf = (w: World) => w.mem.all("ops_audit") as unknown as OpsAuditDoc[];
 const orderOf = (w: World, id: string) => (w.mem.all("orders") as unknown as OrderDoc[]).find((o) => o._id === id)!;
 const refundOf = (w: World, id: string) => (w.mem.all("refunds") as unknown as RefundDoc[]).find((r) => r._id === id)!;
 
@@ -57,7 +59,7 @@ describe("operators and sessions, with time passing", () => {
     const codes = tries.map((t) => (t.status === "rejected" ? (t.reason as { code: string }).code : "ok"));
     expect(codes.filter((c) => c === "ACCOUNT_LOCKED").length).toBeGreaterThanOrEqual(1);
     expect(codes.every((c) => c === "ACCOUNT_LOCKED" || c === "INVALID_CREDENTIALS")).toBe(true);
-    expect((w.mem.all("ops_audit") as Array<{ action: string }>).filter((a) => a.action === "operator.locked")).toHaveLength(1);
+    expect(auditOf(w).filter((a) => a.action === "operator.locked")).toHaveLength(1);
 
     await expect(login(deps, "locky", "locky-password-1")).rejects.toMatchObject({ code: "ACCOUNT_LOCKED" });
     w.clock.advance(LOCK_MS - 1000);
@@ -185,8 +187,7 @@ describe("发起异常退款 against the simulator's ledger", () => {
     // The simulator's own rule: a card number it cannot accept.
     await expect(rerouteAbnormal(deps, SUPPORT, refund.refundId, { type: "USER_BANK_CARD", bankType: "NOPE_DEBIT", bankAccount: "6214830012345678", realName: "张三" })).rejects.toMatchObject({ code: "PAYMENT_FAILED" });
     expect(refundOf(w, refund.refundId).status).toBe("ABNORMAL");
-    const audit = w.mem.all("ops_audit") as Array<{ action: string; outcome: string; code?: string }>;
-    expect(audit.filter((a) => a.action === "refund.reroute").map((a) => [a.outcome, a.code])).toEqual([["refused", "PAYMENT_FAILED"]]);
+    expect(auditOf(w).filter((a) => a.action === "refund.reroute").map((a) => [a.outcome, a.code])).toEqual([["refused", "PAYMENT_FAILED"]]);
   });
 });
 
