@@ -63,7 +63,8 @@ describe("npm run doctor (offline)", () => {
     const fs = await doctor();
     expect(errors(fs)).toEqual([]);
     expect(fs.find((f) => f.subject === "WECHAT_SERIAL_NO")?.text).toContain(setup.merchantSerial);
-    expect(fs.find((f) => f.subject === "构建产物")?.text).toMatch(/密钥文件已随函数目录部署（15 份）/);
+    // Six payment functions (ops included) × three key files.
+    expect(fs.find((f) => f.subject === "构建产物")?.text).toMatch(/密钥文件已随函数目录部署（18 份）/);
   });
 
   const cases: Array<[string, string, () => Record<string, string>]> = [
