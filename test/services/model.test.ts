@@ -18,8 +18,8 @@ import { sweep } from "../../shared/services/sweeper";
 import type { Database } from "../../shared/store/database";
 import type { OrderDoc } from "../../shared/store/model";
 import { createRepos } from "../../shared/store/repos";
-import type { PaymentGateway } from "../../shared/wechatpay/types";
 import { crashAt, Crash, WrappedDatabase } from "./db-wrappers";
+import { scheduledGateway } from "./scheduled-gateway";
 import { passengers, user, world, type World } from "./harness";
 import { drain, violations } from "./invariants";
 import { LedgerGateway, type Endpoint, type Fault } from "./ledger-gateway";
@@ -69,23 +69,6 @@ function expected(e: unknown): void {
   if (e instanceof AppError || e instanceof Crash) return;
   if (e instanceof IllegalTransition) throw e;
   throw e;
-}
-
-function scheduledGateway(s: fc.Scheduler, inner: PaymentGateway): PaymentGateway {
-  // Each call waits for the scheduler before reaching WeChat Pay, so answers interleave with writes.
-  const wrap = <A extends unknown[], R>(name: string, f: (...a: A) => Promise<R>) => (...a: A) => s.schedule(Promise.resolve(), `wx.${name}`).then(() => f(...a));
-  return {
-    mode: inner.mode,
-    payParams: (id) => inner.payParams(id),
-    jsapiPrepay: wrap("prepay", (r) => inner.jsapiPrepay(r)),
-    queryByOutTradeNo: wrap("query", (n) => inner.queryByOutTradeNo(n)),
-    queryByTransactionId: wrap("query", (n) => inner.queryByTransactionId(n)),
-    close: wrap("close", (n) => inner.close(n)),
-    refund: wrap("refund", (r) => inner.refund(r)),
-    queryRefund: wrap("refund_query", (n) => inner.queryRefund(n)),
-    applyAbnormalRefund: wrap("abnormal_refund", (r) => inner.applyAbnormalRefund(r)),
-    tradeBill: (d) => inner.tradeBill(d),
-  };
 }
 
 async function run(s: fc.Scheduler, steps: { action: Action; concurrentWithNext: boolean; crash: { k: number; when: "before" | "after" } | null }[]): Promise<World> {
