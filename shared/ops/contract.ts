@@ -119,6 +119,7 @@ export interface AuditView {
   orderId?: string;
   refundId?: string;
   billDate?: string;
+  /** Anything else acted on: an operator's username, an exception key. */
   target?: string;
   note?: string;
   before?: unknown;

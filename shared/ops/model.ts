@@ -1,6 +1,6 @@
 // What the console stores, in its own collections (named in COLLECTIONS, declared in
 // shared/store/schema.ts).
-import type { Role } from "./contract";
+import type { AuditView, Role } from "./contract";
 
 export interface OperatorDoc {
   _id: string; // username
@@ -25,23 +25,8 @@ export interface OpsSessionDoc {
   expiresAt: number;
 }
 
-export interface OpsAuditDoc {
-  _id: string;
-  at: number;
-  operator: string;
-  role: Role;
-  action: string;
-  outcome: "ok" | "refused" | "error";
-  code?: string;
-  orderId?: string;
-  refundId?: string;
-  billDate?: string;
-  /** Anything else acted on: an operator's username, an exception key. */
-  target?: string;
-  note?: string;
-  before?: unknown;
-  after?: unknown;
-}
+/** One audit record, stored as the page shows it (`AuditView`), `_id` for its `id`. */
+export type OpsAuditDoc = Omit<AuditView, "id"> & { _id: string };
 
 /** A person's handling of one exception (key as in the queue). */
 export interface OpsResolutionDoc {

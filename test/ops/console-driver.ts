@@ -101,7 +101,7 @@ export interface Seeded {
   /** Paid, notified: found by its transaction_id and partly refunded in the console. */
   paid: { orderId: string; outTradeNo: string; transactionId: string };
   /** Paid, then a refund WeChat Pay reported ABNORMAL. */
-  abnormal: { orderId: string; outTradeNo: string; outRefundNo: string; openid: string };
+  abnormal: { orderId: string; outTradeNo: string; outRefundNo: string; refundId: string; openid: string };
   /** Paid at WeChat Pay, notification lost: a reconciliation discrepancy. */
   unrecorded: { orderId: string; outTradeNo: string };
 }
@@ -126,7 +126,7 @@ export async function seed(stack: LocalStack): Promise<Seeded> {
 
   return {
     paid: { orderId: a.order.orderId, outTradeNo: a.order.outTradeNo, transactionId: txA },
-    abnormal: { orderId: b.order.orderId, outTradeNo: b.order.outTradeNo, outRefundNo: refund.outRefundNo, openid: b.openid },
+    abnormal: { orderId: b.order.orderId, outTradeNo: b.order.outTradeNo, outRefundNo: refund.outRefundNo, refundId: refund.refundId, openid: b.openid },
     unrecorded: { orderId: c.order.orderId, outTradeNo: c.order.outTradeNo },
   };
 }
@@ -181,11 +181,12 @@ export async function walkThrough(page: Page, stack: LocalStack, data: Seeded, o
   await page.locator(".reroute-name input").fill("赵六");
   await onPage("ops-reroute-dialog", page);
   await page.locator(".reroute-submit").click();
-  await sees(page, ".exceptions-table", "等待微信支付结果");
-  // WeChat Pay pays the new card out: REFUND.SUCCESS reaches payNotify; the queue refreshes itself.
-  await stack.post("/sim/refunds/settle", { out_refund_no: data.abnormal.outRefundNo, status: "SUCCESS" });
+  // WeChat Pay took it (PROCESSING again): an ordinary refund in flight, out of the queue.
   await row.waitFor({ state: "detached" });
   await onPage("ops-exceptions-cleared", page);
+  // WeChat Pay pays the new card out: REFUND.SUCCESS reaches payNotify and completes it.
+  await stack.post("/sim/refunds/settle", { out_refund_no: data.abnormal.outRefundNo, status: "SUCCESS" });
+  await until("re-routed refund SUCCESS", async () => ((await refundStatus(stack, data.abnormal.refundId)) === "SUCCESS" ? true : undefined));
 
   // 对账: today's bill against our records.
   await page.locator(".menu-reconciliations").click();
