@@ -88,7 +88,7 @@ function scheduledGateway(s: fc.Scheduler, inner: PaymentGateway): PaymentGatewa
 }
 
 async function run(s: fc.Scheduler, steps: { action: Action; concurrentWithNext: boolean; crash: { k: number; when: "before" | "after" } | null }[]): Promise<World> {
-  const w = await world();
+  const w = await world({ onlyTrain: true });
   const scheduledDb: Database = new WrappedDatabase(w.mem, (op, coll, go) => s.schedule(Promise.resolve(), `${op} ${coll}`).then(go));
   const gw = scheduledGateway(s, w.wx);
   const base: PaymentDeps = { ...w.deps, db: createRepos(scheduledDb), gateway: async () => gw };
@@ -173,7 +173,7 @@ async function run(s: fc.Scheduler, steps: { action: Action; concurrentWithNext:
   await s.waitFor(Promise.all(group));
   // Everything in flight is delivered, settled and swept, without faults or crashes.
   w.wx.clearFaults();
-  await drain(w, 10);
+  await drain(w, 6);
   return w;
 }
 
