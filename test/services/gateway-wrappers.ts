@@ -21,9 +21,10 @@ export function holdFirstAnswer(w: World, method: Method): HeldAnswer {
   const reached = new Promise<void>((r) => (reach = r));
   let used = false;
   // Everything else is the ledger gateway itself (prototype), only `method` is wrapped.
-  const gw = Object.create(w.wx) as PaymentGateway & Record<Method, (...a: unknown[]) => Promise<unknown>>;
-  const inner = (w.wx[method] as (...a: unknown[]) => Promise<unknown>).bind(w.wx);
-  gw[method] = async (...args: unknown[]) => {
+  type Call = (...a: unknown[]) => Promise<unknown>;
+  const gw = Object.create(w.wx) as PaymentGateway;
+  const inner = (w.wx[method] as Call).bind(w.wx);
+  (gw as unknown as Record<Method, Call>)[method] = async (...args: unknown[]) => {
     const answer = await inner(...args);
     if (!used) {
       used = true;

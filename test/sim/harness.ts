@@ -2,13 +2,11 @@
 // signs merchant requests with its own node:crypto code (not the simulator's, not shared/'s),
 // verifies answers, and runs a local notification receiver.
 import { createDecipheriv, createPrivateKey, createPublicKey, createSign, createVerify, randomBytes, type KeyObject } from "node:crypto";
-import { cpSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
-import { loadOrCreateDevKeys, type DevKeys } from "../../dev/keys";
+import type { DevKeys } from "../../dev/keys";
 import { createWxPaySimPlugin, type WxPaySimOptions, type WxPaySimPlugin } from "../../dev/wxpay-sim";
-import { tempDir } from "../helpers/tmp";
+import { dataDirWithKeys } from "../helpers/tmp";
 
 export interface HttpAnswer {
   status: number;
@@ -69,17 +67,9 @@ export async function httpCall(url: string, init: { method: string; headers?: Re
   return toAnswer(res.status, headers, raw);
 }
 
-let keyTemplate: string | undefined;
-
-/** A new data directory holding a copy of one key set per test file (RSA generation is the slow part). */
+/** A new data directory holding a copy of the run's key set (RSA generation is the slow part). */
 export function freshDataDir(): string {
-  if (!keyTemplate) {
-    keyTemplate = tempDir("wxpay-sim-keys-");
-    loadOrCreateDevKeys(keyTemplate);
-  }
-  const dir = tempDir("wxpay-sim-");
-  cpSync(join(keyTemplate, "keys"), join(dir, "keys"), { recursive: true });
-  return dir;
+  return dataDirWithKeys("wxpay-sim-");
 }
 
 export function nonce(): string {

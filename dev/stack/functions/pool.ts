@@ -137,10 +137,9 @@ export class FunctionPool {
     const inst: Instance = { worker, ready, dead: false };
     this.all.add(inst);
     // An instance can die between calls (e.g. a stray rejection after main returned): forget it so
-    // no call is ever sent to a dead worker.
-    // Without a permanent listener an 'error' between calls would crash the whole stack.
-    worker.on("error", (e) => console.error(`[function] instance of ${this.entry} died: ${e.message}`));
-    worker.once("exit", () => {
+    // no call is ever sent to a dead worker — from its 'error' on, not only at its 'exit', which
+    // comes later: a call sent in between would be lost with the instance.
+    const forget = () => {
       inst.dead = true;
       const i = this.idle.indexOf(inst);
       if (i >= 0) {
@@ -148,7 +147,13 @@ export class FunctionPool {
         this.size--;
         this.all.delete(inst);
       }
+    };
+    // Without a permanent listener an 'error' between calls would crash the whole stack.
+    worker.on("error", (e) => {
+      forget();
+      console.error(`[function] instance of ${this.entry} died: ${e.message}`);
     });
+    worker.once("exit", forget);
     return inst;
   }
 
