@@ -28,6 +28,8 @@ export interface SignOverrides {
   fieldOrder?: string[];
   /** Client-side wait for the answer. */
   timeoutMs?: number;
+  /** Gives up when the test says so (instead of after timeoutMs). */
+  signal?: AbortSignal;
 }
 
 function listen(server: Server): Promise<number> {
@@ -54,12 +56,12 @@ function toAnswer(status: number, headers: IncomingHttpHeaders, raw: Buffer): Ht
   return { status, headers, raw, text, json };
 }
 
-export async function httpCall(url: string, init: { method: string; headers?: Record<string, string>; body?: string; timeoutMs?: number }): Promise<HttpAnswer> {
+export async function httpCall(url: string, init: { method: string; headers?: Record<string, string>; body?: string; timeoutMs?: number; signal?: AbortSignal }): Promise<HttpAnswer> {
   const res = await fetch(url, {
     method: init.method,
     headers: init.headers ?? {},
     ...(init.body !== undefined ? { body: init.body } : {}),
-    signal: AbortSignal.timeout(init.timeoutMs ?? 10_000),
+    signal: init.signal ?? AbortSignal.timeout(init.timeoutMs ?? 10_000),
   });
   const raw = Buffer.from(await res.arrayBuffer());
   const headers: IncomingHttpHeaders = {};
@@ -134,6 +136,7 @@ export class Sim {
       headers,
       ...(method === "GET" ? {} : { body: sent }),
       ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
     });
   }
 
@@ -240,7 +243,7 @@ export class Receiver {
     return receiver;
   }
 
-  async waitFor(count: number, timeoutMs = 5000): Promise<Received[]> {
+  async waitFor(count: number, timeoutMs = 30_000): Promise<Received[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.received.length < count) {
       const left = deadline - Date.now();
@@ -262,8 +265,9 @@ export class Receiver {
   }
 }
 
-/** Polls until `check` returns a value (the simulator acts in the background). */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+/** Polls until `check` returns a value (the simulator acts in the background). The deadline is
+ *  generous (a loaded machine); a passing test returns as soon as the value is there. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
