@@ -36,7 +36,7 @@ beforeAll(async () => {
       },
     },
   );
-}, 60_000);
+});
 
 afterAll(async () => {
   for (const page of opened) page.detach();
