@@ -18,7 +18,7 @@ const analyze = process.argv.includes("--analyze");
 
 async function bundle(name, srcDir, finalDir) {
   const entry = join(srcDir, "index.ts");
-  // Build beside the target and swap it in, so a stack running from build/ never sees a half-built folder.
+  // Build beside the target and move it in, so a stack running from build/ never sees a half-built folder.
   const outDir = `${finalDir}.tmp-${process.pid}`;
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
@@ -40,8 +40,14 @@ async function bundle(name, srcDir, finalDir) {
     join(outDir, "package.json"),
     JSON.stringify({ name, version: "1.0.0", private: true, main: "index.js", dependencies: {} }, null, 2) + "\n",
   );
-  rmSync(finalDir, { recursive: true, force: true });
-  renameSync(outDir, finalDir);
+  // File by file: a rename over an existing file is atomic, so a function instance starting from
+  // build/ meanwhile (a test suite running beside this build) loads the old or the new file, never
+  // none. Files the new build did not produce go.
+  mkdirSync(finalDir, { recursive: true });
+  const produced = readdirSync(outDir);
+  for (const f of produced) renameSync(join(outDir, f), join(finalDir, f));
+  for (const f of readdirSync(finalDir)) if (!produced.includes(f)) rmSync(join(finalDir, f), { recursive: true, force: true });
+  rmSync(outDir, { recursive: true, force: true });
   if (analyze && result.metafile) {
     const { analyzeMetafile } = await import("esbuild");
     console.log(`== ${name}\n` + (await analyzeMetafile(result.metafile, { verbose: false })));
