@@ -7,7 +7,7 @@
 //           into build/test-functions only with the default)
 //   --root  where .env / .env.local and the key files they name are (default: the repository)
 import { build, analyzeMetafile } from "esbuild";
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildPage } from "./build-page";
@@ -63,8 +63,18 @@ async function bundle(name: string, srcDir: string, finalDir: string): Promise<v
     join(outDir, "package.json"),
     JSON.stringify({ name, version: "1.0.0", private: true, main: "index.js", dependencies: {} }, null, 2) + "\n",
   );
-  rmSync(finalDir, { recursive: true, force: true });
-  renameSync(outDir, finalDir);
+  // Entry by entry: a rename over an existing file is atomic, so a function instance starting from
+  // build/ meanwhile (a test suite running beside this build) loads the old or the new file, never
+  // none. Entries the new build did not produce go.
+  mkdirSync(finalDir, { recursive: true });
+  const produced = readdirSync(outDir);
+  for (const f of produced) {
+    const target = join(finalDir, f);
+    if (statSync(join(outDir, f)).isDirectory()) rmSync(target, { recursive: true, force: true });
+    renameSync(join(outDir, f), target);
+  }
+  for (const f of readdirSync(finalDir)) if (!produced.includes(f)) rmSync(join(finalDir, f), { recursive: true, force: true });
+  rmSync(outDir, { recursive: true, force: true });
   if (analyze && result.metafile) console.log(`== ${name}\n` + (await analyzeMetafile(result.metafile, { verbose: false })));
 }
 

@@ -7,7 +7,8 @@ import type { AuditView, ExceptionList, OpsOrderDetail, OpsRefundView, OrderSear
 import { REPO_ROOT, type TestStack } from "../helpers/stack";
 import { transactionResource } from "../../shared/wechatpay/testing";
 import { caller, database, findTrain, forger, newUser, ok, passengers, prepayIdOf, startPayStack, token, waitForStatus } from "../functions/helpers";
-import { ADMIN_PASSWORD, eventually, getWithHost, OpsClient, operatorClient } from "./helpers";
+import { until } from "../helpers/poll";
+import { ADMIN_PASSWORD, getWithHost, OpsClient, operatorClient } from "./helpers";
 
 let stack: TestStack;
 let admin: OpsClient;
@@ -221,7 +222,7 @@ describe("exceptions", () => {
     const refund = (await support.post<OpsRefundView>(`orders/${order.orderId}/refund`, { amount: 3000, reason: "退票", requestToken: token() })).body;
     await stack.post("/sim/refunds/settle", { out_refund_no: refund.outRefundNo, status: "ABNORMAL" });
     const key = `REFUND_ABNORMAL:${refund.refundId}`;
-    const item = await eventually(async () => (await viewer.get<ExceptionList>("exceptions")).body.items.find((i) => i.key === key), 10_000, "ABNORMAL in the queue");
+    const item = await until("ABNORMAL in the queue", async () => (await viewer.get<ExceptionList>("exceptions")).body.items.find((i) => i.key === key));
     expect(item).toMatchObject({ kind: "REFUND_ABNORMAL", status: "open", actions: ["reroute", "sync", "resolve"], amount: 3000 });
     const overview = (await viewer.get<OverviewView>("overview")).body;
     expect(overview.openByKind.REFUND_ABNORMAL).toBeGreaterThanOrEqual(1);
@@ -251,10 +252,10 @@ describe("exceptions", () => {
     const second = (await support.post<OpsRefundView>(`orders/${order.orderId}/refund`, { amount: 2000, reason: "退票", requestToken: token() })).body;
     await stack.post("/sim/refunds/settle", { out_refund_no: second.outRefundNo, status: "ABNORMAL" });
     const key2 = `REFUND_ABNORMAL:${second.refundId}`;
-    await eventually(async () => (await viewer.get<ExceptionList>("exceptions")).body.items.find((i) => i.key === key2), 10_000, "second ABNORMAL in the queue");
+    await until("second ABNORMAL in the queue", async () => (await viewer.get<ExceptionList>("exceptions")).body.items.find((i) => i.key === key2));
     expect((await support.post<OpsRefundView>(`refunds/${second.refundId}/reroute`, { type: "MERCHANT_BANK_CARD" })).body.status).toBe("PROCESSING");
     await stack.post("/sim/refunds/settle", { out_refund_no: second.outRefundNo, status: "ABNORMAL" });
-    const again = await eventually(async () => (await viewer.get<ExceptionList>("exceptions")).body.items.find((i) => i.key === key2), 10_000, "ABNORMAL again");
+    const again = await until("ABNORMAL again", async () => (await viewer.get<ExceptionList>("exceptions")).body.items.find((i) => i.key === key2));
     expect(again).toMatchObject({ status: "open", rerouted: { type: "MERCHANT_BANK_CARD", by: "kefu" } });
   });
 

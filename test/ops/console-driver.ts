@@ -12,6 +12,7 @@ import { chinaDate } from "../../shared/catalog/catalog";
 import { idCardCheckChar } from "../../shared/orders/idcard";
 import { localDatabase } from "../../dev/local-sdk";
 import type { LocalStack } from "../../dev/launch";
+import { until } from "../helpers/poll";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 export const OPS_ADMIN_PASSWORD = "browser-test-admin-password";
@@ -59,16 +60,6 @@ let seq = 0;
 function idCard(): string {
   const first17 = `11010519${80 + (seq % 10)}0${1 + (seq % 9)}1${seq % 10}${String(seq++ % 1000).padStart(3, "0")}`;
   return first17 + idCardCheckChar(first17);
-}
-
-async function until<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${WAIT_MS} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function order(stack: LocalStack, trainNo: string, names: string[]): Promise<{ openid: string; order: CreateOrderResult }> {

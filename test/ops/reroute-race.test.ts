@@ -24,7 +24,7 @@ import { WrappedDatabase } from "../services/db-wrappers";
 import { passengers, user, world, type World } from "../services/harness";
 import { deliverAll, drain, violations } from "../services/invariants";
 import { LedgerGateway, type Fault } from "../services/ledger-gateway";
-import { scheduledGateway } from "../services/scheduled-gateway";
+import { scheduledGateway } from "../services/gateway-wrappers";
 
 type Step =
   | { t: "reroute"; toUser: boolean }
@@ -62,7 +62,7 @@ function expected(e: unknown): void {
 }
 
 async function setup(): Promise<{ w: World; refund: RefundDoc; order: OrderDoc }> {
-  const w = await world();
+  const w = await world({ onlyTrain: true });
   const ops: OpsDeps = { ...w.deps, ops: createOpsRepos(w.mem), payment: () => w.deps };
   const o = await createOrder(w.deps, { trainId: w.train._id, seatClass: "second", passengers: passengers(2), clientToken: "tok" }, user("r"));
   const order = () => (w.mem.all("orders") as unknown as OrderDoc[]).find((x) => x._id === o.orderId)!;

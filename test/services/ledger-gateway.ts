@@ -3,7 +3,7 @@
 // signing or HTTP (those are proven by test/core and test/sim). Faults are queued per endpoint and
 // cover the three ways a call ends: refused, unknown before it took effect, and unknown after it did
 // (the answer was lost). Notifications the ledger emits are captured for the test to deliver.
-import { mkdtempSync } from "node:fs";
+import { randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { abnormalTarget } from "../../dev/wxpay-sim/abnormal-target";
@@ -37,7 +37,9 @@ const NOTIFY_URL = "http://127.0.0.1:9/api/payment/notify";
 
 export class LedgerGateway implements PaymentGateway {
   readonly mode = "wechatpay" as const;
-  readonly store = new MemorySimStore(join(mkdtempSync(join(tmpdir(), "ledger-")), "none.json"));
+  // A path that never exists: nothing is read, and flush() is off, so nothing is written (no
+  // temporary directory per world).
+  readonly store = new MemorySimStore(join(tmpdir(), `ledger-${randomUUID()}`, "none.json"));
   readonly ledger: Ledger;
   /** Notifications the ledger sent, not yet delivered by the test. */
   readonly outbox: NotificationInput[] = [];

@@ -19,7 +19,7 @@ import type { Database } from "../../shared/store/database";
 import type { OrderDoc } from "../../shared/store/model";
 import { createRepos } from "../../shared/store/repos";
 import { crashAt, Crash, WrappedDatabase } from "./db-wrappers";
-import { scheduledGateway } from "./scheduled-gateway";
+import { scheduledGateway } from "./gateway-wrappers";
 import { passengers, user, world, type World } from "./harness";
 import { drain, violations } from "./invariants";
 import { LedgerGateway, type Endpoint, type Fault } from "./ledger-gateway";
@@ -32,7 +32,7 @@ type Action =
   | { t: "pay"; k: number }
   | { t: "deliver"; dup: boolean }
   | { t: "sync"; k: number }
-  | { t: "refund"; k: number; tok: number; part: "quarter" | "half" | "rest" }
+  | { t: "refund"; k: number; tok: number; part: "quarter" | "half" | "rest"; race: "none" | "sameToken" | "otherToken" }
   | { t: "settle"; k: number; status: "SUCCESS" | "CLOSED" | "ABNORMAL" }
   | { t: "time"; minutes: number }
   | { t: "sweep" }
@@ -43,7 +43,16 @@ const ACTION: fc.Arbitrary<Action> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ t: fc.constant("pay" as const), k: fc.nat(5) }) },
   { weight: 6, arbitrary: fc.record({ t: fc.constant("deliver" as const), dup: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("sync" as const), k: fc.nat(5) }) },
-  { weight: 6, arbitrary: fc.record({ t: fc.constant("refund" as const), k: fc.nat(5), tok: fc.nat(1), part: fc.constantFrom("quarter" as const, "half" as const, "rest" as const) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      t: fc.constant("refund" as const),
+      k: fc.nat(5),
+      tok: fc.nat(1),
+      part: fc.constantFrom("quarter" as const, "half" as const, "rest" as const),
+      race: fc.constantFrom("none" as const, "sameToken" as const, "otherToken" as const),
+    }),
+  },
   { weight: 4, arbitrary: fc.record({ t: fc.constant("settle" as const), k: fc.nat(5), status: fc.constantFrom("SUCCESS" as const, "SUCCESS" as const, "SUCCESS" as const, "CLOSED" as const, "ABNORMAL" as const) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("time" as const), minutes: fc.constantFrom(1, 3, 3, 16) }) },
   { weight: 2, arbitrary: fc.constant({ t: "sweep" as const }) },
@@ -72,7 +81,7 @@ function expected(e: unknown): void {
 }
 
 async function run(s: fc.Scheduler, steps: { action: Action; concurrentWithNext: boolean; crash: { k: number; when: "before" | "after" } | null }[]): Promise<World> {
-  const w = await world();
+  const w = await world({ onlyTrain: true });
   const scheduledDb: Database = new WrappedDatabase(w.mem, (op, coll, go) => s.schedule(Promise.resolve(), `${op} ${coll}`).then(go));
   const gw = scheduledGateway(s, w.wx);
   const base: PaymentDeps = { ...w.deps, db: createRepos(scheduledDb), gateway: async () => gw };
@@ -124,7 +133,10 @@ async function run(s: fc.Scheduler, steps: { action: Action; concurrentWithNext:
         const o = pick(a.k);
         if (!o) return;
         const amount = a.part === "quarter" ? Math.floor(o.amount / 4) : a.part === "half" ? Math.floor(o.amount / 2) : undefined;
-        await requestRefund(deps, { orderId: o._id, refundToken: `r${a.tok}`, ...(amount !== undefined ? { amount } : {}) }, { openid: o.openid, appid: "wx" });
+        const once = (tok: string) => requestRefund(deps, { orderId: o._id, refundToken: tok, ...(amount !== undefined ? { amount } : {}) }, { openid: o.openid, appid: "wx" }).then(() => undefined, expected);
+        // A refund racing itself (double tap) or another refund of the same order.
+        const racing = a.race === "none" ? [] : [once(a.race === "sameToken" ? `r${a.tok}` : `r${a.tok}-other`)];
+        await Promise.all([once(`r${a.tok}`), ...racing]);
         return;
       }
       case "settle": {
@@ -145,6 +157,11 @@ async function run(s: fc.Scheduler, steps: { action: Action; concurrentWithNext:
     }
   }
 
+  // Prologue: two paid orders, so that most programs are about what happens to paid money.
+  for (const u of [0, 1]) {
+    await s.waitFor(exec({ t: "book", u, tok: 2, twice: false, refuseFirst: false }, base));
+    await s.waitFor(exec({ t: "pay", k: u }, base));
+  }
   let group: Promise<void>[] = [];
   for (const step of steps) {
     const deps = step.crash ? { ...base, db: createRepos(crashAt(scheduledDb, step.crash.k, step.crash.when)) } : base;
@@ -157,7 +174,7 @@ async function run(s: fc.Scheduler, steps: { action: Action; concurrentWithNext:
   await s.waitFor(Promise.all(group));
   // Everything in flight is delivered, settled and swept, without faults or crashes.
   w.wx.clearFaults();
-  await drain(w, 10);
+  await drain(w, 6);
   return w;
 }
 

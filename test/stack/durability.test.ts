@@ -1,20 +1,18 @@
 // An acknowledged write survives kill -9: write N documents through the SDK, SIGKILL the stack,
 // start it again on the same DATA_DIR, and every document is there.
 import { afterAll, expect, it } from "vitest";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startTestStack, type TestStack } from "../helpers/stack";
+import { FIXTURES_CONFIG, loadProofConfig, startTestStack, type TestStack } from "../helpers/stack";
+import { dataDirWithKeys } from "../helpers/tmp";
 
-const dataDir = mkdtempSync(join(tmpdir(), "stack-durability-"));
+const dataDir = dataDirWithKeys("stack-durability-");
+const configPath = loadProofConfig(FIXTURES_CONFIG);
 let second: TestStack | undefined;
 afterAll(async () => {
   await second?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 it("every acknowledged document is present after kill -9 and restart", async () => {
-  const first = await startTestStack({ dataDir });
+  const first = await startTestStack({ dataDir, configPath });
   for (const coll of ["durable", "durable_cas"]) await first.call("sdkprobe", { sdk: "node", op: "createCollection", coll });
   const N = 200;
   // Several writers at once, each waiting for its acknowledgement before the next write. Many short
@@ -32,7 +30,7 @@ it("every acknowledged document is present after kill -9 and restart", async () 
   expect(cas.result.ok.updated.filter((u) => u === 1)).toHaveLength(1);
   await first.kill("SIGKILL");
 
-  second = await startTestStack({ dataDir });
+  second = await startTestStack({ dataDir, configPath });
   const counted = await second.call<{ ok: { total: number } }>("sdkprobe", { sdk: "node", op: "count", coll: "durable", where: {} });
   expect(counted.result.ok.total).toBe(N);
   const some = await second.call<{ ok: { data: { _id: string; i: number }[] } }>("sdkprobe", {
