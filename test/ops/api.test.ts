@@ -62,6 +62,16 @@ describe("who may call", () => {
     expect(await page.text()).toContain('<div id="app"></div>');
   });
 
+  it("the function answers only HTTP access events, never a mini-program caller", async () => {
+    const http = { httpMethod: "GET", path: "/ops/api/session", headers: { host: new URL(stack.baseUrl).host } };
+    const fromMiniProgram = await stack.call<{ statusCode: number }>("ops", http, newUser());
+    expect(fromMiniProgram.result.statusCode).toBe(403);
+    const notHttp = await stack.call<{ statusCode: number }>("ops", { action: "login", username: "admin", password: ADMIN_PASSWORD });
+    expect(notHttp.result.statusCode).toBe(400);
+    // The same event without a caller reaches the console (no session: 401).
+    expect((await stack.call<{ statusCode: number }>("ops", http)).result.statusCode).toBe(401);
+  });
+
   it("the session cookie is HttpOnly, SameSite=Strict, scoped to /ops (Secure dropped on loopback only)", async () => {
     const c = new OpsClient(stack);
     const r = await c.login("admin", ADMIN_PASSWORD);
