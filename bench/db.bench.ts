@@ -57,7 +57,7 @@ async function sdkDatabase(conn: StackFile) {
   const tcb = (await import("@cloudbase/node-sdk")).default;
   // node-sdk's database typings need skipLibCheck and do not describe results; the bench only
   // checks the fields it reads.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: the SDK's query builder types do not chain (see above)
   const db: any = tcb.init({ env: tcb.SYMBOL_CURRENT_ENV as unknown as string }).database();
   return db;
 }

@@ -12,7 +12,7 @@ export const MAX_CLOCK_SKEW_S = 300;
 
 /** Parses `WECHATPAY2-SHA256-RSA2048 k="v",k="v"` (fields in any order), or null. */
 export function parseAuthorization(header: string | undefined): AuthFields | null {
-  if (!header || !header.startsWith(SCHEME + " ")) return null;
+  if (!header?.startsWith(SCHEME + " ")) return null;
   const rest = header.slice(SCHEME.length + 1).trim();
   const found: Record<string, string> = {};
   const pair = /\s*([a-z_]+)="([^"]*)"\s*(?:,|$)/gy;

@@ -76,7 +76,7 @@ export class V3Api {
     const reply = authError ? errorReply(authError) : route.run(url, body, req.headers);
 
     await this.store.durable(); // what the answer reports survives a kill -9
-    if (fault && fault.applied && (fault.status || fault.timeout)) return this.fail(req, res, fault);
+    if (fault?.applied && (fault.status || fault.timeout)) return this.fail(req, res, fault);
     this.send(res, reply, fault?.tamperSignature === true);
   }
 

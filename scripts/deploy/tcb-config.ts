@@ -86,6 +86,7 @@ export function placeholdersOf(template: string): string[] {
  *  (a newline in a PEM, or a double-quoted "\n" in .env.local, which dotenv turns into one) breaks
  *  the file or changes the value. */
 export function survivesTcbRendering(value: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what breaks tcb's JSON rendering
   return !/["\\\u0000-\u001f]/.test(value);
 }
 

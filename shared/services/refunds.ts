@@ -13,7 +13,7 @@ import type { RefundRecord } from "../wechatpay/types";
 import { refusalLogFields } from "../wechatpay/config-refusals";
 import type { PaymentDeps, StoreDeps } from "./deps";
 import { releaseSeats } from "./seats";
-import { applyOrder, applyRefund } from "./transition";
+import { type Applied, applyOrder, applyRefund } from "./transition";
 import { publicRefundStatus } from "./views";
 
 const REFUNDABLE = ["PAID", "PARTIALLY_REFUNDED"] as const;
@@ -122,7 +122,7 @@ export async function applyRefundOutcome(
   if (rec.status === doc.status || !OPEN_REFUND_STATES.includes(doc.status)) return doc;
   const at = deps.now();
   const wx = { wxRefundId: rec.refundId };
-  let result;
+  let result: Applied<RefundDoc>;
   switch (rec.status) {
     case "PROCESSING":
       result = await applyRefund(deps, doc, planRefund(doc, "accept", { set: wx }));

@@ -15,7 +15,7 @@ export const CONFIG_REFUSALS: Readonly<Record<string, string>> = {
 };
 
 export function configRefusalVariable(code: string | undefined): string | undefined {
-  return code !== undefined && Object.prototype.hasOwnProperty.call(CONFIG_REFUSALS, code) ? CONFIG_REFUSALS[code] : undefined;
+  return code !== undefined && Object.hasOwn(CONFIG_REFUSALS, code) ? CONFIG_REFUSALS[code] : undefined;
 }
 
 type Refused = Extract<GatewayResult<unknown>, { kind: "business_error" | "config_error" }>;

@@ -113,7 +113,7 @@ function decode(options: NotificationParserOptions, headers: SignatureHeaders, b
   let event: PaymentNotification;
   if (isTransaction) {
     const transaction = toTransaction(inner);
-    if (!transaction || transaction.tradeState !== "SUCCESS" || !transaction.transactionId) {
+    if (transaction?.tradeState !== "SUCCESS" || !transaction.transactionId) {
       return reject("BAD_BODY", "decrypted transaction lacks required fields or is not SUCCESS");
     }
     event = { id, createTime, summary: summaryText, serial, eventType: "TRANSACTION.SUCCESS", transaction };

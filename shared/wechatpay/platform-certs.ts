@@ -52,7 +52,7 @@ export class PlatformCertificateStore implements WechatpayKeyStore {
 
   /** Downloads unless one ran within the interval; concurrent callers share one download. */
   refreshIfDue(): Promise<RefreshResult> {
-    if (this.inflight) return this.inflight;
+    if (this.inflight !== undefined) return this.inflight;
     const now = this.now();
     const interval = this.options.minRefreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS;
     if (now - this.lastAttempt < interval) return Promise.resolve({ ok: false, reason: "refreshed recently" });

@@ -22,7 +22,7 @@ describe("trade bill", () => {
     if (!r.ok) throw new Error(r.reason);
     expect(r.bill.rows).toHaveLength(2);
     expect(r.bill.rows[0]).toMatchObject({ 交易时间: "2026-11-27 10:00:00", 商户订单号: "T2026A", 应结订单金额: "553.00" });
-    expect(r.bill.rows[1]!["交易状态"]).toBe("REFUND");
+    expect(r.bill.rows[1]!.交易状态).toBe("REFUND");
     expect(r.bill.summary).toEqual({ 总交易单数: "2", 应结订单总金额: "553.00", 退款总金额: "0.00" });
   });
 

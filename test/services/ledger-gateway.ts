@@ -117,7 +117,7 @@ export class LedgerGateway implements PaymentGateway {
         const e = this.ledger.closeOrder(outTradeNo);
         return e ? { ok: false, error: e } : { ok: true, value: null };
       },
-      () => undefined as void,
+      () => undefined as undefined,
     ).then((r) => (r.kind === "unknown" && r.reason === "unexpected answer" ? { kind: "ok", value: undefined } : r));
   }
   refund(req: RefundCreateRequest): Promise<GatewayResult<RefundRecord>> {

@@ -13,7 +13,7 @@ export interface HttpAnswer {
   headers: IncomingHttpHeaders;
   raw: Buffer;
   text: string;
-  // Answers are JSON of many shapes; tests read fields they assert on.
+  // biome-ignore lint/suspicious/noExplicitAny: answers are JSON of many shapes; tests read the fields they assert on
   json: any;
 }
 
@@ -47,7 +47,7 @@ function readBody(req: NodeJS.ReadableStream): Promise<Buffer> {
 
 function toAnswer(status: number, headers: IncomingHttpHeaders, raw: Buffer): HttpAnswer {
   const text = raw.toString("utf8");
-  let json: unknown = undefined;
+  let json: unknown ;
   try {
     json = text ? JSON.parse(text) : undefined;
   } catch {
@@ -65,7 +65,9 @@ export async function httpCall(url: string, init: { method: string; headers?: Re
   });
   const raw = Buffer.from(await res.arrayBuffer());
   const headers: IncomingHttpHeaders = {};
-  res.headers.forEach((v, k) => (headers[k] = v));
+  res.headers.forEach((v, k) => {
+    headers[k] = v;
+  });
   return toAnswer(res.status, headers, raw);
 }
 

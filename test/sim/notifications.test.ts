@@ -92,7 +92,7 @@ describe("payment notification", () => {
       for (const g of got) expect(verifyWechatpaySignature(g.headers, g.raw, sim.trustedKeys()).ok).toBe(true);
       // Gaps follow 15 s, 15 s, 30 s × scale (15, 15, 30 ms), never shorter.
       const gaps = got.slice(1).map((g, i) => g.at - got[i]!.at);
-      RETRY_SCHEDULE_S.slice(0, 3).forEach((s, i) => expect(gaps[i]).toBeGreaterThanOrEqual(s * 1000 * SCALE - 2));
+      for (const [i, s] of RETRY_SCHEDULE_S.slice(0, 3).entries()) expect(gaps[i]).toBeGreaterThanOrEqual(s * 1000 * SCALE - 2);
     } finally {
       await receiver.stop();
     }

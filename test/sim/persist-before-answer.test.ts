@@ -30,7 +30,7 @@ it("/sim/pay writes its answer only after the payment is in the state file", asy
   let onDiskWhenAnswered: string | undefined;
   const res = {
     writeHead: () => {
-      onDiskWhenAnswered = JSON.parse(readFileSync(file, "utf8")).orders["TP0123456789abcdef01234567"].tradeState;
+      onDiskWhenAnswered = JSON.parse(readFileSync(file, "utf8")).orders.TP0123456789abcdef01234567.tradeState;
       return res;
     },
     end: () => res,

@@ -51,14 +51,14 @@ describe("trade bill", () => {
     const header = fields(lines[0]!);
     const rows = lines.slice(1, -2).map((l) => Object.fromEntries(fields(l).map((v, i) => [header[i], v])));
     expect(lines.slice(1, -2).every((l) => l.startsWith("`"))).toBe(true);
-    expect(rows.map((x) => [x["商户订单号"], x["交易状态"]])).toEqual([
+    expect(rows.map((x) => [x.商户订单号, x.交易状态])).toEqual([
       ["BILL_ORDER_001", "SUCCESS"],
       ["BILL_ORDER_002", "SUCCESS"],
       ["BILL_ORDER_002", "REFUND"],
     ]);
     expect(rows[0]).toMatchObject({ 应结订单金额: "553.00", 商户号: sim.keys.mchid, 公众账号ID: sim.keys.appid, 交易类型: "JSAPI" });
     expect(rows[2]).toMatchObject({ 商户退款单号: "BILL-R-1", 退款金额: "10.00", 退款状态: "PROCESSING", 微信退款单号: refund.json.refund_id });
-    expect(rows[0]!["交易时间"]).toMatch(new RegExp(`^${today} \\d\\d:\\d\\d:\\d\\d$`));
+    expect(rows[0]!.交易时间).toMatch(new RegExp(`^${today} \\d\\d:\\d\\d:\\d\\d$`));
 
     expect(lines.at(-2)).toBe("总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额");
     const summary = fields(lines.at(-1)!);

@@ -41,7 +41,7 @@ function formattedParams(body: Record<string, unknown>): Map<string, string> {
 
 export function verifySdkRequest(req: SignedRequest, creds: Credentials, nowMs: number): Verdict {
   const auth = parseAuthorization(typeof req.headers.authorization === "string" ? req.headers.authorization : undefined);
-  if (!auth || !auth.signedParams) return { ok: false, reason: "missing or malformed TC3-HMAC-SHA256 Authorization" };
+  if (!auth?.signedParams) return { ok: false, reason: "missing or malformed TC3-HMAC-SHA256 Authorization" };
   if (!auth.signedHeaders.includes("host") || !auth.signedHeaders.includes("content-type")) {
     return { ok: false, reason: "host and content-type must be signed" };
   }

@@ -93,7 +93,9 @@ export function insert(view: DocView, writer: DocWriter, coll: string, docs: Doc
     seen.add(key);
     ids.push(id);
   }
-  docs.forEach((doc, i) => writer.insert(coll, { ...doc, _id: ids[i] }));
+  docs.forEach((doc, i) => {
+    writer.insert(coll, { ...doc, _id: ids[i] });
+  });
   return ids;
 }
 

@@ -23,7 +23,10 @@ export const AGGREGATE_STAGES = new Set([
 
 /** Throws UNSUPPORTED_OPERATOR for any `$` key of a query that is not in the supported set. */
 export function checkQuery(query: unknown): void {
-  if (Array.isArray(query)) return query.forEach(checkQuery);
+  if (Array.isArray(query)) {
+    for (const q of query) checkQuery(q);
+    return;
+  }
   if (!isPlainObject(query)) return;
   for (const [key, value] of Object.entries(query)) {
     if (key.startsWith("$") && !QUERY_OPERATORS.has(key)) {

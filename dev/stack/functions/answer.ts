@@ -1,7 +1,7 @@
 // `POST /functions/<name>` the way wx.cloud.callFunction answers: `{ result }`, or HTTP 500
 // `{ errCode, errMsg }` when the function throws or times out; 404 for an unknown function.
 import type { IncomingMessage } from "node:http";
-import { StackError } from "../errors";
+import type { StackError } from "../errors";
 import { isPlainObject, parseJsonBody } from "../http";
 import type { FunctionHost, Identity } from "./host";
 import type { Outcome } from "./pool";

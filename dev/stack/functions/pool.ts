@@ -90,7 +90,10 @@ export class FunctionPool {
   }
 
   private release(inst: Instance): void {
-    if (inst.dead) return this.discard(inst);
+    if (inst.dead) {
+      this.discard(inst);
+      return;
+    }
     if (this.closed) {
       void inst.worker.terminate();
       return;

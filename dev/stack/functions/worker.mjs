@@ -8,11 +8,11 @@ const { entry } = workerData;
 let main;
 try {
   const mod = createRequire(entry)(entry);
-  main = mod && mod.main;
+  main = mod?.main;
   if (typeof main !== "function") throw new Error(`${entry} does not export main`);
   parentPort.postMessage({ type: "ready" });
 } catch (e) {
-  parentPort.postMessage({ type: "loadError", message: String((e && e.message) || e) });
+  parentPort.postMessage({ type: "loadError", message: String((e?.message) || e) });
 }
 
 /** Keys set for the previous call, removed before the next one. */

@@ -77,11 +77,11 @@ export const OverviewPage = defineComponent({
               </ElCard>
             </ElCol>
             <ElCol span={6}>
-              <div class="clickable" onClick={() => go("exceptions")}>
+              <button type="button" class="clickable" style="all: unset; display: block; width: 100%" onClick={() => go("exceptions")}>
                 <ElCard class="stat stat-exceptions" shadow="hover">
                   <ElStatistic title="待处理异常" value={v?.openExceptions ?? 0} />
                 </ElCard>
-              </div>
+              </button>
             </ElCol>
           </ElRow>
           {v?.truncated ? <ElAlert type="warning" closable={false} title="数据量超过单次查询上限，以下为下限值" style="margin-top:12px" /> : null}
