@@ -30,7 +30,19 @@ export interface World {
 /** 2026-12-02 09:00 China time: trains of the next days are on sale. */
 export const T0 = Date.parse("2026-12-02T09:00:00+08:00");
 
-export async function world(opts: { db?: (mem: MemoryDatabase) => Database; trainNo?: string } = {}): Promise<World> {
+/** A small seeded generator (mulberry32), so seat choices repeat from run to run. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export async function world(opts: { db?: (mem: MemoryDatabase) => Database; trainNo?: string; seed?: number } = {}): Promise<World> {
   const mem = new MemoryDatabase();
   const clock = new FakeClock(T0);
   const wx = new LedgerGateway(clock.now);
@@ -40,7 +52,7 @@ export async function world(opts: { db?: (mem: MemoryDatabase) => Database; trai
   const trainNo = opts.trainNo ?? "G1";
   const train = catalogFor(T0, 3).find((t) => t.trainNo === trainNo && t.departAt > T0 + 86400_000);
   if (!train) throw new Error(`no ${trainNo}`);
-  const deps: PaymentDeps = { db: repos, now: clock.now, mode: "wechatpay", merchant: MERCHANT, gateway: async () => wx, orderTtlMinutes: 15 };
+  const deps: PaymentDeps = { db: repos, now: clock.now, random: seeded(opts.seed ?? 1), mode: "wechatpay", merchant: MERCHANT, gateway: async () => wx, orderTtlMinutes: 15 };
   return { mem, clock, wx, deps, train };
 }
 
