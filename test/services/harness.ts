@@ -23,7 +23,7 @@ export interface World {
   clock: FakeClock;
   wx: LedgerGateway;
   deps: PaymentDeps;
-  /** A train departing in a few days, with its seat counts. */
+  /** A train departing in a day or two (or `daysAhead` days), with its seat counts. */
   train: TrainDoc;
 }
 
@@ -42,15 +42,16 @@ export function seeded(seed: number): () => number {
   };
 }
 
-export async function world(opts: { db?: (mem: MemoryDatabase) => Database; trainNo?: string; seed?: number } = {}): Promise<World> {
+export async function world(opts: { db?: (mem: MemoryDatabase) => Database; trainNo?: string; seed?: number; daysAhead?: number } = {}): Promise<World> {
   const mem = new MemoryDatabase();
   const clock = new FakeClock(T0);
   const wx = new LedgerGateway(clock.now);
   const db = opts.db ? opts.db(mem) : mem;
   const repos = createRepos(db);
-  await seedTrains(createRepos(mem), T0, 3);
+  const ahead = opts.daysAhead ?? 1;
+  await seedTrains(createRepos(mem), T0, ahead + 2);
   const trainNo = opts.trainNo ?? "G1";
-  const train = catalogFor(T0, 3).find((t) => t.trainNo === trainNo && t.departAt > T0 + 86400_000);
+  const train = catalogFor(T0, ahead + 2).find((t) => t.trainNo === trainNo && t.departAt > T0 + ahead * 86400_000);
   if (!train) throw new Error(`no ${trainNo}`);
   const deps: PaymentDeps = { db: repos, now: clock.now, random: seeded(opts.seed ?? 1), mode: "wechatpay", merchant: MERCHANT, gateway: async () => wx, orderTtlMinutes: 15 };
   return { mem, clock, wx, deps, train };
