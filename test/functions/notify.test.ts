@@ -3,9 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreateOrderResult, OrderDetail } from "../../shared/contracts/api";
 import { transactionResource, refundResource } from "../../shared/wechatpay/testing";
 import type { TestStack } from "../helpers/stack";
-import { caller, database, findTrain, forger, newUser, ok, passengers, prepayIdOf, startPayStack, token, waitForStatus } from "./helpers";
+import { caller, database, findTrain, forger, newUser, ok, passengers, prepayIdOf, startPayStack, token, waitForStatus, operator } from "./helpers";
 
 let stack: TestStack;
+/** Amount refunds are operators' (no user identity). */
+const ops: ReturnType<typeof operator> = (name, data) => operator(stack)(name, data);
 let forge: ReturnType<typeof forger>;
 beforeAll(async () => {
   stack = await startPayStack({ env: { WXPAY_SIM_REFUND_SETTLE_SECONDS: "0" } });
@@ -115,7 +117,7 @@ describe("payment notifications", () => {
     const { call, order } = await pendingOrder("G4");
     await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) });
     await waitForStatus(call, order.orderId, "PAID");
-    const refundOf = async (amount: number) => ok(await call("refund", { orderId: order.orderId, amount, refundToken: token() })) as { outRefundNo: string; amount: number };
+    const refundOf = async (amount: number) => ok(await ops("refund", { orderId: order.orderId, amount, refundToken: token() })) as { outRefundNo: string; amount: number };
     // This suite's simulator settles refunds only when told (WXPAY_SIM_REFUND_SETTLE_SECONDS=0).
     const settle = async (outRefundNo: string, s: "SUCCESS" | "CLOSED" | "ABNORMAL") => {
       const res = await stack.post("/sim/refunds/settle", { out_refund_no: outRefundNo, status: s });
@@ -156,7 +158,7 @@ describe("payment notifications", () => {
     const { call, order } = await pendingOrder("G79");
     await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) });
     await waitForStatus(call, order.orderId, "PAID");
-    const r = ok(await call("refund", { orderId: order.orderId, refundToken: token() })) as { outRefundNo: string; amount: number };
+    const r = ok(await ops("refund", { orderId: order.orderId, refundToken: token() })) as { outRefundNo: string; amount: number };
     expect((await stack.post("/sim/refunds/settle", { out_refund_no: r.outRefundNo, status: "ABNORMAL" })).status).toBe(200);
     for (let i = 0; i < 200 && (await events({ outRefundNo: r.outRefundNo })).length === 0; i++) await new Promise((res) => setTimeout(res, 25));
     // The merchant re-routed the money (merchant platform): WeChat Pay then reports SUCCESS.

@@ -5,9 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreateOrderResult, OrderDetail } from "../../shared/contracts/api";
 import { refundResource, transactionResource } from "../../shared/wechatpay/testing";
 import type { TestStack } from "../helpers/stack";
-import { caller, database, findTrain, forger, newUser, ok, passengers, prepayIdOf, startPayStack, token, waitForStatus } from "./helpers";
+import { caller, database, findTrain, forger, newUser, ok, passengers, prepayIdOf, startPayStack, token, waitForStatus, operator } from "./helpers";
 
 let stack: TestStack;
+/** Amount refunds are operators' (no user identity). */
+const ops: ReturnType<typeof operator> = (name, data) => operator(stack)(name, data);
 beforeAll(async () => {
   // Short gateway timeout, so "no answer" cases take half a second, not five.
   stack = await startPayStack({ env: { WECHAT_PAY_TIMEOUT_MS: "500" } });
@@ -127,7 +129,7 @@ describe("recovery", () => {
     await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) });
     await waitForStatus(call, order.orderId, "PAID");
     await stack.post("/sim/faults", { endpoint: "refund", timeout: true, applied: true, times: 1 });
-    const r = ok(await call("refund", { orderId: order.orderId, refundToken: token() })) as { refundId: string; status: string };
+    const r = ok(await ops("refund", { orderId: order.orderId, refundToken: token() })) as { refundId: string; status: string };
     expect(r.status).toBe("PROCESSING");
     await database(stack).collection("refunds").doc(r.refundId).update({ createdAt: Date.now() - 60_000 });
     await sweep();
@@ -139,7 +141,7 @@ describe("recovery", () => {
     await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) });
     await waitForStatus(call, order.orderId, "PAID");
     await stack.post("/sim/faults", { endpoint: "refund", timeout: true, times: 1 }); // lost before it took effect
-    const r = ok(await call("refund", { orderId: order.orderId, amount: 500, refundToken: token() })) as { refundId: string; outRefundNo: string };
+    const r = ok(await ops("refund", { orderId: order.orderId, amount: 500, refundToken: token() })) as { refundId: string; outRefundNo: string };
     await database(stack).collection("refunds").doc(r.refundId).update({ createdAt: Date.now() - 180_000 });
     await sweep(); // query: RESOURCE_NOT_EXISTS → submit again with the same out_refund_no
     const d = await waitForStatus(call, order.orderId, "PARTIALLY_REFUNDED");
@@ -153,9 +155,9 @@ describe("recovery", () => {
     await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) });
     await waitForStatus(call, order.orderId, "PAID");
     await stack.post("/sim/faults", { endpoint: "refund", status: 500, applied: true, times: 1 });
-    const r = ok(await call("refund", { orderId: order.orderId, refundToken: token() })) as { refundId: string; status: string };
+    const r = ok(await ops("refund", { orderId: order.orderId, refundToken: token() })) as { refundId: string; status: string };
     expect(r.status).toBe("PROCESSING"); // not PAYMENT_FAILED: WeChat Pay may have done it
-    const again = await call("refund", { orderId: order.orderId, refundToken: token() });
+    const again = await ops("refund", { orderId: order.orderId, refundToken: token() });
     // Refused either way: nothing left to refund (still PAID), or the order is REFUNDED already.
     expect(["REFUND_EXCEEDED", "ORDER_STATE"]).toContain(again.ok ? "ok" : again.error.code);
     const done = await waitForStatus(call, order.orderId, "REFUNDED"); // its notification finds the refund
@@ -172,7 +174,7 @@ describe("recovery", () => {
 
     // Refused by WeChat Pay: FAILED, reservation back. Then pretend the process died between the two.
     await stack.post("/sim/faults", { endpoint: "refund", status: 403, code: "NO_AUTH", times: 1 });
-    const refused = await call("refund", { orderId: order.orderId, amount: 300, refundToken: token("refused") });
+    const refused = await ops("refund", { orderId: order.orderId, amount: 300, refundToken: token("refused") });
     expect(refused.ok ? "ok" : refused.error.code).toBe("PAYMENT_FAILED");
     const failed = (await db.collection("refunds").where({ orderId: order.orderId, status: "FAILED" }).get()).data[0] as { _id: string };
     expect((await orderDoc()).refundReserved).toBe(0);
@@ -183,7 +185,7 @@ describe("recovery", () => {
     expect((await orderDoc()).refundReservations[failed._id]).toBeUndefined();
 
     // Credited, then the process died before the refund itself was marked SUCCESS.
-    const r = ok(await call("refund", { orderId: order.orderId, amount: 500, refundToken: token() })) as { refundId: string; outRefundNo: string };
+    const r = ok(await ops("refund", { orderId: order.orderId, amount: 500, refundToken: token() })) as { refundId: string; outRefundNo: string };
     await waitForStatus(call, order.orderId, "PARTIALLY_REFUNDED");
     await db.collection("refunds").doc(r.refundId).update({ status: "PROCESSING" });
     const forge = forger(stack);

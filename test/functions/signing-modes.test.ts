@@ -25,8 +25,8 @@ for (const mode of ["cert", "both"] as const) {
       }
       await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) });
       await waitForStatus(call, order.orderId, "PAID");
-      const r = ok(await call("refund", { orderId: order.orderId, refundToken: token() })) as RefundResult;
-      expect(r.amount).toBe(order.amount);
+      const r = ok(await call("refund", { orderId: order.orderId, ticketIds: [`${order.orderId}-1`], refundToken: token() })) as RefundResult;
+      expect(r.amount + r.fee).toBe(order.amount);
       await waitForStatus(call, order.orderId, "REFUNDED");
       type SimLog = { notifications: Array<{ serial?: string; attempts: Array<{ status: number | null }> }> };
       const simLog = async () => (await stack.get(`/sim/notifications?out_trade_no=${order.outTradeNo}`)).json as SimLog;
