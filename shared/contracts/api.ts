@@ -158,6 +158,8 @@ export interface RefundResult {
   /** What the merchant keeps (退票费); 0 for an operator's refund. */
   fee: Fen;
   status: RefundStatus;
+  /** CLOSED: why nothing was refunded, in Chinese (WeChat Pay refused it, the ticket was being returned already…). */
+  failureReason?: string;
 }
 export interface TicketQuote {
   ticketId: string;
@@ -233,6 +235,8 @@ export interface RefundView {
   fee: Fen;
   ticketIds: string[];
   status: RefundStatus;
+  /** CLOSED: why nothing was refunded. */
+  failureReason?: string;
   reason?: string;
   createdAt: EpochMs;
   succeededAt?: EpochMs;

@@ -15,7 +15,7 @@ import type { RefundRecord } from "../wechatpay/types";
 import type { PaymentDeps, StoreDeps } from "./deps";
 import { releaseSeats } from "./seats";
 import { applyOrder, applyRefund } from "./transition";
-import { publicRefundStatus } from "./views";
+import { failureReason, publicRefundStatus } from "./views";
 
 const REFUNDABLE = ["PAID", "PARTIALLY_REFUNDED"] as const;
 
@@ -25,6 +25,7 @@ export const refundResult = (r: RefundDoc): RefundResult => ({
   amount: r.amount,
   fee: r.fee ?? 0,
   status: publicRefundStatus(r.status),
+  ...(failureReason(r) ? { failureReason: failureReason(r) } : {}),
 });
 
 export interface NewRefund {

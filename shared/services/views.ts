@@ -8,6 +8,15 @@ import type { OrderDoc, RefundDoc, StoredRefundStatus } from "../store/model";
  *  WeChat Pay): closed without a refund. */
 export const publicRefundStatus = (s: StoredRefundStatus): RefundStatus => (s === "CREATED" ? "PROCESSING" : s === "FAILED" ? "CLOSED" : s);
 
+/** Why a refund that ended CLOSED (or FAILED) refunded nothing, for the traveller. */
+export function failureReason(r: Pick<RefundDoc, "status" | "failure">): string | undefined {
+  if (r.status === "CLOSED") return "微信支付关闭了该退款，款项未退出";
+  if (r.status !== "FAILED") return undefined;
+  if (r.failure === "TICKET_STATE") return "车票已在退票中或已退";
+  if (r.failure === "REFUND_EXCEEDED") return "超过可退金额";
+  return r.failure ? `微信支付未受理（${r.failure}）` : "微信支付未受理";
+}
+
 export function refundView(r: RefundDoc): RefundView {
   return {
     refundId: r._id,
@@ -16,6 +25,7 @@ export function refundView(r: RefundDoc): RefundView {
     fee: r.fee ?? 0,
     ticketIds: (r.tickets ?? []).map((t) => t.ticketId),
     status: publicRefundStatus(r.status),
+    ...(failureReason(r) ? { failureReason: failureReason(r) } : {}),
     ...(r.reason ? { reason: r.reason } : {}),
     createdAt: r.createdAt,
     ...(r.succeededAt ? { succeededAt: r.succeededAt } : {}),
