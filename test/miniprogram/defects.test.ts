@@ -2,7 +2,7 @@
 // The five page defects of issue 10, each reproduced on the real page. Every test here failed
 // before its fix.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { callsOf, fail, installPlatform, ok, renderPage, settle, textOf, type Rendered } from "./harness";
+import { callsOf, installPlatform, ok, renderPage, settle, textOf, type Rendered } from "./harness";
 import { createOrderResult, orderDetail, paidDetail, trainG1, trainG7, VALID_ID_1 } from "./fixtures";
 
 let page: Rendered | undefined;
