@@ -195,13 +195,16 @@ Component({
       const message = errorMessage(err);
       const code = codeOf(err);
       const data = dataOf(err);
+      const pendingOrderId = code === "ORDER_STATE" && data.pendingOrderId ? data.pendingOrderId : "";
       this.setData({
         submitting: false,
-        formError: message,
+        // The pending-order box says it with its two ways on; no second message above it.
+        formError: pendingOrderId ? "" : message,
         clientToken: tokenStillMeant(err) ? clientToken : "",
-        pendingOrderId: code === "ORDER_STATE" && data.pendingOrderId ? data.pendingOrderId : "",
+        pendingOrderId,
         retryAt: code === "RATE_LIMITED" ? Date.now() + (data.retryAfterSeconds ?? 60) * 1000 : 0,
       });
+      if (pendingOrderId) return;
       if (code === "ORDER_STATE" && data.orderId && !data.pendingOrderId) {
         const go = await wx.showModal({ title: "订单已处理", content: message, confirmText: "查看订单", cancelText: "关闭" });
         if (go.confirm) wx.navigateTo({ url: `/pages/order-detail/index?orderId=${encodeURIComponent(data.orderId)}` });

@@ -179,7 +179,8 @@ Component({
         this.setData({ refundToken, refundTokenFor: ticketId });
         const res = await call("refund", { orderId: this.data.orderId, ticketIds: [ticketId], refundToken });
         this.setData({ returning: "", refundToken: "", refundTokenFor: "" });
-        wx.showToast({ title: refundOutcome(res), icon: res.status === "SUCCESS" ? "success" : "none" });
+        // icon "none": a success icon would cut the title to 7 characters.
+        wx.showToast({ title: refundOutcome(res), icon: "none" });
         await this.load();
       } catch (err) {
         // No answer: the refund may have been made; the retry keeps its token and refunds at most once.
