@@ -23,6 +23,7 @@ export const ORDER_TRANSITIONS = {
   latePayment: { from: ["CLOSED"], to: ["CLOSED"], on: "a payment arrives for a closed order: recorded, then refunded automatically" },
   creditRefund: { from: ["PAID", "PARTIALLY_REFUNDED"], to: ["PARTIALLY_REFUNDED", "REFUNDED"], on: "a refund reaches SUCCESS: credited once, keyed by refund id" },
   creditAutoRefund: { from: ["CLOSED"], to: ["CLOSED"], on: "the automatic refund of a late payment reaches SUCCESS: credited once" },
+  refundsSettled: { from: ["PARTIALLY_REFUNDED"], to: ["REFUNDED"], on: "no ticket is left and the last refund in flight (an operator's) ended without money" },
 } as const satisfies Record<string, TransitionRule<OrderStatus>>;
 
 /** Refund transitions. A refund is inserted CREATED (or FAILED when a crashed request is abandoned). */

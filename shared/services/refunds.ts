@@ -105,6 +105,17 @@ export async function releaseReservation(deps: StoreDeps, doc: RefundDoc): Promi
     { $inc: { refundReserved: -doc.amount }, $unset: { [key]: true, ...Object.fromEntries(restored.unset.map((k) => [k, true as const])) }, ...(Object.keys(restored.set).length ? { $set: restored.set } : {}) },
   );
   await deps.db.refunds.update({ _id: doc._id, reservationHeld: true }, { $set: { reservationHeld: false } });
+  if (!doc.tickets && !doc.automatic) await settleIfNothingLeft(deps, doc.orderId);
+}
+
+/** Every ticket was returned while an operator's refund was in flight; that refund ended without
+ *  money: nothing is left on the order, which is REFUNDED now. */
+async function settleIfNothingLeft(deps: StoreDeps, orderId: string): Promise<void> {
+  const order = await deps.db.orders.get(orderId);
+  const tickets = order?.tickets ?? [];
+  if (!order || order.status !== "PARTIALLY_REFUNDED" || tickets.length === 0 || tickets.some((t) => t.status !== "REFUNDED")) return;
+  if (order.refundReserved !== order.refundedAmount) return; // another refund is still in flight: its credit decides
+  await applyOrder(deps, order, planOrder(order, "refundsSettled", deps.now(), "退款已结清", { guard: { refundReserved: order.refundReserved, refundedAmount: order.refundedAmount } }));
 }
 
 /** CREATED → FAILED, then the reservation goes back. */

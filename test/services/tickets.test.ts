@@ -210,6 +210,26 @@ describe("退票 of one ticket", () => {
   });
 });
 
+describe("an operator's refund in flight while the last ticket is returned", () => {
+  it("keeps the order PARTIALLY_REFUNDED until that refund ends; closed without money, the order is REFUNDED", async () => {
+    const w = await world();
+    const o = await paid(w, "mixed");
+    const ops = await requestOperatorRefund(w.deps, { orderId: o._id, amount: 100, refundToken: "goodwill" });
+    await requestTicketRefund(w.deps, { orderId: o._id, ticketIds: [o.tickets[0]!.ticketId], refundToken: "ticket" }, user("mixed"));
+    const ticketRefund = refunds(w).find((r) => r.tickets)!;
+    w.wx.settleRefund(ticketRefund.outRefundNo, "SUCCESS");
+    await deliverAll(w);
+    expect(orderOf(w, o._id).status).toBe("PARTIALLY_REFUNDED"); // the operator's 1 yuan is still in flight
+    w.wx.settleRefund(ops.outRefundNo, "CLOSED");
+    await deliverAll(w);
+    const now = orderOf(w, o._id);
+    expect(now.status).toBe("REFUNDED");
+    expect(now.refundedAmount).toBe(ticketRefund.amount);
+    expect(now.timeline.at(-1)).toMatchObject({ status: "REFUNDED", note: "退款已结清" });
+    expect(violations(w, true)).toEqual([]);
+  });
+});
+
 describe("cancel", () => {
   it("closes at WeChat Pay and here, gives the seats back, is idempotent, and frees the user to book again", async () => {
     const w = await world();
