@@ -2,11 +2,22 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // The run's temporary root and its one dev key set (test/helpers/global-setup.ts).
+    globalSetup: ["test/helpers/global-setup.ts"],
+    // Generous: only a stuck test meets them, and a stack-backed one may share the machine with
+    // another whole suite (each waits on the real stack with its own deadline, test/helpers/poll.ts).
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     // Stack-backed suites spawn their own servers; two cores here, so keep files few at a time.
     maxWorkers: 2,
     pool: "forks",
+    // Test files run one after another in shared worker processes (a fresh process per file cost
+    // ~0.5 s of CPU each, a third of the suite). Workers are never shared between the two projects:
+    // the page tests install a DOM and a fake `wx` as globals (jsdom's XMLHttpRequest would turn
+    // the WeChat Pay HTTP client to its browser adapter).
+    projects: [
+      { extends: true, test: { name: "node", include: ["test/**/*.test.ts"], exclude: ["test/miniprogram/**"], isolate: false } },
+      { extends: true, test: { name: "miniprogram", include: ["test/miniprogram/**/*.test.ts"], isolate: false } },
+    ],
   },
 });

@@ -2,7 +2,8 @@
 // and the stack's per-request overhead next to a bare node:http loopback echo server in the same run.
 import { spawn } from "node:child_process";
 import { Agent, request } from "node:http";
-import { launchStack, type LocalStack } from "../dev/launch";
+import { launchStack, signedHeaders, type LocalStack } from "../dev/launch";
+import type { StackFile } from "../dev/stack-file";
 import { percentile } from "./lib/stats";
 
 const SECONDS_PER_RUN = Number(process.env.BENCH_SECONDS ?? "2");
@@ -44,11 +45,11 @@ async function measure(name: string, concurrency: number, op: (worker: number, i
 }
 
 /** The SDK's database object, pointed at the stack exactly the way a cloud function's would be. */
-async function sdkDatabase(baseUrl: string) {
+async function sdkDatabase(conn: StackFile) {
   Object.assign(process.env, {
-    TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${baseUrl}/admin` }),
-    TENCENTCLOUD_SECRETID: "local",
-    TENCENTCLOUD_SECRETKEY: "local",
+    TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${conn.url}/admin` }),
+    TENCENTCLOUD_SECRETID: conn.secretId,
+    TENCENTCLOUD_SECRETKEY: conn.secretKey,
     TENCENTCLOUD_RUNENV: "SCF",
     TENCENTCLOUD_REGION: "ap-shanghai",
     SCF_NAMESPACE: "local-env",
@@ -69,12 +70,12 @@ async function startEcho(): Promise<{ url: string; stop(): void }> {
   return { url: `http://127.0.0.1:${port}`, stop: () => child.kill("SIGTERM") };
 }
 
-/** Mean microseconds per sequential keep-alive POST of `body` to `url`. */
-async function meanRoundTrip(url: string, body: string, n: number): Promise<number> {
+/** Mean microseconds per sequential keep-alive POST of `body` to `url` (same signed headers for both). */
+async function meanRoundTrip(url: string, body: string, headers: Record<string, string>, n: number): Promise<number> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const post = () =>
     new Promise<void>((resolve, reject) => {
-      const req = request(url, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+      const req = request(url, { method: "POST", agent, headers: { ...headers, "content-length": Buffer.byteLength(body) } }, (res) => {
         res.resume();
         res.on("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
       });
@@ -94,7 +95,9 @@ export async function run(): Promise<void> {
   let echo: { url: string; stop(): void } | undefined;
   try {
     stack = await launchStack();
-    const db = await sdkDatabase(stack.baseUrl);
+    const db = await sdkDatabase(stack.connection);
+    // Like CloudBase, the stack writes only into created collections.
+    for (const name of ["bench", "bench_empty"]) await db.createCollection(name);
     const coll = db.collection("bench");
     const rows: Row[] = [];
 
@@ -132,9 +135,12 @@ export async function run(): Promise<void> {
     }
 
     echo = await startEcho();
-    const wire = JSON.stringify({ action: "database.calculateDocument", collectionName: "empty", query: "{}" });
-    const echoUs = await meanRoundTrip(echo.url, wire, ECHO_REQUESTS);
-    const stackUs = await meanRoundTrip(`${stack.baseUrl}/admin`, wire, ECHO_REQUESTS);
+    const request = { action: "database.calculateDocument", collectionName: "bench_empty", query: "{}" };
+    const wire = JSON.stringify(request);
+    // Signed once: the stack verifies every request's signature, so its cost is in the figure.
+    const headers = signedHeaders(stack.connection, `${stack.baseUrl}/admin`, request);
+    const echoUs = await meanRoundTrip(echo.url, wire, headers, ECHO_REQUESTS);
+    const stackUs = await meanRoundTrip(`${stack.baseUrl}/admin`, wire, headers, ECHO_REQUESTS);
     console.log(`\nrequest overhead (sequential keep-alive POSTs, ${ECHO_REQUESTS} each, same body)`);
     console.log(`bare node:http echo     ${echoUs.toFixed(0).padStart(6)} µs/request`);
     console.log(`stack /admin (count)    ${stackUs.toFixed(0).padStart(6)} µs/request`);

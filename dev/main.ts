@@ -7,7 +7,12 @@ import { createWxPaySimPlugin } from "./wxpay-sim";
 import { seedTrains } from "../shared/catalog/seed";
 import { CloudbaseDatabase } from "../shared/store/cloudbase-database";
 import { createRepos } from "../shared/store/repos";
+import { DATABASE } from "../shared/store/schema";
 import { localSdkOptions } from "./local-sdk";
+import { parseAllowedOrigins } from "./stack/guard";
+import { bootstrapAdmin } from "../shared/ops/operators";
+import { opsStoreDepsOver } from "../shared/ops/deps";
+import type { Database } from "../shared/store/database";
 
 function envFlag(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === "") return fallback;
@@ -26,6 +31,8 @@ function parsePort(value: string | undefined): number {
 
 async function main(): Promise<void> {
   const plugins: StackPlugin[] = [createWxPaySimPlugin()];
+  // STACK_SCHEMA=0: an empty database, like a fresh CloudBase environment (the db:setup test).
+  const applySchema = envFlag(process.env.STACK_SCHEMA, true);
   try {
     const stack = await startStack({
       port: parsePort(process.env.PORT),
@@ -35,10 +42,19 @@ async function main(): Promise<void> {
       configPath: resolve(process.env.CLOUDBASERC || "cloudbaserc.json"),
       plugins,
       timers: envFlag(process.env.TIMERS, true),
+      schema: DATABASE,
+      applySchema,
+      strictIndexes: envFlag(process.env.STACK_STRICT_INDEXES, false),
+      allowedOrigins: parseAllowedOrigins(process.env.STACK_ALLOWED_ORIGINS),
     });
-    // The catalog for the days ahead; only missing trains are added (their seats are live stock).
-    const seeded = await seedTrains(createRepos(new CloudbaseDatabase(localSdkOptions(stack.baseUrl))), Date.now());
-    console.error(`[stack] trains: ${seeded.added} added, ${seeded.existing} already there`);
+    if (applySchema) {
+      const db = new CloudbaseDatabase(localSdkOptions({ url: stack.baseUrl, ...stack.credentials }));
+      // The catalog for the days ahead; only missing trains are added (their seats are live stock).
+      const seeded = await seedTrains(createRepos(db), Date.now());
+      console.error(`[stack] trains: ${seeded.added} added, ${seeded.existing} already there`);
+      await bootstrapOps(db);
+    }
+    console.error(`[stack] ops console: ${stack.baseUrl}/ops/`);
     process.stdout.write(`ready ${stack.baseUrl}\n`);
     const shutdown = (signal: string) => {
       console.error(`[stack] ${signal}: shutting down`);
@@ -58,6 +74,19 @@ async function main(): Promise<void> {
       process.exit(2);
     }
     throw e;
+  }
+}
+
+/** OPS_ADMIN_PASSWORD: the console's first operator, `admin`, if there is no operator yet. */
+async function bootstrapOps(db: Database): Promise<void> {
+  const password = process.env.OPS_ADMIN_PASSWORD;
+  if (!password) return;
+  try {
+    const r = await bootstrapAdmin(opsStoreDepsOver(db), password);
+    console.error(r === "created" ? "[stack] ops: operator admin created" : "[stack] ops: operators exist, OPS_ADMIN_PASSWORD ignored");
+  } catch (e) {
+    // The policy message names the rule, never the value.
+    console.error(`[stack] ops: admin not created: ${(e as Error).message}`);
   }
 }
 

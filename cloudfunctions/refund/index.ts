@@ -4,7 +4,7 @@
 import { AppError } from "../../shared/errors";
 import { TICKET_ID } from "../../shared/orders/ids";
 import { callable, envelope, eventData } from "../../shared/runtime/handler";
-import { invokedByEndUser } from "../../shared/runtime/identity";
+import { hasMiniProgramCaller } from "../../shared/runtime/identity";
 import { paymentDeps } from "../../shared/runtime/payment";
 import { requestOperatorRefund, requestTicketRefund } from "../../shared/services/refundRequest";
 import { optFen, optStr, ORDER_ID, str, ticketIds, TOKEN } from "../../shared/validate";
@@ -21,7 +21,7 @@ const traveller = callable("refund", (event, caller) => {
 });
 
 export function main(event: unknown) {
-  if (invokedByEndUser()) return traveller(event);
+  if (hasMiniProgramCaller()) return traveller(event);
   return envelope("refund", async () => {
     const data = eventData(event);
     const input = {

@@ -1,5 +1,6 @@
 // The simulator's control API under /sim/ (not WeChat's): what the payer does in the WeChat
-// app, refund outcomes, the delivery log and fault injection. Plain JSON, not signed.
+// app, refund outcomes, the delivery log, fault injection and which AppID an openid belongs to.
+// Plain JSON, not signed.
 import type { ServerResponse } from "node:http";
 import { apiError, type ApiError, type Checked } from "./api-error";
 import type { FaultBook } from "./faults";
@@ -38,6 +39,19 @@ export class ControlApi {
     private readonly ledger: Ledger,
     private readonly faults: FaultBook,
   ) {}
+
+  /** Records which AppID an openid was issued for, as WeChat does at login: a prepay for that openid
+   *  under another AppID is then answered 500 OPENID_MISMATCH. An openid is issued once. */
+  private registerOpenid(body: Json): Checked<{ openid: string; appid: string }> {
+    const { openid, appid } = body;
+    if (typeof openid !== "string" || !/^[0-9A-Za-z_-]{1,128}$/.test(openid)) return { ok: false, error: bad("openid must be 1-128 letters, digits, _ or -") };
+    if (typeof appid !== "string" || !/^[0-9A-Za-z_-]{1,32}$/.test(appid)) return { ok: false, error: bad("appid must be 1-32 letters, digits, _ or -") };
+    const known = this.store.state.openids[openid];
+    if (known !== undefined && known !== appid) return { ok: false, error: apiError(409, "CONFLICT", "openid was issued for another appid") };
+    this.store.state.openids[openid] = appid;
+    this.store.save();
+    return { ok: true, value: { openid, appid } };
+  }
 
   async handle(method: string, url: URL, body: Buffer, res: ServerResponse): Promise<void> {
     const reply = this.route(method, url, body);
@@ -90,6 +104,8 @@ export class ControlApi {
         if (!options.ok) return errorReply(options.error);
         return answer(this.ledger.settleRefund(body.out_refund_no, status, options.value));
       }
+      case "/sim/openids":
+        return answer(this.registerOpenid(body));
       case "/sim/faults": {
         const added = this.faults.add(body);
         return added.ok ? jsonReply(200, { rules: added.value }) : errorReply(added.error);

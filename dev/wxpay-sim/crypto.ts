@@ -1,6 +1,6 @@
 // The simulator's own protocol crypto, written against node:crypto only: it must not share code
 // with the payment core in shared/, so that a bug there cannot hide itself here.
-import { createCipheriv, createSign, createVerify, randomBytes, type KeyObject } from "node:crypto";
+import { constants, createCipheriv, createSign, createVerify, privateDecrypt, randomBytes, type KeyObject } from "node:crypto";
 
 const NONCE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -53,4 +53,13 @@ export function requestMessage(method: string, pathWithQuery: string, timestamp:
     body,
     Buffer.from("\n", "utf8"),
   ]);
+}
+
+/** WeChat Pay's sensitive-field decryption: RSAES-OAEP (SHA-1, MGF1) of base64 text; null when it fails. */
+export function rsaOaepDecrypt(ciphertextB64: string, key: KeyObject): string | null {
+  try {
+    return privateDecrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" }, Buffer.from(ciphertextB64, "base64")).toString("utf8");
+  } catch {
+    return null;
+  }
 }

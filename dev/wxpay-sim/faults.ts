@@ -7,6 +7,7 @@ export const ENDPOINTS = [
   "close",
   "refund",
   "refund_query",
+  "abnormal_refund",
   "certificates",
   "tradebill",
   "billdownload",

@@ -152,6 +152,28 @@ export class Ledger {
     return refund && order ? { ok: true, value: refundView(refund, order) } : fail(404, "RESOURCE_NOT_EXISTS", "退款单不存在");
   }
 
+  /** 发起异常退款: an ABNORMAL refund goes to PROCESSING again, paid out to `receivedAccount`, and
+   *  settles like any refund (REFUND.SUCCESS notification). A repeat of the accepted request answers
+   *  the same; anything else on a refund that is not ABNORMAL is refused. */
+  applyAbnormalRefund(refundId: string, outRefundNo: string, receivedAccount: string, requestKey: string): Checked<object> {
+    const refund = this.store.state.refunds[outRefundNo];
+    const order = refund && this.store.state.orders[refund.outTradeNo];
+    if (!refund || !order || refund.refundId !== refundId) return fail(404, "RESOURCE_NOT_EXISTS", "退款单不存在");
+    if (refund.abnormalRequestKey !== undefined) {
+      if (refund.abnormalRequestKey === requestKey) return { ok: true, value: refundView(refund, order) };
+      return fail(400, "INVALID_REQUEST", "该退款单已发起过异常退款，请勿重复提交不同的参数");
+    }
+    if (refund.status !== "ABNORMAL") return fail(400, "INVALID_REQUEST", `退款单状态为 ${refund.status}，不是退款异常`);
+    refund.status = "PROCESSING";
+    refund.receivedAccount = receivedAccount;
+    refund.abnormalRequestKey = requestKey;
+    delete refund.settledAt;
+    if (this.refundSettleSeconds > 0) refund.settleDueAt = Date.now() + this.refundSettleSeconds * 1000 * this.timeScale;
+    this.store.save();
+    this.scheduleSettle(refund);
+    return { ok: true, value: refundView(refund, order) };
+  }
+
   // ---- payer and operator actions (control API) ----
 
   pay(prepayId: string, options: NotificationOptions): Checked<{ out_trade_no: string; transaction_id: string }> {
@@ -220,7 +242,7 @@ export class Ledger {
         refund_id: refund.refundId,
         refund_status: status,
         ...(status === "SUCCESS" ? { success_time: rfc3339Cst(now) } : {}),
-        user_received_account: "支付用户零钱",
+        user_received_account: refund.receivedAccount ?? "支付用户零钱",
         amount: { total: refund.total, refund: refund.refund, payer_total: refund.total, payer_refund: refund.refund },
       },
       url: refund.notifyUrl ?? order.notifyUrl,
@@ -304,8 +326,8 @@ function refundView(refund: RefundRecord, order: OrderRecord): object {
     out_refund_no: refund.outRefundNo,
     transaction_id: refund.transactionId,
     out_trade_no: order.outTradeNo,
-    channel: "ORIGINAL",
-    user_received_account: "支付用户零钱",
+    channel: refund.receivedAccount === undefined ? "ORIGINAL" : "OTHER_BANKCARD",
+    user_received_account: refund.receivedAccount ?? "支付用户零钱",
     ...(refund.status === "SUCCESS" && refund.settledAt !== undefined ? { success_time: rfc3339Cst(refund.settledAt) } : {}),
     create_time: rfc3339Cst(refund.createdAt),
     status: refund.status,

@@ -46,6 +46,10 @@ export interface RefundRecord {
   /** Epoch ms when the refund settles by itself (real time of this process, for the timer). */
   settleDueAt?: number;
   settledAt?: number;
+  /** Where the money went after an 发起异常退款 re-route (user_received_account); default 支付用户零钱. */
+  receivedAccount?: string;
+  /** Fingerprint of the accepted re-route request (decrypted content): a repeat answers the same. */
+  abnormalRequestKey?: string;
 }
 
 export interface DeliveryAttempt {
@@ -95,6 +99,9 @@ export interface SimState {
   /** transaction_id → out_trade_no */
   transactions: Record<string, string>;
   notifications: NotificationRecord[];
+  /** openid → the AppID it was issued for (POST /sim/openids). An openid not listed is taken as
+   *  issued for the merchant's own AppID. */
+  openids: Record<string, string>;
 }
 
 export class SimStore {
@@ -103,7 +110,8 @@ export class SimStore {
   constructor(private readonly file: string) {
     this.state = existsSync(file)
       ? (JSON.parse(readFileSync(file, "utf8")) as SimState)
-      : { orders: {}, prepays: {}, refunds: {}, transactions: {}, notifications: [] };
+      : { orders: {}, prepays: {}, refunds: {}, transactions: {}, notifications: [], openids: {} };
+    this.state.openids ??= {}; // state files written before the registry existed
   }
 
   private pending: NodeJS.Immediate | undefined;

@@ -1,10 +1,11 @@
 // The WeChat Pay side of the simulator: /v3/... requests are authenticated, routed to the
 // ledger, and every answer (errors and 204s included) is signed like WeChat Pay signs it.
-import { createHash, createPublicKey, randomBytes, X509Certificate } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, randomBytes, X509Certificate, type KeyObject } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { abnormalTarget } from "./abnormal-target";
 import { apiError, paramError, type Checked } from "./api-error";
 import { cstDate, rfc3339Cst } from "./china-time";
-import { aesGcmEncrypt, randomNonce } from "./crypto";
+import { aesGcmEncrypt, randomNonce, rsaOaepDecrypt } from "./crypto";
 import type { Endpoint, FaultBook, FaultRule } from "./faults";
 import { errorReply, jsonReply, type Reply } from "./http-reply";
 import type { Ledger } from "./ledger";
@@ -12,7 +13,7 @@ import { verifyMerchantRequest, type MerchantIdentity } from "./request-auth";
 import type { ResponseSigner, SignMode } from "./signer";
 import type { SimStore } from "./state";
 import { buildTradeBill, type BillType } from "./trade-bill";
-import { canonicalJson, parseJsonObject, validatePrepay, validateRefund } from "./validate";
+import { canonicalJson, parseJsonObject, validateAbnormalRefund, validatePrepay, validateRefund } from "./validate";
 
 export interface V3Config {
   mchid: string;
@@ -22,13 +23,17 @@ export interface V3Config {
   merchantPrivateKeyPem: string;
   platformCertificatePem: string;
   platformSerialNo: string;
+  /** The private halves, for sensitive fields merchants encrypt to WeChat Pay (Wechatpay-Serial names which). */
+  wxpayPublicKeyId: string;
+  wxpayPrivateKeyPem: string;
+  platformPrivateKeyPem: string;
   signMode: SignMode;
   baseUrl: string;
 }
 
 interface Route {
   endpoint: Endpoint;
-  run: (url: URL, body: Buffer) => Reply;
+  run: (url: URL, body: Buffer, headers: IncomingMessage["headers"]) => Reply;
 }
 
 /** Bill download links stay valid this long (WeChat's are short-lived too). */
@@ -68,7 +73,7 @@ export class V3Api {
     if (fault && !fault.applied && (fault.status || fault.timeout)) return this.fail(req, res, fault);
 
     const authError = verifyMerchantRequest(method, rawTarget, req.headers.authorization, body, this.merchant, this.nowMs());
-    const reply = authError ? errorReply(authError) : route.run(url, body);
+    const reply = authError ? errorReply(authError) : route.run(url, body, req.headers);
 
     await this.store.durable(); // what the answer reports survives a kill -9
     if (fault && fault.applied && (fault.status || fault.timeout)) return this.fail(req, res, fault);
@@ -105,6 +110,9 @@ export class V3Api {
     if (method === "GET" && is("v3", "refund", "domestic", "refunds", "*")) {
       return { endpoint: "refund_query", run: () => fromChecked(this.ledger.refundQuery(seg[4]!)) };
     }
+    if (method === "POST" && is("v3", "refund", "domestic", "refunds", "*", "apply-abnormal-refund")) {
+      return { endpoint: "abnormal_refund", run: (_u, b, h) => this.abnormalRefund(seg[4]!, b, h) };
+    }
     if (method === "GET" && is("v3", "certificates")) return { endpoint: "certificates", run: () => this.certificates() };
     if (method === "GET" && is("v3", "bill", "tradebill")) return { endpoint: "tradebill", run: (u) => this.tradeBill(u) };
     if (method === "GET" && is("v3", "billdownload", "file")) return { endpoint: "billdownload", run: (u) => this.billDownload(u) };
@@ -118,6 +126,9 @@ export class V3Api {
     if (!input.ok) return errorReply(input.error);
     if (input.value.mchid !== this.cfg.mchid) return errorReply(paramError("mchid 与请求签名的商户号不一致"));
     if (input.value.appid !== this.cfg.appid) return errorReply(apiError(400, "APPID_MCHID_NOT_MATCH", "appid和mch_id不匹配"));
+    // WeChat Pay answers this one with 500, not 4xx (an openid belongs to exactly one AppID).
+    const issuedFor = this.store.state.openids[input.value.payer.openid];
+    if (issuedFor !== undefined && issuedFor !== input.value.appid) return errorReply(apiError(500, "OPENID_MISMATCH", "openid和appid不匹配"));
     return fromChecked(this.ledger.prepay(input.value, canonicalJson(parsed.value)));
   }
 
@@ -143,6 +154,34 @@ export class V3Api {
     const input = validateRefund(parsed.value);
     if (!input.ok) return errorReply(input.error);
     return fromChecked(this.ledger.refund(input.value, canonicalJson(parsed.value)));
+  }
+
+  private abnormalRefund(refundId: string, body: Buffer, headers: IncomingMessage["headers"]): Reply {
+    const parsed = parseJsonObject(body);
+    if (!parsed.ok) return errorReply(parsed.error);
+    const input = validateAbnormalRefund(parsed.value);
+    if (!input.ok) return errorReply(input.error);
+    const v = input.value;
+    if (v.type === "MERCHANT_BANK_CARD") return this.reroute(refundId, v.out_refund_no, abnormalTarget({ type: v.type }));
+    // The card fields are encrypted to the key Wechatpay-Serial names (public key id or platform certificate).
+    const key = this.decryptionKey(headers["wechatpay-serial"]);
+    if (!key) return errorReply(paramError("Wechatpay-Serial 缺失或不是本商户的微信支付公钥ID/平台证书序列号"));
+    const account = rsaOaepDecrypt(v.bank_account!, key);
+    const name = rsaOaepDecrypt(v.real_name!, key);
+    if (account === null || name === null) return errorReply(paramError("bank_account 或 real_name 解密失败，请使用 Wechatpay-Serial 对应的公钥以 RSAES-OAEP 加密"));
+    return this.reroute(refundId, v.out_refund_no, abnormalTarget({ type: v.type, bankType: v.bank_type!, account, name }));
+  }
+
+  private reroute(refundId: string, outRefundNo: string, target: ReturnType<typeof abnormalTarget>): Reply {
+    if (!target.ok) return errorReply(target.error);
+    return fromChecked(this.ledger.applyAbnormalRefund(refundId, outRefundNo, target.value.receivedAccount, target.value.requestKey));
+  }
+
+  private decryptionKey(serial: string | string[] | undefined): KeyObject | undefined {
+    if (typeof serial !== "string") return undefined;
+    if (serial === this.cfg.wxpayPublicKeyId && this.cfg.signMode !== "cert") return createPrivateKey(this.cfg.wxpayPrivateKeyPem);
+    if (serial.toUpperCase() === this.cfg.platformSerialNo.toUpperCase() && this.cfg.signMode !== "pubkey") return createPrivateKey(this.cfg.platformPrivateKeyPem);
+    return undefined;
   }
 
   private certificates(): Reply {

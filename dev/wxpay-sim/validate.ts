@@ -25,6 +25,15 @@ export interface RefundInput {
   amount: { refund: number; total: number; currency: string };
 }
 
+export interface AbnormalRefundInput {
+  out_refund_no: string;
+  type: "USER_BANK_CARD" | "MERCHANT_BANK_CARD";
+  /** USER_BANK_CARD only; bank_account and real_name still encrypted. */
+  bank_type?: string;
+  bank_account?: string;
+  real_name?: string;
+}
+
 type Json = Record<string, unknown>;
 
 const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{6,32}$/;
@@ -175,6 +184,25 @@ export function validateRefund(body: Json): Checked<RefundInput> {
       amount: { refund, total, currency: cur },
     },
   };
+}
+
+/** 发起异常退款's body: out_refund_no and type always; bank_type (≤ 16), bank_account and real_name
+ *  (ciphertexts, ≤ 1024) when the money goes to the user's card. */
+export function validateAbnormalRefund(body: Json): Checked<AbnormalRefundInput> {
+  const fail = (message: string): Checked<AbnormalRefundInput> => ({ ok: false, error: paramError(message) });
+  const outRefundNo = str(body, "out_refund_no", 64, true);
+  if (outRefundNo instanceof Error) return fail(outRefundNo.message);
+  const type = str(body, "type", 32, true);
+  if (type instanceof Error) return fail(type.message);
+  if (type !== "USER_BANK_CARD" && type !== "MERCHANT_BANK_CARD") return fail("type 须为 USER_BANK_CARD 或 MERCHANT_BANK_CARD");
+  if (type === "MERCHANT_BANK_CARD") return { ok: true, value: { out_refund_no: outRefundNo!, type } };
+  const bankType = str(body, "bank_type", 16, true);
+  if (bankType instanceof Error) return fail(`${bankType.message} (退款至用户时必填)`);
+  const account = str(body, "bank_account", 1024, true);
+  if (account instanceof Error) return fail(`${account.message} (退款至用户时必填)`);
+  const name = str(body, "real_name", 1024, true);
+  if (name instanceof Error) return fail(`${name.message} (退款至用户时必填)`);
+  return { ok: true, value: { out_refund_no: outRefundNo!, type, bank_type: bankType!, bank_account: account!, real_name: name! } };
 }
 
 /** Key order and spacing do not make two requests different; values do. */

@@ -4,7 +4,8 @@ import { createHash } from "node:crypto";
 const h24 = (s: string): string => createHash("sha256").update(s).digest("hex").slice(0, 24);
 
 export const orderIdFor = (openid: string, clientToken: string): string => h24(`order|${openid}|${clientToken}`);
-/** 26 characters of [0-9A-Z…]: within WeChat Pay's 6–32 rule, and the order id is recoverable from it. */
+/** "TP" + 24 lower-case hex digits (26 characters): within WeChat Pay's 6–32 rule ([0-9A-Za-z_-|*]), and the
+ *  order id is recoverable from it. */
 export const outTradeNoFor = (orderId: string): string => `TP${orderId}`;
 export const orderIdFromOutTradeNo = (outTradeNo: string): string | undefined =>
   /^TP[0-9a-f]{24}$/.test(outTradeNo) ? outTradeNo.slice(2) : undefined;

@@ -6,7 +6,7 @@ export interface HttpEvent {
   headers: Record<string, string | undefined>;
   queryStringParameters?: Record<string, string>;
   requestContext?: Record<string, unknown>;
-  body?: string;
+  body?: string | null;
   isBase64Encoded?: boolean;
 }
 

@@ -1,3 +1,5 @@
+import type { HttpEvent } from "./http";
+
 // The caller as CloudBase states it: environment variables set per invocation (what
 // cloud.getWXContext() reads). Fields of the event are client input and never identity.
 export interface Caller {
@@ -15,8 +17,24 @@ export function callerFromEnv(env: NodeJS.ProcessEnv = process.env): Caller | un
   return { openid, appid: read("WX_APPID") ?? "", ...(unionid ? { unionid } : {}) };
 }
 
-/** Whether an end user (mini-program, or a Web SDK login) is behind this invocation. Timers, HTTP
- *  access routes and `tcb fn invoke` carry none; functions meant only for those refuse users. */
-export function invokedByEndUser(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env.WX_OPENID || env.TCB_UUID || env.TCB_CUSTOM_USER_ID || env.TCB_ISANONYMOUS_USER === "true");
+/** A mini-program user is behind this call: `wx.cloud.callFunction` from a mini-program always
+ *  carries the caller's WX_OPENID (what cloud.getWXContext() reads). Documented and certain, unlike
+ *  the Web SDK's TCB_UUID / TCB_ISANONYMOUS_USER …, whose presence on HTTP-access and timer calls is
+ *  not documented — so those are never used to refuse a call. */
+export function hasMiniProgramCaller(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.WX_OPENID);
+}
+
+/** The event CloudBase hands a function behind an HTTP access route: `httpMethod` and `headers`,
+ *  the body as a string (absent or null without one). A callFunction event is the caller's own data. */
+export function isHttpAccessEvent(event: unknown): event is HttpEvent {
+  if (typeof event !== "object" || event === null || Array.isArray(event)) return false;
+  const e = event as Record<string, unknown>;
+  const headers = e.headers;
+  return (
+    typeof e.httpMethod === "string" &&
+    typeof headers === "object" && headers !== null && !Array.isArray(headers) &&
+    (e.body === undefined || e.body === null || typeof e.body === "string") &&
+    (e.isBase64Encoded === undefined || typeof e.isBase64Encoded === "boolean")
+  );
 }

@@ -18,6 +18,7 @@ import { releaseBookingSlot, takeBookingSlot } from "./fair-use";
 import { queryAndApply } from "./follow-up";
 import { heldByOrder, holdIsLive, holdSeats, releaseHolds, releaseSeats, riderKey, ticketHolds } from "./seats";
 import { closeLocally } from "./settlement";
+import { refusalLogFields } from "../wechatpay/config-refusals";
 
 export interface BookingInput {
   trainId: string;
@@ -106,7 +107,7 @@ export async function createOrder(deps: PaymentDeps, input: BookingInput, caller
       pending = true;
       return other;
     }
-    logDecision({ ...ids, decision: "PREPAY_REFUSED", code: prepay.kind === "business_error" ? prepay.code : "CONFIG", requestId: prepay.kind === "business_error" ? prepay.requestId : undefined });
+    logDecision({ ...ids, decision: "PREPAY_REFUSED", ...refusalLogFields(prepay) });
     throw new AppError("PAYMENT_FAILED", prepay.kind === "business_error" ? `微信支付下单失败：${prepay.message}` : "支付配置有误，请联系客服", { resumable: false });
   } finally {
     // A booking that leaves no unpaid order gives the slot back (keyed by order: never another's).

@@ -12,6 +12,7 @@ import { IllegalTransition, OPEN_REFUND_STATES, planOrder, planRefund, ticketCha
 import { logDecision, type LogContext } from "../runtime/log";
 import type { OrderDoc, RefundDoc } from "../store/model";
 import type { RefundRecord } from "../wechatpay/types";
+import { refusalLogFields } from "../wechatpay/config-refusals";
 import type { PaymentDeps, StoreDeps } from "./deps";
 import { releaseSeats } from "./seats";
 import { applyOrder, applyRefund } from "./transition";
@@ -119,10 +120,10 @@ async function settleIfNothingLeft(deps: StoreDeps, orderId: string): Promise<vo
 }
 
 /** CREATED → FAILED, then the reservation goes back. */
-async function refuse(deps: StoreDeps, doc: RefundDoc, code: string, log: LogContext): Promise<void> {
+async function refuse(deps: StoreDeps, doc: RefundDoc, code: string, log: LogContext, fields: Record<string, string> = { code }): Promise<void> {
   const r = await applyRefund(deps, doc, planRefund(doc, "refuse", { set: { failure: code } }));
   if (r.outcome !== "conflict") await releaseReservation(deps, doc);
-  logDecision({ ...log, decision: "REFUND_REFUSED", orderId: doc.orderId, outRefundNo: doc.outRefundNo, code });
+  logDecision({ ...log, decision: "REFUND_REFUSED", orderId: doc.orderId, outRefundNo: doc.outRefundNo, ...fields });
 }
 
 /** Sends (or re-sends: out_refund_no makes it idempotent) a CREATED refund to WeChat Pay. */
@@ -132,16 +133,15 @@ export async function submitRefund(deps: PaymentDeps, doc: RefundDoc, total: num
   if (res.kind === "ok") return applyRefundOutcome(deps, doc, res.value, { ...log, ...(res.requestId ? { requestId: res.requestId } : {}) });
   if (res.kind === "business_error" || res.kind === "config_error") {
     const code = res.kind === "business_error" ? res.code : "CONFIG";
-    const requestId = res.kind === "business_error" ? res.requestId : undefined;
     if (doc.automatic) {
       // The payer's money must go back: an automatic refund stays CREATED (reserved) and the sweeper
       // sends it again with the same out_refund_no until WeChat Pay takes it.
       await deps.db.refunds.update({ _id: doc._id, status: "CREATED" }, { $set: { failure: code, checkedAt: deps.now() }, $inc: { refusals: 1 } });
-      logDecision({ ...log, decision: "AUTO_REFUND_REFUSED_WILL_RETRY", orderId: doc.orderId, outRefundNo: doc.outRefundNo, code, requestId });
+      logDecision({ ...log, decision: "AUTO_REFUND_REFUSED_WILL_RETRY", orderId: doc.orderId, outRefundNo: doc.outRefundNo, ...refusalLogFields(res) });
       return { ...doc, failure: code, refusals: (doc.refusals ?? 0) + 1 };
     }
     // Refused (a WeChat Pay 4xx, or our own configuration): nothing was refunded.
-    await refuse(deps, doc, code, { ...log, ...(requestId ? { requestId } : {}) });
+    await refuse(deps, doc, code, log, refusalLogFields(res));
     throw new AppError("PAYMENT_FAILED", res.kind === "business_error" ? `退款失败：${res.message}` : "支付配置有误，请联系客服");
   }
   // Outcome unknown: stays CREATED; the sweeper queries and, if WeChat Pay never got it, resubmits.

@@ -9,6 +9,11 @@ export const COLLECTIONS = {
   paymentEvents: "payment_events",
   reconciliations: "reconciliations",
   notifyRejections: "notify_rejections",
+  // The operations console's own (documents: shared/ops/model.ts).
+  operators: "operators",
+  opsSessions: "ops_sessions",
+  opsAudit: "ops_audit",
+  opsResolutions: "ops_resolutions",
 } as const;
 
 export interface UserDoc {

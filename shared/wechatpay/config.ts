@@ -1,7 +1,7 @@
 // Payment configuration from the environment, validated once per process. A bad variable is reported
 // by name and reason; the value is never echoed (it may be a secret).
-import { createHash, createSecretKey, type KeyObject } from "node:crypto";
-import { normalizeSerial, parseCertificates, parseRsaPrivateKey, parseRsaPublicKey, readPemSource, type Loaded } from "./keys";
+import { createHash, createPublicKey, createSecretKey, type KeyObject } from "node:crypto";
+import { defaultKeyFileDirs, normalizeSerial, parseCertificates, parseRsaPrivateKey, parseRsaPublicKey, readPemSources, sameSerial, type CertificateKey, type Loaded } from "./keys";
 
 export const DEFAULT_BASE_URL = "https://api.mch.weixin.qq.com/";
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -66,6 +66,7 @@ export const PAY_ENV_VARIABLES = [
   "WECHAT_NOTIFY_URL",
   "WECHAT_SERIAL_NO",
   "WECHAT_PRIVATE_KEY",
+  "WECHAT_MERCHANT_CERT",
   "WECHAT_PUBLIC_KEY_ID",
   "WECHAT_PUBLIC_KEY",
   "WECHAT_PLATFORM_CERTS",
@@ -99,10 +100,15 @@ export function oncePerEnv<T>(create: (env: Env) => T): (env?: Env) => T {
 }
 
 /** The configuration for this environment, parsed (keys included) once per process. */
-export const loadPayConfig: (env?: Env) => PayConfigResult = oncePerEnv(parsePayConfig);
+export const loadPayConfig: (env?: Env) => PayConfigResult = oncePerEnv((env) => parsePayConfig(env, { keyFileDirs: defaultKeyFileDirs() }));
+
+export interface ParseOptions {
+  /** Where relative key-file paths are looked up, in order (default: the working directory). */
+  keyFileDirs?: readonly string[];
+}
 
 /** Parses without the cache (tests, or to re-check after a change). */
-export function parsePayConfig(env: Env): PayConfigResult {
+export function parsePayConfig(env: Env, options: ParseOptions = {}): PayConfigResult {
   const issues: ConfigIssue[] = [];
   const bad = (variable: string, reason: string) => {
     issues.push({ variable, reason });
@@ -170,22 +176,21 @@ export function parsePayConfig(env: Env): PayConfigResult {
   const notifyText = required("WECHAT_NOTIFY_URL");
   if (notifyText) checkNotifyUrl(notifyText, loopbackBase, bad);
 
-  const serialText = required("WECHAT_SERIAL_NO");
-  if (serialText && !/^[0-9A-Fa-f]{8,64}$/.test(serialText)) {
-    bad("WECHAT_SERIAL_NO", "must be the merchant certificate serial (hex)");
-  }
-  const merchantSerial = serialText?.toUpperCase();
-
-  /** PEM text or path in `name` → parsed value, or an issue naming the variable. */
+  /** PEM text or path(s) in `name` → parsed value, or an issue naming the variable. */
   const pemVariable = <T>(name: string, text: string | undefined, parse: (pem: string) => Loaded<T>): T | undefined => {
     if (!text) return undefined;
-    const pem = readPemSource(text);
+    const pem = readPemSources(text, options.keyFileDirs);
     const parsed = pem.ok ? parse(pem.value) : pem;
     if (!parsed.ok) bad(name, parsed.reason);
     return parsed.ok ? parsed.value : undefined;
   };
 
   const merchantPrivateKey = pemVariable("WECHAT_PRIVATE_KEY", required("WECHAT_PRIVATE_KEY"), parseRsaPrivateKey);
+  const merchantCert = pemVariable("WECHAT_MERCHANT_CERT", value("WECHAT_MERCHANT_CERT"), parseCertificates)?.[0];
+  const merchantSerial = merchantSerialOf(value("WECHAT_SERIAL_NO"), merchantCert, bad);
+  if (merchantCert && merchantPrivateKey && !samePublicKey(createPublicKey(merchantPrivateKey), merchantCert.publicKey)) {
+    bad("WECHAT_PRIVATE_KEY", "is not the private key of the certificate in WECHAT_MERCHANT_CERT (apiclient_key.pem and apiclient_cert.pem must be one pair)");
+  }
 
   const publicKeys = new Map<string, KeyObject>();
   const pubId = value("WECHAT_PUBLIC_KEY_ID");
@@ -243,6 +248,25 @@ export function parsePayConfig(env: Env): PayConfigResult {
       timeoutMs,
     },
   };
+}
+
+/** WECHAT_SERIAL_NO as given, checked against the merchant certificate when there is one, or the
+ *  certificate's own serial when the variable is absent. */
+function merchantSerialOf(given: string | undefined, cert: CertificateKey | undefined, bad: (variable: string, reason: string) => void): string | undefined {
+  if (given === undefined) {
+    if (!cert) bad("WECHAT_SERIAL_NO", "is required when PAY_MODE=wechatpay (or set WECHAT_MERCHANT_CERT to apiclient_cert.pem to derive it)");
+    return cert?.serial;
+  }
+  if (!/^[0-9A-Fa-f]{8,64}$/.test(given)) {
+    bad("WECHAT_SERIAL_NO", "must be the merchant certificate serial (hex)");
+    return undefined;
+  }
+  if (cert && !sameSerial(given, cert.serial)) bad("WECHAT_SERIAL_NO", "is not the serial of the certificate in WECHAT_MERCHANT_CERT");
+  return given.toUpperCase();
+}
+
+export function samePublicKey(a: KeyObject, b: KeyObject): boolean {
+  return a.export({ type: "spki", format: "der" }).equals(b.export({ type: "spki", format: "der" }));
 }
 
 function checkNotifyUrl(text: string, loopbackBase: boolean, bad: (variable: string, reason: string) => void): void {

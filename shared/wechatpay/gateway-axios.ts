@@ -4,16 +4,20 @@
 // - ids go in $placeholder$ segments (property names are kebab-cased: T2026ABC → t2026-a-b-c);
 // - the plugin is imported lazily, so a function that only parses notifications never loads it;
 // - EV3_RES_* (response failed verification), timeouts and resets are "unknown": the request may have
-//   taken effect, the caller must query.
+//   taken effect, the caller must query;
+// - the 500s that name a settings mistake (OPENID_MISMATCH …) are config_error, not "unknown".
+import { constants, publicEncrypt, type KeyObject } from "node:crypto";
 import type { Wechatpay } from "wechatpay-axios-plugin";
 import type { MiniProgramPayParams } from "../contracts/api";
 import { readTradeBill } from "./bill";
+import { configRefusalVariable } from "./config-refusals";
 import type { WechatPayConfig } from "./config";
 import type { WechatpayKeyStore } from "./key-store";
 import { signPayParams } from "./pay-params";
 import type { PlatformCertificateStore } from "./platform-certs";
-import { checkBillDate, checkOutTradeNo, checkPrepay, checkRefund, refusedLocally, toChinaRfc3339 } from "./request-rules";
+import { checkAbnormalRefund, checkBillDate, checkOutTradeNo, checkPrepay, checkRefund, refusedLocally, toChinaRfc3339 } from "./request-rules";
 import type {
+  AbnormalRefundRequest,
   GatewayResult,
   PaymentGateway,
   PrepayRequest,
@@ -36,6 +40,11 @@ interface HttpFailure {
   code?: unknown;
   message?: unknown;
   response?: HttpAnswer;
+}
+
+interface ClientProblem {
+  message: string;
+  variable?: string;
 }
 
 /** Plain holder: awaiting or resolving a promise with it never touches the Proxy's `then`. */
@@ -156,6 +165,29 @@ class AxiosGateway implements PaymentGateway {
     return this.call((api) => api.v3.refund.domestic.refunds.$out_refund_no$.get({ out_refund_no: outRefundNo }), toRefundRecord);
   }
 
+  async applyAbnormalRefund(req: AbnormalRefundRequest): Promise<GatewayResult<RefundRecord>> {
+    const bad = checkAbnormalRefund(req);
+    if (bad) return refusedLocally(bad);
+    let body: Record<string, string> = { out_refund_no: req.outRefundNo, type: req.type };
+    let serial: string | undefined;
+    if (req.type === "USER_BANK_CARD") {
+      // The account and name travel encrypted (RSAES-OAEP) with a WeChat Pay key, named in Wechatpay-Serial.
+      const enc = this.encryptionKey();
+      if (!enc) return { kind: "config_error", message: "no WeChat Pay public key or platform certificate to encrypt the bank account with" };
+      serial = enc.serial;
+      body = { ...body, bank_type: req.bankType, bank_account: encryptField(req.bankAccount, enc.key), real_name: encryptField(req.realName, enc.key) };
+    }
+    const headers = serial ? { "Wechatpay-Serial": serial } : {};
+    return this.call((api) => api.v3.refund.domestic.refunds.$refund_id$.applyAbnormalRefund.post(body, { refund_id: req.refundId, headers }), toRefundRecord);
+  }
+
+  /** The WeChat Pay public key if configured (recommended by WeChat Pay), else a platform certificate. */
+  private encryptionKey(): { serial: string; key: KeyObject } | undefined {
+    const keys = [...this.deps.keys.snapshot()];
+    const found = keys.find(([id]) => id.startsWith("PUB_KEY_ID_")) ?? keys[0];
+    return found ? { serial: found[0], key: found[1] } : undefined;
+  }
+
   async tradeBill(billDate: string): Promise<GatewayResult<TradeBill>> {
     const bad = checkBillDate(billDate);
     if (bad) return refusedLocally(bad);
@@ -189,7 +221,7 @@ class AxiosGateway implements PaymentGateway {
   }
 
   /** The plugin client for the current key set; rebuilt when downloaded certificates change. */
-  private async currentClient(): Promise<PluginClient | string> {
+  private async currentClient(): Promise<PluginClient | ClientProblem> {
     const { Wechatpay } = await loadPlugin();
     const store = this.deps.certStore;
     if (store && store.version === 0) await store.refreshIfDue();
@@ -202,7 +234,7 @@ class AxiosGateway implements PaymentGateway {
       if (/^[0-9A-F]+$/.test(id)) certs[id.toLowerCase()] = key;
     }
     if (Object.keys(certs).length === 0) {
-      return "no WeChat Pay key to verify answers (public key not configured, platform certificates not downloaded)";
+      return { message: "no WeChat Pay key to verify answers (public key not configured, platform certificates not downloaded)", variable: "WECHAT_PUBLIC_KEY" };
     }
     const api = new Wechatpay({
       mchid: this.config.mchid,
@@ -223,8 +255,8 @@ class AxiosGateway implements PaymentGateway {
     read: (data: unknown) => T | undefined,
     expectNoContent = false,
   ): Promise<GatewayResult<T>> {
-    const client = await this.currentClient().catch((e: unknown) => `client unavailable: ${errorText(e)}`);
-    if (typeof client === "string") return { kind: "config_error", message: client };
+    const client = await this.currentClient().catch((e: unknown): ClientProblem => ({ message: `client unavailable: ${errorText(e)}` }));
+    if (!(client instanceof PluginClient)) return { kind: "config_error", ...client };
     let answer: HttpAnswer;
     try {
       answer = await send(client.api);
@@ -257,6 +289,11 @@ class AxiosGateway implements PaymentGateway {
       const data = parseMaybeJson(e.response?.data);
       const wxCode = isObject(data) && typeof data.code === "string" ? data.code : undefined;
       const message = isObject(data) && typeof data.message === "string" ? data.message : "";
+      // A few settings mistakes come back as 500 with their own code: refused, and a setting to fix.
+      const variable = configRefusalVariable(wxCode);
+      if (wxCode && variable) {
+        return { kind: "config_error", code: wxCode, httpStatus: status, variable, message: `WeChat Pay refused with ${wxCode}: check ${variable}`, ...rid };
+      }
       // A 5xx (SYSTEM_ERROR: "retry with the same parameters"), or an error page that is not WeChat
       // Pay's JSON (a proxy's 502/504), does not say the request was refused: it may have been
       // carried out. Only a WeChat Pay 4xx with its code is a refusal.
@@ -267,6 +304,11 @@ class AxiosGateway implements PaymentGateway {
     }
     return { kind: "unknown", reason: code ? `no usable answer (${code})` : `no usable answer: ${errorText(e)}`, ...rid };
   }
+}
+
+/** WeChat Pay's sensitive-field encryption: RSAES-OAEP (SHA-1, MGF1), base64. */
+function encryptField(plaintext: string, key: KeyObject): string {
+  return publicEncrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" }, Buffer.from(plaintext, "utf8")).toString("base64");
 }
 
 function parseMaybeJson(data: unknown): unknown {

@@ -6,9 +6,9 @@ import type { MiniProgramPayParams } from "../contracts/api";
 import { parseTradeBill } from "./bill";
 import type { MockPayConfig } from "./config";
 import { PREPAY_PACKAGE_PREFIX } from "./pay-params";
-import { checkBillDate, checkOutTradeNo, checkPrepay, checkRefund, refusedLocally, toChinaRfc3339 } from "./request-rules";
+import { checkAbnormalRefund, checkBillDate, checkOutTradeNo, checkPrepay, checkRefund, refusedLocally, toChinaRfc3339 } from "./request-rules";
 import { joinLines, makeNonce } from "./signer";
-import type { GatewayResult, PaymentGateway, PrepayRequest, RefundCreateRequest, RefundRecord, TradeBill, Transaction } from "./types";
+import type { AbnormalRefundRequest, GatewayResult, PaymentGateway, PrepayRequest, RefundCreateRequest, RefundRecord, TradeBill, Transaction } from "./types";
 
 const digest = (label: string, value: string, size: number) =>
   createHash("sha256").update(`${label}\0${value}`).digest("hex").slice(0, size).toUpperCase();
@@ -74,6 +74,13 @@ export function createMockGateway(config: MockPayConfig, clock: () => Date = () 
     },
 
     async queryRefund(): Promise<GatewayResult<RefundRecord>> {
+      return { kind: "business_error", httpStatus: 404, code: "RESOURCE_NOT_EXISTS", message: "mock mode keeps no refunds" };
+    },
+
+    /** Mock refunds succeed at once, so none is ever ABNORMAL; and none is kept to re-route. */
+    async applyAbnormalRefund(req: AbnormalRefundRequest): Promise<GatewayResult<RefundRecord>> {
+      const bad = checkAbnormalRefund(req);
+      if (bad) return refusedLocally(bad);
       return { kind: "business_error", httpStatus: 404, code: "RESOURCE_NOT_EXISTS", message: "mock mode keeps no refunds" };
     },
 

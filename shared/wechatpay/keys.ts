@@ -2,11 +2,21 @@
 // Messages here never contain the key text (it may be a secret pasted into the wrong variable).
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
 
 export type Loaded<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-/** PEM text as given, or the contents of the file it names ("file://" prefix optional). */
-export function readPemSource(value: string): Loaded<string> {
+/** Where a relative key-file path is looked up: the folder of the running code first — in a deployed
+ *  function that is its own folder, where `npm run build` copies the files `.env.local` names, under
+ *  the same relative path —, then the working directory. */
+export function defaultKeyFileDirs(): string[] {
+  // In the esbuild bundle (CommonJS) __dirname is the function's folder; absent in plain ESM.
+  return typeof __dirname === "string" ? [__dirname, process.cwd()] : [process.cwd()];
+}
+
+/** PEM text as given, or the contents of the file it names ("file://" prefix optional). A relative
+ *  path is looked up in `dirs`, in order. */
+export function readPemSource(value: string, dirs: readonly string[] = [process.cwd()]): Loaded<string> {
   if (value.includes("-----BEGIN")) {
     // Env files and CI secrets often carry PEMs on one line with literal "\n".
     return { ok: true, value: value.includes("\\n") ? value.replace(/\\n/g, "\n") : value };
@@ -15,14 +25,34 @@ export function readPemSource(value: string): Loaded<string> {
   if (path.length > 4096 || path.includes("\n")) {
     return { ok: false, reason: "is neither PEM text (no -----BEGIN line) nor a file path" };
   }
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    return { ok: false, reason: "is neither PEM text (no -----BEGIN line) nor a readable file path" };
-  }
+  const text = readFirst(isAbsolute(path) ? [path] : dirs.map((d) => join(d, path)));
+  if (text === undefined) return { ok: false, reason: "is neither PEM text (no -----BEGIN line) nor a readable file path" };
   if (!text.includes("-----BEGIN")) return { ok: false, reason: "names a file that holds no PEM block" };
   return { ok: true, value: text };
+}
+
+/** Like readPemSource, but a list of paths separated by commas is read and joined (one platform
+ *  certificate per file, as merchants download them). */
+export function readPemSources(value: string, dirs?: readonly string[]): Loaded<string> {
+  if (value.includes("-----BEGIN")) return readPemSource(value, dirs);
+  const texts: string[] = [];
+  for (const part of value.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const one = readPemSource(part, dirs);
+    if (!one.ok) return one;
+    texts.push(one.value);
+  }
+  return texts.length ? { ok: true, value: texts.join("\n") } : { ok: false, reason: "names no file" };
+}
+
+function readFirst(paths: string[]): string | undefined {
+  for (const p of paths) {
+    try {
+      return readFileSync(p, "utf8");
+    } catch {
+      // try the next place
+    }
+  }
+  return undefined;
 }
 
 /** RSA private key in PEM, PKCS#8 or PKCS#1 (the two headers merchants are given), at least 2048 bits. */

@@ -13,8 +13,11 @@ export type GatewayResult<T> =
   /** Timeout, connection reset after sending, or a response that failed verification:
    *  the request may have taken effect. The caller must query before deciding. */
   | { kind: "unknown"; reason: string; requestId?: string }
-  /** Our own configuration is unusable (bad key, missing variable). Nothing was sent. */
-  | { kind: "config_error"; message: string };
+  /** Our own configuration is unusable: refused before sending (bad key, missing variable), or
+   *  refused by WeChat Pay for a setting (500 OPENID_MISMATCH, INVALID_TRANSACTIONID — see
+   *  config-refusals.ts; then `code`, `httpStatus` and `requestId` are WeChat Pay's). Nothing was
+   *  created; `variable` names the environment variable to check. */
+  | { kind: "config_error"; message: string; variable?: string; code?: string; httpStatus?: number; requestId?: string };
 
 export interface PrepayRequest {
   outTradeNo: string;
@@ -55,6 +58,12 @@ export interface RefundCreateRequest {
   total: number;
 }
 
+/** 发起异常退款: re-routes a refund WeChat Pay reported ABNORMAL. Bank fields are plaintext here; the
+ *  gateway encrypts them with the WeChat Pay public key (or platform certificate) before sending. */
+export type AbnormalRefundRequest =
+  | { refundId: string; outRefundNo: string; type: "MERCHANT_BANK_CARD" }
+  | { refundId: string; outRefundNo: string; type: "USER_BANK_CARD"; bankType: string; bankAccount: string; realName: string };
+
 export type WxRefundStatus = "SUCCESS" | "CLOSED" | "PROCESSING" | "ABNORMAL";
 
 export interface RefundRecord {
@@ -88,6 +97,8 @@ export interface PaymentGateway {
   close(outTradeNo: string): Promise<GatewayResult<void>>;
   refund(req: RefundCreateRequest): Promise<GatewayResult<RefundRecord>>;
   queryRefund(outRefundNo: string): Promise<GatewayResult<RefundRecord>>;
+  /** POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund; answers the refund (PROCESSING). */
+  applyAbnormalRefund(req: AbnormalRefundRequest): Promise<GatewayResult<RefundRecord>>;
   /** bill_date YYYY-MM-DD; downloads and checks SHA1. */
   tradeBill(billDate: string): Promise<GatewayResult<TradeBill>>;
 }

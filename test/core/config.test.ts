@@ -1,11 +1,12 @@
 // Configuration: each bad variable is named with its reason; no secret appears in the message.
 import { createPrivateKey, generateKeyPairSync } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadPayConfig, parsePayConfig, type PayConfigResult } from "../../shared/wechatpay/config";
-import { generateTestKeySet, testEnv, type TestKeySet } from "../../shared/wechatpay/testing";
+import { tempDir } from "../helpers/tmp";
+import { generateTestCertificate, generateTestKeySet, testEnv, type TestKeySet } from "../../shared/wechatpay/testing";
 
 let keys: TestKeySet;
 beforeAll(() => {
@@ -142,5 +143,38 @@ describe("loadPayConfig", () => {
     expect(both.config.downloadPlatformCerts).toBe(false);
     expect(both.config.publicKeys.size + both.config.platformCerts.size).toBe(2);
     expect(issuesOf(parsePayConfig(testEnv(keys, { WECHAT_PLATFORM_CERTS: keys.wechatpay.publicKeyPem }))).WECHAT_PLATFORM_CERTS).toMatch(/CERTIFICATE/);
+  });
+
+  it("merchant certificate (apiclient_cert.pem): derives WECHAT_SERIAL_NO, checks it and the key pair", () => {
+    const cert = generateTestCertificate(keys.merchantPrivateKey, keys.merchantPublicKey, "1900009191_test");
+    const derived = parsePayConfig(testEnv(keys, { WECHAT_SERIAL_NO: "", WECHAT_MERCHANT_CERT: cert.pem }));
+    if (!derived.ok || derived.config.mode !== "wechatpay") throw new Error(derived.ok ? "mode" : derived.error.message);
+    expect(derived.config.merchantSerial).toBe(cert.serial);
+    expect(parsePayConfig(testEnv(keys, { WECHAT_SERIAL_NO: cert.serial.toLowerCase(), WECHAT_MERCHANT_CERT: cert.pem })).ok).toBe(true);
+    expect(issuesOf(parsePayConfig(testEnv(keys, { WECHAT_MERCHANT_CERT: cert.pem }))).WECHAT_SERIAL_NO).toMatch(/not the serial of the certificate/);
+    const other = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const foreign = generateTestCertificate(other.privateKey, other.publicKey, "someone else");
+    const r = parsePayConfig(testEnv(keys, { WECHAT_SERIAL_NO: "", WECHAT_MERCHANT_CERT: foreign.pem }));
+    expect(issuesOf(r).WECHAT_PRIVATE_KEY).toMatch(/not the private key of the certificate/);
+    expectNoSecret(r, keys.merchantPrivateKeyPem);
+    expect(issuesOf(parsePayConfig(testEnv(keys, { WECHAT_SERIAL_NO: "" }))).WECHAT_SERIAL_NO).toMatch(/required.*WECHAT_MERCHANT_CERT/);
+  });
+
+  it("relative key paths are looked up in the given folders in order (a deployed function's own folder first)", () => {
+    const fnDir = tempDir("paycfg-fn-");
+    const cwdLike = tempDir("paycfg-cwd-");
+    mkdirSync(join(fnDir, "secrets"));
+    writeFileSync(join(fnDir, "secrets", "apiclient_key.pem"), keys.merchantPrivateKeyPem);
+    writeFileSync(join(fnDir, "secrets", "pub_key.pem"), keys.wechatpay.publicKeyPem);
+    const env = testEnv(keys, { WECHAT_PRIVATE_KEY: "secrets/apiclient_key.pem", WECHAT_PUBLIC_KEY: "secrets/pub_key.pem" });
+    expect(parsePayConfig(env, { keyFileDirs: [fnDir, cwdLike] }).ok).toBe(true);
+    expect(issuesOf(parsePayConfig(env, { keyFileDirs: [cwdLike] })).WECHAT_PRIVATE_KEY).toMatch(/readable file/);
+    // Platform certificates: one file per certificate, listed with commas.
+    writeFileSync(join(fnDir, "secrets", "wechatpay_a.pem"), keys.platform!.certificatePem);
+    const second = generateTestCertificate(keys.platform!.privateKey, keys.platform!.publicKey, "second");
+    writeFileSync(join(fnDir, "secrets", "wechatpay_b.pem"), second.pem);
+    const certs = parsePayConfig(testEnv(keys, { WECHAT_PUBLIC_KEY_ID: "", WECHAT_PUBLIC_KEY: "", WECHAT_PLATFORM_CERTS: "secrets/wechatpay_a.pem, secrets/wechatpay_b.pem" }), { keyFileDirs: [fnDir] });
+    if (!certs.ok || certs.config.mode !== "wechatpay") throw new Error("expected config");
+    expect([...certs.config.platformCerts.keys()].sort()).toEqual([keys.platform!.serial, second.serial].sort());
   });
 });

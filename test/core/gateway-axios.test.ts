@@ -141,6 +141,23 @@ describe("axios gateway: failures", () => {
     expect(await gw.queryByOutTradeNo("T2026ABCdef")).toMatchObject({ kind: "business_error", httpStatus: 429, code: "FREQUENCY_LIMITED" });
   });
 
+  it("maps 500 OPENID_MISMATCH and INVALID_TRANSACTIONID to config_error naming the variable to check", async () => {
+    peer.answer = () => ({ status: 500, body: { code: "OPENID_MISMATCH", message: "openid和appid不匹配" }, signer: null });
+    expect(await gw.jsapiPrepay(prepay())).toEqual({
+      kind: "config_error",
+      code: "OPENID_MISMATCH",
+      httpStatus: 500,
+      variable: "WECHAT_APPID",
+      message: "WeChat Pay refused with OPENID_MISMATCH: check WECHAT_APPID",
+      requestId: "08PEER-UNSIGNED",
+    });
+    peer.answer = () => ({ status: 500, body: { code: "INVALID_TRANSACTIONID", message: "订单号非法" }, signer: null });
+    expect(await gw.queryByTransactionId("4200000009")).toMatchObject({ kind: "config_error", code: "INVALID_TRANSACTIONID", variable: "WECHAT_MCHID" });
+    // Any other 500 stays "outcome unknown", whatever its code.
+    peer.answer = () => ({ status: 500, body: { code: "BANK_ERROR", message: "银行系统异常" }, signer: null });
+    expect(await gw.jsapiPrepay(prepay())).toMatchObject({ kind: "unknown", reason: expect.stringContaining("BANK_ERROR") });
+  });
+
   it("reports a timeout as unknown (the request may have taken effect)", async () => {
     peer.answer = () => ({ body: { prepay_id: "late" }, delayMs: 1500 });
     const r = await gw.jsapiPrepay(prepay());

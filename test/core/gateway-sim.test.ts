@@ -1,13 +1,11 @@
 // Every gateway call against the WeChat Pay simulator (dev/wxpay-sim), hosted here on a bare node:http
 // server through its StackPlugin interface, plus the simulator's notifications through our parser.
-import { mkdtempSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWxPaySimPlugin, type WxPaySimPlugin } from "../../dev/wxpay-sim";
 import { createPaymentRuntime, type PaymentRuntime } from "../../shared/wechatpay/runtime";
+import { dataDirWithKeys } from "../helpers/tmp";
 import type { NotificationInput } from "../../shared/wechatpay/types";
 
 interface Host {
@@ -17,7 +15,7 @@ interface Host {
   close(): Promise<void>;
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), "wxsim-core-"));
+const dataDir = dataDirWithKeys("wxsim-core-");
 
 async function host(signMode: "pubkey" | "cert" | "both"): Promise<Host> {
   const plugin = createWxPaySimPlugin({ timeScale: 0.001, signMode });

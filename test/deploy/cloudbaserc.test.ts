@@ -20,13 +20,13 @@ const rc = JSON.parse(readFileSync(join(REPO_ROOT, "cloudbaserc.json"), "utf8"))
 const byName = Object.fromEntries(rc.functions.map((f) => [f.name, f]));
 
 describe("cloudbaserc.json", () => {
-  it("declares exactly the seven functions, each built into functionRoot with index.main", () => {
+  it("declares exactly the eight functions, each built into functionRoot with index.main", () => {
     const names = readdirSync(join(REPO_ROOT, "cloudfunctions")).sort();
     expect(rc.functions.map((f) => f.name).sort()).toEqual(names);
-    expect(names).toEqual(["createOrder", "login", "orders", "payNotify", "refund", "sweeper", "trains"]);
+    expect(names).toEqual(["createOrder", "login", "ops", "orders", "payNotify", "refund", "sweeper", "trains"]);
     for (const f of rc.functions) {
       expect(f.handler).toBe("index.main");
-      expect(f.runtime).toMatch(/^Nodejs(16|18|20)\./);
+      expect(f.runtime).toBe("Nodejs24.11");
       expect(existsSync(join(REPO_ROOT, rc.functionRoot, f.name, "index.js")), f.name).toBe(true);
       expect(existsSync(join(REPO_ROOT, rc.functionRoot, f.name, "package.json")), f.name).toBe(true);
     }
@@ -34,15 +34,24 @@ describe("cloudbaserc.json", () => {
   });
 
   it("passes every payment variable as a {{env.X}} placeholder to the functions that talk to WeChat Pay", () => {
-    for (const name of ["createOrder", "payNotify", "refund", "orders", "sweeper"]) {
+    for (const name of ["createOrder", "payNotify", "refund", "orders", "sweeper", "ops"]) {
       const env = byName[name]!.envVariables ?? {};
       for (const v of PAY_ENV_VARIABLES) expect(env[v], `${name} ${v}`).toBe(`{{env.${v}}}`);
     }
     for (const f of rc.functions) for (const value of Object.values(f.envVariables ?? {})) expect(value).toMatch(/^\{\{env\.[A-Z0-9_]+\}\}$/);
   });
 
-  it("routes /api/payment/notify to payNotify and runs sweeper every minute", () => {
-    expect(rc.functions.filter((f) => f.path).map((f) => [f.name, f.path])).toEqual([["payNotify", "/api/payment/notify"]]);
+  it("routes /api/payment/notify to payNotify and /ops to the console, and runs sweeper every minute", () => {
+    expect(rc.functions.filter((f) => f.path).map((f) => [f.name, f.path])).toEqual([
+      ["payNotify", "/api/payment/notify"],
+      ["ops", "/ops"],
+    ]);
+    expect(byName.ops!.envVariables?.OPS_ORIGIN).toBe("{{env.OPS_ORIGIN}}");
+    // The page ships inside the function's folder: index.html and the hashed assets it names.
+    const html = readFileSync(join(REPO_ROOT, rc.functionRoot, "ops", "public", "index.html"), "utf8");
+    const assets = [...html.matchAll(/(?:src|href)="assets\/([^"]+)"/g)].map((m) => m[1]!);
+    expect(assets.map((a) => a.split(".").pop()).sort()).toEqual(["css", "js"]);
+    for (const asset of assets) expect(existsSync(join(REPO_ROOT, rc.functionRoot, "ops", "public", asset)), asset).toBe(true);
     expect(byName.sweeper!.triggers).toEqual([{ name: "everyMinute", type: "timer", config: "0 */1 * * * * *" }]);
   });
 

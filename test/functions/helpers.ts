@@ -9,7 +9,10 @@ import { idCardCheckChar } from "../../shared/orders/idcard";
 import { buildTestNotification, type TestKeySet, type TestNotificationOptions } from "../../shared/wechatpay/testing";
 import { loadOrCreateDevKeys } from "../../dev/keys";
 import { localDatabase } from "../../dev/local-sdk";
+import { until } from "../helpers/poll";
 import { startTestStack, type TestStack, type StartOptions } from "../helpers/stack";
+
+export { until };
 
 export const ERROR_CODES: readonly ErrorCode[] = ["INVALID_ARGUMENT", "UNAUTHENTICATED", "NOT_FOUND", "FORBIDDEN", "SOLD_OUT", "ORDER_STATE", "REFUND_EXCEEDED", "PAYMENT_FAILED", "CONFLICT", "RATE_LIMITED", "INTERNAL"];
 
@@ -68,20 +71,22 @@ export const prepayIdOf = (o: CreateOrderResult): string => {
   return o.payment.params.package.slice("prepay_id=".length);
 };
 
-/** The real node-sdk, pointed at the stack: for inspecting and time-travelling stored documents. */
+/** The real node-sdk, pointed at the stack: for inspecting and time-travelling stored documents
+ *  (its queries are the test's, not the code's: exempt from the index check). */
 export function database(stack: TestStack) {
-  return localDatabase(stack.baseUrl);
+  return localDatabase(stack.connection, { inspection: true });
 }
 
-export async function waitForStatus(call: ReturnType<typeof caller>, orderId: string, status: OrderDetail["status"], ms = 10_000): Promise<OrderDetail> {
-  const deadline = Date.now() + ms;
-  for (;;) {
+export function waitForStatus(call: ReturnType<typeof caller>, orderId: string, status: OrderDetail["status"]): Promise<OrderDetail> {
+  let last = "";
+  return until(`order ${orderId} to be ${status}`, async () => {
     const o = ok(await call("orders", { action: "get", orderId })) as OrderDetail;
+    last = o.status;
     // REFUNDED is credited a moment before its last refund is marked SUCCESS: wait for both.
-    if (o.status === status && (status !== "REFUNDED" || o.refunds.every((r) => r.status !== "PROCESSING"))) return o;
-    if (Date.now() > deadline) throw new Error(`order ${orderId} is ${o.status}, not ${status}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+    return o.status === status && (status !== "REFUNDED" || o.refunds.every((r) => r.status !== "PROCESSING")) ? o : undefined;
+  }).catch((e: Error) => {
+    throw new Error(`${e.message} (it is ${last})`);
+  });
 }
 
 /** Notifications signed with the simulator's WeChat Pay key and encrypted with the APIv3 key the

@@ -1,4 +1,4 @@
-// @vitest-environment jsdom
+import "./dom-globals";
 // The typed function client and the payment launcher, with the platform faked.
 import { describe, it, expect, afterEach } from "vitest";
 import { installPlatform, mpRequire, callsOf, ok, fail } from "./harness";

@@ -1,4 +1,4 @@
-// @vitest-environment jsdom
+import "./dom-globals";
 import { describe, it, expect } from "vitest";
 import { execFileSync } from "node:child_process";
 import ts from "typescript";

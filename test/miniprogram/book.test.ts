@@ -1,4 +1,4 @@
-// @vitest-environment jsdom
+import "./dom-globals";
 import { describe, it, expect } from "vitest";
 import { installPlatform, renderPage, textOf, settle, callsOf, ok, fail, type Rendered } from "./harness";
 import { trainG1, createOrderResult, orderDetail, VALID_ID_1, VALID_ID_2 } from "./fixtures";

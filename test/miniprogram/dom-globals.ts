@@ -1,5 +1,6 @@
-// A DOM for miniprogram-simulate in a suite that runs in vitest's node environment (the e2e suite:
-// under the jsdom environment vite rewrites `new URL(…, import.meta.url)` in the stack helper).
+// A DOM for miniprogram-simulate in vitest's node environment: one per worker process, shared by the
+// page tests it runs (a jsdom environment per file costs a second of CPU each; and under it vite
+// rewrites `new URL(…, import.meta.url)` in the stack helper the e2e suite needs).
 // Import this before ./harness.
 import { createRequire } from "node:module";
 

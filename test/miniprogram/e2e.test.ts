@@ -36,7 +36,7 @@ beforeAll(async () => {
       },
     },
   );
-}, 60_000);
+});
 
 afterAll(async () => {
   for (const page of opened) page.detach();
@@ -59,7 +59,7 @@ function rawQuery(url: string): Record<string, string> {
   return out;
 }
 
-async function until(what: string, cond: () => boolean, run?: () => unknown, timeoutMs = 20_000): Promise<void> {
+async function until(what: string, cond: () => boolean, run?: () => unknown, timeoutMs = 60_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}; stack stderr tail:\n${stack.stderr().slice(-2000)}`);

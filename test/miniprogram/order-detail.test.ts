@@ -1,4 +1,4 @@
-// @vitest-environment jsdom
+import "./dom-globals";
 import { describe, it, expect } from "vitest";
 import type { OrderDetail, RefundQuote } from "../../shared/contracts/api";
 import { installPlatform, renderPage, textOf, settle, callsOf, ok, fail, type Handler } from "./harness";

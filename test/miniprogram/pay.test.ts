@@ -1,4 +1,4 @@
-// @vitest-environment jsdom
+import "./dom-globals";
 import { describe, it, expect, afterEach } from "vitest";
 import { installPlatform, renderPage, textOf, settle, callsOf, ok, fail, mpRequire, type Rendered, type FakePlatform } from "./harness";
 import { createOrderResult, orderDetail, NOW } from "./fixtures";

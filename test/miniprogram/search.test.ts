@@ -1,4 +1,4 @@
-// @vitest-environment jsdom
+import "./dom-globals";
 import { describe, it, expect } from "vitest";
 import { installPlatform, renderPage, textOf, settle, callsOf, ok, fail } from "./harness";
 import { trainG1, trainG7 } from "./fixtures";

@@ -8,6 +8,7 @@ import { idCardCheckChar } from "../../shared/orders/idcard";
 import type { PaymentDeps } from "../../shared/services/deps";
 import type { Database } from "../../shared/store/database";
 import { createRepos } from "../../shared/store/repos";
+import { DATABASE } from "../../shared/store/schema";
 import { LedgerGateway, MERCHANT } from "./ledger-gateway";
 
 export class FakeClock {
@@ -42,17 +43,20 @@ export function seeded(seed: number): () => number {
   };
 }
 
-export async function world(opts: { db?: (mem: MemoryDatabase) => Database; trainNo?: string; seed?: number; daysAhead?: number } = {}): Promise<World> {
-  const mem = new MemoryDatabase();
+export async function world(opts: { db?: (mem: MemoryDatabase) => Database; trainNo?: string; seed?: number; daysAhead?: number; onlyTrain?: boolean } = {}): Promise<World> {
+  // As strict as CloudBase: declared collections only, every query served by a declared index.
+  const mem = new MemoryDatabase({ declaration: DATABASE });
   const clock = new FakeClock(T0);
   const wx = new LedgerGateway(clock.now);
   const db = opts.db ? opts.db(mem) : mem;
   const repos = createRepos(db);
   const ahead = opts.daysAhead ?? 1;
-  await seedTrains(createRepos(mem), T0, ahead + 2);
   const trainNo = opts.trainNo ?? "G1";
   const train = catalogFor(T0, ahead + 2).find((t) => t.trainNo === trainNo && t.departAt > T0 + ahead * 86400_000);
   if (!train) throw new Error(`no ${trainNo}`);
+  // The whole catalog of the days needed, or (many short runs) just the one train.
+  if (opts.onlyTrain) await createRepos(mem).trains.insert(train);
+  else await seedTrains(createRepos(mem), T0, ahead + 2);
   const deps: PaymentDeps = { db: repos, now: clock.now, random: seeded(opts.seed ?? 1), mode: "wechatpay", merchant: MERCHANT, gateway: async () => wx, orderTtlMinutes: 15 };
   return { mem, clock, wx, deps, train };
 }

@@ -3,22 +3,23 @@
 // signing or HTTP (those are proven by test/core and test/sim). Faults are queued per endpoint and
 // cover the three ways a call ends: refused, unknown before it took effect, and unknown after it did
 // (the answer was lost). Notifications the ledger emits are captured for the test to deliver.
-import { mkdtempSync } from "node:fs";
+import { randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { abnormalTarget } from "../../dev/wxpay-sim/abnormal-target";
 import { Ledger } from "../../dev/wxpay-sim/ledger";
 import type { NotificationInput, Notifier } from "../../dev/wxpay-sim/notifier";
 import { SimStore } from "../../dev/wxpay-sim/state";
 import { buildTradeBill } from "../../dev/wxpay-sim/trade-bill";
-import { canonicalJson, validatePrepay, validateRefund } from "../../dev/wxpay-sim/validate";
+import { canonicalJson, validateAbnormalRefund, validatePrepay, validateRefund } from "../../dev/wxpay-sim/validate";
 import type { Checked } from "../../dev/wxpay-sim/api-error";
 import type { MiniProgramPayParams } from "../../shared/contracts/api";
 import { parseTradeBill } from "../../shared/wechatpay/bill";
 import { toChinaRfc3339 } from "../../shared/wechatpay/request-rules";
-import type { GatewayResult, PaymentGateway, PaymentNotification, PrepayRequest, RefundCreateRequest, RefundRecord, Transaction } from "../../shared/wechatpay/types";
+import type { AbnormalRefundRequest, GatewayResult, PaymentGateway, PaymentNotification, PrepayRequest, RefundCreateRequest, RefundRecord, Transaction } from "../../shared/wechatpay/types";
 import { toRefundRecord, toTransaction } from "../../shared/wechatpay/wire";
 
-export type Endpoint = "prepay" | "query" | "close" | "refund" | "refund_query";
+export type Endpoint = "prepay" | "query" | "close" | "refund" | "refund_query" | "abnormal_refund";
 export type Fault =
   | { kind: "refuse"; status?: number; code: string }
   /** Never reached WeChat Pay (connection refused, timeout before sending). */
@@ -36,12 +37,14 @@ const NOTIFY_URL = "http://127.0.0.1:9/api/payment/notify";
 
 export class LedgerGateway implements PaymentGateway {
   readonly mode = "wechatpay" as const;
-  readonly store = new MemorySimStore(join(mkdtempSync(join(tmpdir(), "ledger-")), "none.json"));
+  // A path that never exists: nothing is read, and flush() is off, so nothing is written (no
+  // temporary directory per world).
+  readonly store = new MemorySimStore(join(tmpdir(), `ledger-${randomUUID()}`, "none.json"));
   readonly ledger: Ledger;
   /** Notifications the ledger sent, not yet delivered by the test. */
   readonly outbox: NotificationInput[] = [];
   private readonly faults = new Map<Endpoint, Fault[]>();
-  readonly calls: Record<Endpoint, number> = { prepay: 0, query: 0, close: 0, refund: 0, refund_query: 0 };
+  readonly calls: Record<Endpoint, number> = { prepay: 0, query: 0, close: 0, refund: 0, refund_query: 0, abnormal_refund: 0 };
 
   constructor(private readonly now: () => number) {
     // The Notifier type is a class with network machinery; only enqueue is used by the ledger.
@@ -130,6 +133,22 @@ export class LedgerGateway implements PaymentGateway {
   }
   queryRefund(outRefundNo: string): Promise<GatewayResult<RefundRecord>> {
     return this.call("refund_query", () => this.ledger.refundQuery(outRefundNo), toRefundRecord);
+  }
+  /** 发起异常退款 through the simulator's own validation and re-route (the bank fields in clear: the
+   *  encryption is the HTTP gateway's, proven by test/sim/abnormal-refund.test.ts). */
+  applyAbnormalRefund(req: AbnormalRefundRequest): Promise<GatewayResult<RefundRecord>> {
+    const body = req.type === "USER_BANK_CARD" ? { out_refund_no: req.outRefundNo, type: req.type, bank_type: req.bankType, bank_account: req.bankAccount, real_name: req.realName } : { out_refund_no: req.outRefundNo, type: req.type };
+    return this.call(
+      "abnormal_refund",
+      () => {
+        const input = validateAbnormalRefund(body);
+        if (!input.ok) return input;
+        const v = input.value;
+        const target = abnormalTarget(v.type === "USER_BANK_CARD" ? { type: v.type, bankType: v.bank_type!, account: v.bank_account!, name: v.real_name! } : { type: v.type });
+        return target.ok ? this.ledger.applyAbnormalRefund(req.refundId, v.out_refund_no, target.value.receivedAccount, target.value.requestKey) : target;
+      },
+      toRefundRecord,
+    );
   }
   async tradeBill(billDate: string) {
     const text = buildTradeBill(this.store.state, billDate, "ALL");

@@ -21,8 +21,8 @@ import { login } from "../../shared/services/users";
 import type { Database } from "../../shared/store/database";
 import type { OrderDoc } from "../../shared/store/model";
 import { createRepos } from "../../shared/store/repos";
-import type { PaymentGateway } from "../../shared/wechatpay/types";
 import { crashAt, Crash, WrappedDatabase } from "./db-wrappers";
+import { scheduledGateway } from "./gateway-wrappers";
 import { passengers, user, world, type World } from "./harness";
 import { drain, violations } from "./invariants";
 import { LedgerGateway, type Endpoint, type Fault } from "./ledger-gateway";
@@ -35,7 +35,7 @@ type Action =
   | { t: "pay"; k: number }
   | { t: "deliver"; dup: boolean }
   | { t: "sync"; k: number }
-  | { t: "refund"; k: number; tok: number; part: "quarter" | "half" | "rest" }
+  | { t: "refund"; k: number; tok: number; part: "quarter" | "half" | "rest"; race: "none" | "sameToken" | "otherToken" }
   | { t: "return"; k: number; tok: number; ticket: number; all: boolean }
   | { t: "cancel"; k: number }
   | { t: "settle"; k: number; status: "SUCCESS" | "CLOSED" | "ABNORMAL" }
@@ -48,7 +48,16 @@ const ACTION: fc.Arbitrary<Action> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ t: fc.constant("pay" as const), k: fc.nat(5) }) },
   { weight: 6, arbitrary: fc.record({ t: fc.constant("deliver" as const), dup: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("sync" as const), k: fc.nat(5) }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant("refund" as const), k: fc.nat(5), tok: fc.nat(1), part: fc.constantFrom("quarter" as const, "half" as const, "rest" as const) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant("refund" as const),
+      k: fc.nat(5),
+      tok: fc.nat(1),
+      part: fc.constantFrom("quarter" as const, "half" as const, "rest" as const),
+      race: fc.constantFrom("none" as const, "sameToken" as const, "otherToken" as const),
+    }),
+  },
   { weight: 6, arbitrary: fc.record({ t: fc.constant("return" as const), k: fc.nat(5), tok: fc.nat(2), ticket: fc.nat(1), all: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("cancel" as const), k: fc.nat(5) }) },
   { weight: 4, arbitrary: fc.record({ t: fc.constant("settle" as const), k: fc.nat(5), status: fc.constantFrom("SUCCESS" as const, "SUCCESS" as const, "SUCCESS" as const, "CLOSED" as const, "ABNORMAL" as const) }) },
@@ -82,24 +91,8 @@ function expected(e: unknown): void {
   throw e;
 }
 
-function scheduledGateway(s: fc.Scheduler, inner: PaymentGateway): PaymentGateway {
-  // Each call waits for the scheduler before reaching WeChat Pay, so answers interleave with writes.
-  const wrap = <A extends unknown[], R>(name: string, f: (...a: A) => Promise<R>) => (...a: A) => s.schedule(Promise.resolve(), `wx.${name}`).then(() => f(...a));
-  return {
-    mode: inner.mode,
-    payParams: (id) => inner.payParams(id),
-    jsapiPrepay: wrap("prepay", (r) => inner.jsapiPrepay(r)),
-    queryByOutTradeNo: wrap("query", (n) => inner.queryByOutTradeNo(n)),
-    queryByTransactionId: wrap("query", (n) => inner.queryByTransactionId(n)),
-    close: wrap("close", (n) => inner.close(n)),
-    refund: wrap("refund", (r) => inner.refund(r)),
-    queryRefund: wrap("refund_query", (n) => inner.queryRefund(n)),
-    tradeBill: (d) => inner.tradeBill(d),
-  };
-}
-
 async function run(s: fc.Scheduler, steps: { action: Action; concurrentWithNext: boolean; crash: { k: number; when: "before" | "after" } | null }[]): Promise<World> {
-  const w = await world();
+  const w = await world({ onlyTrain: true });
   const scheduledDb: Database = new WrappedDatabase(w.mem, (op, coll, go) => s.schedule(Promise.resolve(), `${op} ${coll}`).then(go));
   const gw = scheduledGateway(s, w.wx);
   const base: PaymentDeps = { ...w.deps, db: createRepos(scheduledDb), gateway: async () => gw };
@@ -153,7 +146,10 @@ async function run(s: fc.Scheduler, steps: { action: Action; concurrentWithNext:
         const o = pick(a.k);
         if (!o) return;
         const amount = a.part === "quarter" ? Math.floor(o.amount / 4) : a.part === "half" ? Math.floor(o.amount / 2) : undefined;
-        await requestOperatorRefund(deps, { orderId: o._id, refundToken: `r${a.tok}`, ...(amount !== undefined ? { amount } : {}) });
+        const once = (tok: string) => requestOperatorRefund(deps, { orderId: o._id, refundToken: tok, ...(amount !== undefined ? { amount } : {}) }).then(() => undefined, expected);
+        // A refund racing itself (double tap) or another refund of the same order.
+        const racing = a.race === "none" ? [] : [once(a.race === "sameToken" ? `r${a.tok}` : `r${a.tok}-other`)];
+        await Promise.all([once(`r${a.tok}`), ...racing]);
         return;
       }
       case "return": {
@@ -187,6 +183,11 @@ async function run(s: fc.Scheduler, steps: { action: Action; concurrentWithNext:
     }
   }
 
+  // Prologue: two paid orders, so that most programs are about what happens to paid money.
+  for (const u of [0, 1]) {
+    await s.waitFor(exec({ t: "book", u, tok: 2, twice: false, refuseFirst: false }, base));
+    await s.waitFor(exec({ t: "pay", k: u }, base));
+  }
   let group: Promise<void>[] = [];
   for (const step of steps) {
     const deps = step.crash ? { ...base, db: createRepos(crashAt(scheduledDb, step.crash.k, step.crash.when)) } : base;
@@ -199,7 +200,7 @@ async function run(s: fc.Scheduler, steps: { action: Action; concurrentWithNext:
   await s.waitFor(Promise.all(group));
   // Everything in flight is delivered, settled and swept, without faults or crashes.
   w.wx.clearFaults();
-  await drain(w, 10);
+  await drain(w, 6);
   return w;
 }
 

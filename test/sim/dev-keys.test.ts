@@ -6,11 +6,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DevKeyError, KEY_FILES, loadOrCreateDevKeys } from "../../dev/keys";
 import { createWxPaySimPlugin } from "../../dev/wxpay-sim";
-import { tempDir } from "../helpers/tmp";
+import { dataDirWithKeys, tempDir } from "../helpers/tmp";
 
 // Built, not written out: a hook refuses files that contain a PEM private key header.
 const PEM_HEADER = (label: string) => `-----${["BEGIN", label].join(" ")}-----`;
 const fresh = () => tempDir("wxpay-keys-");
+/** A data directory whose key files already exist (the run's set): no RSA generation needed. */
+const withKeys = () => dataDirWithKeys("wxpay-keys-");
 
 describe("loadOrCreateDevKeys", () => {
   it("generates a complete key set once, with 0600 files, and reuses it", () => {
@@ -38,7 +40,7 @@ describe("loadOrCreateDevKeys", () => {
   });
 
   it("takes the production variables over the files (PEM text or a path), and checks them", () => {
-    const dir = fresh();
+    const dir = withKeys();
     const merchant = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
     const pkcs1 = merchant.export({ type: "pkcs1", format: "pem" }).toString();
     const pemPath = join(dir, "merchant.pem");
@@ -74,7 +76,7 @@ describe("loadOrCreateDevKeys", () => {
       [{ WECHAT_PUBLIC_KEY_ID: "PUB_KEY_ID_A", WXPAY_SIM_PUBLIC_KEY_ID: "PUB_KEY_ID_B" }, "WECHAT_PUBLIC_KEY_ID"],
       [{ WECHAT_PUBLIC_KEY: generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "pem" }).toString() }, "WECHAT_PUBLIC_KEY"],
     ];
-    const dir = fresh();
+    const dir = withKeys();
     for (const [env, variable] of cases) {
       let caught: unknown;
       try {
@@ -92,7 +94,7 @@ describe("loadOrCreateDevKeys", () => {
 
 describe("plugin functionEnv", () => {
   it("gives the functions the merchant side of the key set and the stack's URLs", async () => {
-    const dataDir = fresh();
+    const dataDir = withKeys();
     const plugin = createWxPaySimPlugin({ timeScale: 1 });
     expect(() => plugin.functionEnv!()).toThrow(/start/);
     await plugin.start!({ baseUrl: "http://127.0.0.1:5123", dataDir });

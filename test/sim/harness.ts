@@ -2,13 +2,11 @@
 // signs merchant requests with its own node:crypto code (not the simulator's, not shared/'s),
 // verifies answers, and runs a local notification receiver.
 import { createDecipheriv, createPrivateKey, createPublicKey, createSign, createVerify, randomBytes, type KeyObject } from "node:crypto";
-import { cpSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
-import { loadOrCreateDevKeys, type DevKeys } from "../../dev/keys";
+import type { DevKeys } from "../../dev/keys";
 import { createWxPaySimPlugin, type WxPaySimOptions, type WxPaySimPlugin } from "../../dev/wxpay-sim";
-import { tempDir } from "../helpers/tmp";
+import { dataDirWithKeys } from "../helpers/tmp";
 
 export interface HttpAnswer {
   status: number;
@@ -30,6 +28,8 @@ export interface SignOverrides {
   fieldOrder?: string[];
   /** Client-side wait for the answer. */
   timeoutMs?: number;
+  /** Gives up when the test says so (instead of after timeoutMs). */
+  signal?: AbortSignal;
 }
 
 function listen(server: Server): Promise<number> {
@@ -56,12 +56,12 @@ function toAnswer(status: number, headers: IncomingHttpHeaders, raw: Buffer): Ht
   return { status, headers, raw, text, json };
 }
 
-export async function httpCall(url: string, init: { method: string; headers?: Record<string, string>; body?: string; timeoutMs?: number }): Promise<HttpAnswer> {
+export async function httpCall(url: string, init: { method: string; headers?: Record<string, string>; body?: string; timeoutMs?: number; signal?: AbortSignal }): Promise<HttpAnswer> {
   const res = await fetch(url, {
     method: init.method,
     headers: init.headers ?? {},
     ...(init.body !== undefined ? { body: init.body } : {}),
-    signal: AbortSignal.timeout(init.timeoutMs ?? 10_000),
+    signal: init.signal ?? AbortSignal.timeout(init.timeoutMs ?? 10_000),
   });
   const raw = Buffer.from(await res.arrayBuffer());
   const headers: IncomingHttpHeaders = {};
@@ -69,17 +69,9 @@ export async function httpCall(url: string, init: { method: string; headers?: Re
   return toAnswer(res.status, headers, raw);
 }
 
-let keyTemplate: string | undefined;
-
-/** A new data directory holding a copy of one key set per test file (RSA generation is the slow part). */
+/** A new data directory holding a copy of the run's key set (RSA generation is the slow part). */
 export function freshDataDir(): string {
-  if (!keyTemplate) {
-    keyTemplate = tempDir("wxpay-sim-keys-");
-    loadOrCreateDevKeys(keyTemplate);
-  }
-  const dir = tempDir("wxpay-sim-");
-  cpSync(join(keyTemplate, "keys"), join(dir, "keys"), { recursive: true });
-  return dir;
+  return dataDirWithKeys("wxpay-sim-");
 }
 
 export function nonce(): string {
@@ -144,6 +136,7 @@ export class Sim {
       headers,
       ...(method === "GET" ? {} : { body: sent }),
       ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
     });
   }
 
@@ -250,7 +243,7 @@ export class Receiver {
     return receiver;
   }
 
-  async waitFor(count: number, timeoutMs = 5000): Promise<Received[]> {
+  async waitFor(count: number, timeoutMs = 30_000): Promise<Received[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.received.length < count) {
       const left = deadline - Date.now();
@@ -272,8 +265,9 @@ export class Receiver {
   }
 }
 
-/** Polls until `check` returns a value (the simulator acts in the background). */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+/** Polls until `check` returns a value (the simulator acts in the background). The deadline is
+ *  generous (a loaded machine); a passing test returns as soon as the value is there. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

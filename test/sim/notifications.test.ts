@@ -184,10 +184,10 @@ describe("payment notification", () => {
     const receiver = await Receiver.start(() => ({ status: 200 }));
     try {
       await sim.paidOrder("NOTIFY_DROP_001", receiver.url, { drop: true });
-      await new Promise((r) => setTimeout(r, 100));
-      expect(receiver.received).toHaveLength(0);
+      // Dropped is decided when the payment is made: listed at once, no attempt ever scheduled.
       const [d] = await deliveriesOf("NOTIFY_DROP_001");
       expect(d).toMatchObject({ status: "dropped", attempts: [] });
+      expect(receiver.received).toHaveLength(0);
       expect((await sim.call("GET", `/v3/pay/transactions/out-trade-no/NOTIFY_DROP_001?mchid=${sim.keys.mchid}`)).json.trade_state).toBe("SUCCESS");
       expect((await sim.control("POST", "/sim/pay", { prepay_id: "x", notification: { loud: true } })).status).toBe(400);
     } finally {
@@ -201,12 +201,13 @@ describe("payment notification", () => {
     const receiver = await Receiver.start(() => (++answers === 1 ? { status: 500 } : { status: 204 }));
     try {
       await slow.paidOrder("NOTIFY_STOP_001", receiver.url);
-      await eventually(async () => {
-        const [x] = (await slow.control("GET", "/sim/notifications")).json.notifications as Delivery[];
-        return x?.attempts.length === 1 ? x : undefined;
+      const first = await eventually(async () => {
+        const [x] = (await slow.control("GET", "/sim/notifications")).json.notifications as Array<Delivery & { nextAttemptAt?: number }>;
+        return x?.attempts.length === 1 && x.nextAttemptAt ? x : undefined;
       });
       await slow.stop();
-      await new Promise((r) => setTimeout(r, 900));
+      // Past the moment the retry was due: a timer close() had missed would have delivered by then.
+      await eventually(async () => (Date.now() > first.nextAttemptAt! + 100 ? true : undefined));
       expect(receiver.received).toHaveLength(1);
       const again = await Sim.start({ timeScale: 0.05 }, slow.dataDir);
       try {

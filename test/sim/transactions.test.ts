@@ -59,6 +59,24 @@ describe("JSAPI prepay validation (PARAM_ERROR)", () => {
     expect([m.status, m.json.code]).toEqual([400, "PARAM_ERROR"]);
   });
 
+  it("answers 500 OPENID_MISMATCH for an openid issued for another AppID (registered through /sim/openids)", async () => {
+    const foreign = "o-foreign-" + Math.random().toString(36).slice(2, 10);
+    expect((await sim.control("POST", "/sim/openids", { openid: foreign, appid: "wx00000000000000ff" })).status).toBe(200);
+    const r = await sim.call("POST", JSAPI, sim.prepayBody("OPENID_FOREIGN", { payer: { openid: foreign } }));
+    expect([r.status, r.json.code]).toEqual([500, "OPENID_MISMATCH"]);
+    expect(verifyWechatpaySignature(r.headers, r.raw, sim.trustedKeys()).ok).toBe(true);
+    expect((await sim.call("GET", q("OPENID_FOREIGN"))).json.code).toBe("ORDER_NOT_EXIST"); // nothing was created
+    // One issued for the merchant's AppID, and one never registered, are both fine.
+    const own = "o-own-" + Math.random().toString(36).slice(2, 10);
+    expect((await sim.control("POST", "/sim/openids", { openid: own, appid: sim.keys.appid })).status).toBe(200);
+    expect((await sim.call("POST", JSAPI, sim.prepayBody("OPENID_OWN_01", { payer: { openid: own } }))).status).toBe(200);
+    expect((await sim.call("POST", JSAPI, sim.prepayBody("OPENID_UNREG_1", { payer: { openid: "o-never-registered" } }))).status).toBe(200);
+    // An openid is issued once; bad input is refused.
+    expect((await sim.control("POST", "/sim/openids", { openid: foreign, appid: sim.keys.appid })).status).toBe(409);
+    expect((await sim.control("POST", "/sim/openids", { openid: "", appid: sim.keys.appid })).status).toBe(400);
+    expect((await sim.control("POST", "/sim/openids", { openid: own })).status).toBe(400);
+  });
+
   it("accepts the edge values (6- and 32-character numbers, 127-character description, https notify_url)", async () => {
     for (const body of [
       sim.prepayBody("A_-|*1", { description: "票".repeat(127), time_expire: rfc3339Cst(Date.now() + 30 * 60_000) }),

@@ -5,6 +5,7 @@ import { startTestStack, type TestStack } from "../helpers/stack";
 let stack: TestStack;
 beforeAll(async () => {
   stack = await startTestStack();
+  expect((await admin({ action: "database.addCollection", collectionName: "bad" })).status).toBe(200);
   const seed = await admin({ action: "database.insertDocument", collectionName: "bad", data: ['{"_id":"keep","v":{"$numberInt":"1"}}'] });
   expect(seed.json).toMatchObject({ data: { insertedIds: ["keep"] } });
 });
@@ -12,8 +13,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function admin(body: unknown) {
-  return stack.post("/admin?env=local-env", body);
+function admin(body: Record<string, unknown>) {
+  return stack.admin(body);
 }
 
 /** The whole `bad` collection, read through the wire protocol. */
@@ -40,7 +41,8 @@ describe("POST /admin bad input", () => {
   it("missing action or collection → INVALID_PARAM", async () => {
     expect((await admin({ collectionName: "bad" })).json).toMatchObject({ code: "INVALID_PARAM" });
     expect((await admin({ action: "database.getDocument" })).json).toMatchObject({ code: "INVALID_PARAM" });
-    expect((await admin([1, 2])).json).toMatchObject({ code: "INVALID_PARAM" });
+    // A body that is not an object cannot carry a signature: refused before it is parsed as a request.
+    expect((await stack.post("/admin", [1, 2])).status).toBe(401);
   });
 
   it("unsupported query / update operators → UNSUPPORTED_OPERATOR, nothing modified", async () => {

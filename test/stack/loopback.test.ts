@@ -2,9 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { REPO_ROOT } from "../helpers/stack";
+import { dataDirWithKeys } from "../helpers/tmp";
 import { isLoopbackHost } from "../../dev/stack/loopback";
 
 describe("loopback only", () => {
@@ -14,19 +13,14 @@ describe("loopback only", () => {
   });
 
   it("dev/main.ts with HOST=0.0.0.0 exits non-zero with a clear error and prints no ready line", () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "stack-host-"));
-    try {
-      const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "dev", "main.ts")], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, HOST: "0.0.0.0", PORT: "0", DATA_DIR: dataDir, TIMERS: "0" },
-        encoding: "utf8",
-        timeout: 30_000,
-      });
-      expect(r.status).not.toBe(0);
-      expect(r.stdout).not.toMatch(/ready/);
-      expect(r.stderr).toMatch(/refusing to listen on 0\.0\.0\.0/);
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "dev", "main.ts")], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, HOST: "0.0.0.0", PORT: "0", DATA_DIR: dataDirWithKeys("stack-host-"), TIMERS: "0" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).not.toMatch(/ready/);
+    expect(r.stderr).toMatch(/refusing to listen on 0\.0\.0\.0/);
   });
 });

@@ -1,11 +1,19 @@
 // The real wx-server-sdk and @cloudbase/node-sdk, bundled in a built function (sdkprobe), against the
 // local stack's database: every operation issue 2 lists, through both SDKs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "../helpers/stack";
+import { FIXTURES_CONFIG, loadProofConfig, startTestStack, type TestStack } from "../helpers/stack";
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack();
+  // sdkprobe runs up to 50 concurrent SDK calls in one invocation: its declared 30 s, load-proof.
+  stack = await startTestStack({ configPath: loadProofConfig(FIXTURES_CONFIG) });
+  // Like CloudBase, the stack writes only into collections that were created.
+  for (const sdk of ["wx", "node"] as const) {
+    for (const coll of ["", "_q", "_tx", "_rb", "_cf"].map((s) => `orders_${sdk}${s}`)) {
+      const created = await probe(sdk, "createCollection", { coll });
+      expect(created.threw, JSON.stringify(created)).toBeUndefined();
+    }
+  }
 });
 afterAll(async () => {
   await stack?.stop();

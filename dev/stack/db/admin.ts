@@ -4,8 +4,10 @@
 import { randomUUID } from "node:crypto";
 import { StackError } from "../errors";
 import { isPlainObject } from "../http";
+import { CollectionCatalog } from "./catalog";
 import { parseEjson, wireText, type Doc } from "./ejson";
 import * as engine from "./engine";
+import { IndexGuard, type UnindexedQuery } from "./index-guard";
 import { DocStore } from "./store";
 import { TransactionManager, type Transaction } from "./transactions";
 
@@ -74,22 +76,50 @@ export interface AdminCounters {
   requests: number;
   errors: number;
   byAction: Record<string, number>;
+  /** Queries on declared collections that no index served. */
+  unindexed: UnindexedQuery[];
 }
+
+export interface AdminOptions {
+  /** Collections whose queries are checked against their indexes. */
+  indexChecked?: ReadonlySet<string>;
+  /** Refuse (not just record) a query no index serves. */
+  strictIndexes?: boolean;
+}
+
+// CloudBase's own text (wx-server-sdk maps the code to errCode -502005).
+const NOT_EXIST_MESSAGE = "[ResourceNotFound] Db or Table not exist. Please check your request, but if the problem cannot be solved, contact us.";
+
+/** Actions that name a collection, which must exist. */
+const COLLECTION_ACTIONS = new Set([
+  "database.insertDocument", "database.getDocument", "database.calculateDocument", "database.modifyDocument",
+  "database.modifyAndReturnDoc", "database.removeDocument", "database.aggregateDocuments",
+]);
 
 export class AdminService {
   private readonly store: DocStore;
   private readonly committed: engine.DocView & engine.DocWriter;
   private readonly txs: TransactionManager;
-  readonly counters: AdminCounters = { requests: 0, errors: 0, byAction: {} };
+  readonly catalog: CollectionCatalog;
+  private readonly guard: IndexGuard;
+  readonly counters: AdminCounters;
+  /** Set per request by handle(); requests are answered synchronously, one at a time. */
+  private inspection = false;
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, opts: AdminOptions = {}) {
     this.store = new DocStore(dataDir);
     this.committed = committedView(this.store);
     this.txs = new TransactionManager(this.store);
+    this.catalog = new CollectionCatalog(this.store.sqlite);
+    this.guard = new IndexGuard(this.catalog, { checked: opts.indexChecked ?? new Set(), strict: opts.strictIndexes === true });
+    this.counters = { requests: 0, errors: 0, byAction: {}, unindexed: this.guard.unindexed };
   }
 
-  /** Answers one wire request; never throws for request errors (they become `{ code, message }`). */
-  handle(body: unknown): Answer {
+  /** Answers one wire request; never throws for request errors (they become `{ code, message }`).
+   *  `inspection`: a test or tool reading what was stored, whose queries are not the code's and are
+   *  not index-checked. */
+  handle(body: unknown, inspection = false): Answer {
+    this.inspection = inspection;
     const requestId = randomUUID();
     this.counters.requests++;
     try {
@@ -106,7 +136,20 @@ export class AdminService {
   }
 
   private dispatch(action: string, p: Params): Answer {
+    if (COLLECTION_ACTIONS.has(action)) {
+      const coll = collectionOf(p);
+      if (!this.catalog.has(coll)) {
+        throw new StackError("DATABASE_COLLECTION_NOT_EXIST", `${NOT_EXIST_MESSAGE} (local stack: collection "${coll}" was never created)`);
+      }
+    }
     switch (action) {
+      case "database.addCollection": {
+        const coll = collectionOf(p);
+        if (!this.catalog.create(coll)) {
+          throw new StackError("DATABASE_COLLECTION_ALREADY_EXIST", `[ResourceUnavailable.ResourceExist] Table exist. (collection "${coll}")`);
+        }
+        return {};
+      }
       case "database.startTransaction":
         return { transactionId: this.txs.start().id };
       case "database.commitTransaction":
@@ -120,20 +163,27 @@ export class AdminService {
       case "database.getDocument":
         return this.inTx(p, (view) => this.get(view, p));
       case "database.calculateDocument":
-        return this.inTx(p, (view) => ({ data: { total: engine.count(view, collectionOf(p), queryOf(p)) } }));
+        return this.inTx(p, (view) => ({ data: { total: engine.count(view, collectionOf(p), this.checked(action, p)) } }));
       case "database.modifyDocument":
         return this.inTx(p, (view) => this.modify(view, p, false));
       case "database.modifyAndReturnDoc":
         return this.inTx(p, (view) => this.modify(view, p, true));
       case "database.removeDocument":
         return this.inTx(p, (view) => ({
-          data: { deleted: engine.remove(view, view, collectionOf(p), queryOf(p), p.multi !== false) },
+          data: { deleted: engine.remove(view, view, collectionOf(p), this.checked(action, p), p.multi !== false) },
         }));
       case "database.aggregateDocuments":
         return this.inTx(p, (view) => this.aggregate(view, p));
       default:
         throw new StackError("UNSUPPORTED_ACTION", `action ${action} is not supported by the local stack`);
     }
+  }
+
+  /** The request's filter, after checking an index serves it (with its sort, if any). */
+  private checked(action: string, p: Params, order?: Record<string, 1 | -1>): Doc {
+    const query = queryOf(p);
+    if (!this.inspection) this.guard.check(action, collectionOf(p), query, order);
+    return query;
   }
 
   /** Runs an operation against the open transaction named in the request, else atomically on the store. */
@@ -162,8 +212,9 @@ export class AdminService {
     const coll = collectionOf(p);
     const offset = intOf(p.offset, "offset");
     const limit = intOf(p.limit, "limit");
-    const docs = engine.find(view, coll, queryOf(p), {
-      order: orderOf(p),
+    const order = orderOf(p);
+    const docs = engine.find(view, coll, this.checked("database.getDocument", p, order), {
+      order,
       offset,
       limit,
       projection: projectionOf(p),
@@ -174,7 +225,7 @@ export class AdminService {
   private modify(view: engine.DocView & engine.DocWriter, p: Params, returnDoc: boolean): Answer {
     const coll = collectionOf(p);
     const merge = returnDoc ? true : p.merge !== false;
-    const result = engine.modify(view, view, coll, queryOf(p), parseEjson(p.data, "data"), {
+    const result = engine.modify(view, view, coll, this.checked(returnDoc ? "database.modifyAndReturnDoc" : "database.modifyDocument", p), parseEjson(p.data, "data"), {
       merge,
       multi: returnDoc ? false : p.multi === true,
       upsert: returnDoc ? false : p.upsert === true,
@@ -193,7 +244,21 @@ export class AdminService {
       }
       return { [s.stageKey]: parseEjson(s.stageValue, `stages[${i}].stageValue`) };
     });
+    this.checkPipeline(collectionOf(p), pipeline);
     return { data: { list: engine.aggregate(view, collectionOf(p), pipeline).map(wireText) } };
+  }
+
+  /** Documents in a collection (the Cloud API's ListTables). */
+  documentCount(coll: string): number {
+    return this.store.scan(coll).length;
+  }
+
+  /** A pipeline is served when it starts with a served `$match` (and its `$sort`, if next). */
+  private checkPipeline(coll: string, pipeline: Doc[]): void {
+    const [first, second] = pipeline;
+    const match = first && isPlainObject(first.$match) ? first.$match : {};
+    const sort = second && isPlainObject(second.$sort) ? (second.$sort as Record<string, 1 | -1>) : undefined;
+    if (!this.inspection) this.guard.check("database.aggregateDocuments", coll, match, sort);
   }
 
   close(): void {

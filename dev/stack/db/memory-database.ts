@@ -2,6 +2,8 @@
 // query and update semantics the stack answers the SDK with (mingo, "updated" counts only documents
 // that changed), in memory, no HTTP. Each operation is atomic: it runs synchronously when called.
 import type { Database, Filter, FindOptions, StoredDoc, Update } from "../../../shared/store/database";
+import { declaredIndexes, type CollectionDeclaration } from "../../../shared/store/schema";
+import { queryShape, servingIndex, type IndexKey, type IndexSpec } from "./index-rule";
 import { StackError } from "../errors";
 import * as engine from "./engine";
 import { idKey } from "./store";
@@ -13,8 +15,29 @@ function sdkError(e: unknown): Error {
   return Object.assign(new Error(`[${e.code}] ${e.message}`), { code: e.code });
 }
 
+export interface MemoryDatabaseOptions {
+  /** As strict as CloudBase under test: only these collections exist, and every query must be
+   *  served by one of their indexes (the stack's rule, dev/stack/db/index-rule.ts). */
+  declaration?: readonly CollectionDeclaration[];
+}
+
 export class MemoryDatabase implements Database {
   private readonly colls = new Map<string, Map<string, Doc>>();
+  private readonly indexes: Map<string, IndexSpec[]> | undefined;
+
+  constructor(opts: MemoryDatabaseOptions = {}) {
+    this.indexes = opts.declaration && new Map(opts.declaration.map((c) => [c.name, declaredIndexes(c)]));
+  }
+
+  /** Refuses what CloudBase would: an undeclared collection, a query no declared index serves. */
+  private check(coll: string, where: Filter | undefined, sort: readonly IndexKey[] = []): void {
+    if (!this.indexes) return;
+    const indexes = this.indexes.get(coll);
+    if (!indexes) throw new StackError("DATABASE_COLLECTION_NOT_EXIST", `collection ${coll} does not exist`);
+    if (where === undefined) return;
+    const verdict = servingIndex(indexes, queryShape(where), sort);
+    if (!verdict.served) throw new StackError("DATABASE_QUERY_NOT_INDEXED", `${coll}: ${verdict.reason} (declare an index in shared/store/schema.ts)`);
+  }
   /** Every operation, in order: tests and benches read round trips from it. */
   readonly ops: { op: string; coll: string }[] = [];
 
@@ -32,9 +55,10 @@ export class MemoryDatabase implements Database {
     remove: (coll, id) => void this.coll(coll).delete(idKey(id)),
   };
 
-  private run<T>(op: string, coll: string, fn: () => T): Promise<T> {
+  private run<T>(op: string, coll: string, fn: () => T, where?: Filter, sort?: readonly IndexKey[]): Promise<T> {
     this.ops.push({ op, coll });
     try {
+      this.check(coll, where, sort);
       return Promise.resolve(structuredClone(fn()));
     } catch (e) {
       return Promise.reject(sdkError(e));
@@ -61,16 +85,17 @@ export class MemoryDatabase implements Database {
   }
 
   update(coll: string, where: Filter, update: Update): Promise<number> {
-    return this.run("update", coll, () => engine.modify(this.view, this.view, coll, where, structuredClone(update), { merge: true, multi: true, upsert: false }).updated);
+    return this.run("update", coll, () => engine.modify(this.view, this.view, coll, where, structuredClone(update), { merge: true, multi: true, upsert: false }).updated, where);
   }
 
   find(coll: string, where: Filter, opts: FindOptions = {}): Promise<StoredDoc[]> {
     const order = opts.orderBy ? { [opts.orderBy[0]]: opts.orderBy[1] === "asc" ? 1 : -1 } as Record<string, 1 | -1> : undefined;
-    return this.run("find", coll, () => engine.find(this.view, coll, where, { ...(order ? { order } : {}), limit: opts.limit ?? 100 }) as unknown as StoredDoc[]);
+    const sort: IndexKey[] = opts.orderBy ? [[opts.orderBy[0], opts.orderBy[1] === "asc" ? 1 : -1]] : [];
+    return this.run("find", coll, () => engine.find(this.view, coll, where, { ...(order ? { order } : {}), limit: opts.limit ?? 100 }) as unknown as StoredDoc[], where, sort);
   }
 
   remove(coll: string, where: Filter): Promise<number> {
-    return this.run("remove", coll, () => engine.remove(this.view, this.view, coll, where, true));
+    return this.run("remove", coll, () => engine.remove(this.view, this.view, coll, where, true), where);
   }
 
   set(coll: string, doc: StoredDoc): Promise<void> {

@@ -54,6 +54,11 @@ export class DocStore {
     this.clock = this.stmts.maxVersion.get()?.v ?? 0;
   }
 
+  /** The SQLite handle, for the collection catalog kept in the same file. */
+  get sqlite(): Database.Database {
+    return this.db;
+  }
+
   get(coll: string, id: unknown): StoredDoc | undefined {
     const row = this.stmts.get.get(coll, idKey(id));
     return row && { doc: loadText(row.body), version: row.version };

@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { randomUUID } from "node:crypto";
 import { DEFAULT_TIMEOUT_SECONDS, resolveEnvVariables, type FunctionConfig } from "../config";
+import type { Credentials } from "../auth/tc3";
 import { FunctionPool, type Outcome } from "./pool";
 
 export interface Identity {
@@ -24,6 +25,8 @@ export interface HostOptions {
   /** Values for `{{env.X}}` placeholders, already merged by precedence. */
   placeholderValues: Record<string, string | undefined>;
   maxInstancesPerFunction?: number;
+  /** The stack's per-start secret: what SCF's TENCENTCLOUD_SECRETID/SECRETKEY are to a function. */
+  credentials: Credentials;
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -103,8 +106,8 @@ export class FunctionHost {
     }
     Object.assign(env, resolveEnvVariables(declared, this.opts.placeholderValues), {
       TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${this.opts.baseUrl}/admin` }),
-      TENCENTCLOUD_SECRETID: "local",
-      TENCENTCLOUD_SECRETKEY: "local",
+      TENCENTCLOUD_SECRETID: this.opts.credentials.secretId,
+      TENCENTCLOUD_SECRETKEY: this.opts.credentials.secretKey,
       TENCENTCLOUD_RUNENV: "SCF",
       TENCENTCLOUD_REGION: "ap-shanghai",
       SCF_NAMESPACE: "local-env",

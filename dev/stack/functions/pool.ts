@@ -63,8 +63,14 @@ export class FunctionPool {
         if (m.type === "result") finish({ ok: true, result: m.result });
         else finish({ ok: false, kind: "error", message: m.message ?? "function failed" });
       };
-      const onError = (e: Error) => finish({ ok: false, kind: "crash", message: `instance crashed: ${e.message}` });
-      const onExit = (code: number) => finish({ ok: false, kind: "crash", message: `instance exited with code ${code}` });
+      // An uncaught error ends the worker; its 'exit' comes after every message it posted, so a
+      // result posted just before a stray exception still wins (the 'error' event can overtake it).
+      let crash: string | undefined;
+      const onError = (e: Error) => {
+        crash = e.message;
+      };
+      const onExit = (code: number) =>
+        finish({ ok: false, kind: "crash", message: crash ? `instance crashed: ${crash}` : `instance exited with code ${code}` });
       const timer = setTimeout(
         () => finish({ ok: false, kind: "timeout", message: `function timed out after ${timeoutMs} ms` }),
         timeoutMs,
@@ -138,9 +144,9 @@ export class FunctionPool {
     this.all.add(inst);
     // An instance can die between calls (e.g. a stray rejection after main returned): forget it so
     // no call is ever sent to a dead worker.
-    // Without a permanent listener an 'error' between calls would crash the whole stack.
-    worker.on("error", (e) => console.error(`[function] instance of ${this.entry} died: ${e.message}`));
-    worker.once("exit", () => {
+    // An uncaught error always ends the worker, so it is forgotten at once: between its 'error' and
+    // its 'exit' it must not be handed the next call.
+    const forget = () => {
       inst.dead = true;
       const i = this.idle.indexOf(inst);
       if (i >= 0) {
@@ -148,7 +154,13 @@ export class FunctionPool {
         this.size--;
         this.all.delete(inst);
       }
+    };
+    // Without a permanent listener an 'error' between calls would crash the whole stack.
+    worker.on("error", (e) => {
+      forget();
+      console.error(`[function] instance of ${this.entry} died: ${e.message}`);
     });
+    worker.once("exit", forget);
     return inst;
   }
 

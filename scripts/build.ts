@@ -1,0 +1,96 @@
+// Bundles every cloud function into a deployable folder: index.js (exports main) + package.json, no
+// TypeScript, no imports outside the folder, built for the runtime cloudbaserc.json names; then gives
+// each folder the key files its environment names (scripts/deploy/prepare-folders.ts). These folders
+// are what tcb and DevTools deploy and what the tests and the local stack run.
+//   npm run build [-- --out DIR] [--root DIR]
+//   --out   where the deployable functions go (default build/cloudfunctions; test fixtures are built
+//           into build/test-functions only with the default)
+//   --root  where .env / .env.local and the key files they name are (default: the repository)
+import { build, analyzeMetafile } from "esbuild";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildPage } from "./build-page";
+import { prepareFunctionFolders } from "./deploy/prepare-folders";
+import { esbuildTargetFor, readRawConfig, toConfig } from "./deploy/tcb-config";
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), "..");
+const configPath = join(repo, "cloudbaserc.json");
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const outOption = option("--out");
+const root = resolve(option("--root") ?? repo);
+const outRoot = resolve(outOption ?? join(repo, "build", "cloudfunctions"));
+const analyze = process.argv.includes("--analyze");
+
+/** [sourceRoot, outRoot]: deployable functions, then test-only fixture functions. */
+const targets: Array<[string, string]> = [[join(repo, "cloudfunctions"), outRoot]];
+if (!outOption) targets.push([join(repo, "test", "fixtures", "functions"), join(repo, "build", "test-functions")]);
+
+const config = toConfig(readRawConfig(configPath));
+const runtimes = new Map(config.functions.map((f) => [f.name, f.runtime]));
+/** Fixtures (not in cloudbaserc.json) run like the deployed functions. */
+const defaultTarget = esbuildTargetFor(config.functions[0]?.runtime) ?? "node20";
+
+/** Functions that also serve a web page: its entry, bundled into the function's public/ folder. */
+const pages: Record<string, string> = { ops: join(repo, "web", "ops", "main.tsx") };
+
+async function bundle(name: string, srcDir: string, finalDir: string): Promise<void> {
+  // Build beside the target and swap it in, so a stack running from build/ never sees a half-built folder.
+  const outDir = `${finalDir}.tmp-${process.pid}`;
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const result = await build({
+    entryPoints: [join(srcDir, "index.ts")],
+    outfile: join(outDir, "index.js"),
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: esbuildTargetFor(runtimes.get(name)) ?? defaultTarget,
+    minify: true,
+    legalComments: "none",
+    metafile: analyze,
+    logLevel: "warning",
+    // Optional native speedups some SDK dependencies probe for; absent in CloudBase too.
+    external: ["bufferutil", "utf-8-validate", "encoding"],
+  });
+  const page = pages[name];
+  if (page && srcDir === join(repo, "cloudfunctions", name)) await buildPage(page, join(outDir, "public"));
+  writeFileSync(
+    join(outDir, "package.json"),
+    JSON.stringify({ name, version: "1.0.0", private: true, main: "index.js", dependencies: {} }, null, 2) + "\n",
+  );
+  // Entry by entry: a rename over an existing file is atomic, so a function instance starting from
+  // build/ meanwhile (a test suite running beside this build) loads the old or the new file, never
+  // none. Entries the new build did not produce go.
+  mkdirSync(finalDir, { recursive: true });
+  const produced = readdirSync(outDir);
+  for (const f of produced) {
+    const target = join(finalDir, f);
+    if (statSync(join(outDir, f)).isDirectory()) rmSync(target, { recursive: true, force: true });
+    renameSync(join(outDir, f), target);
+  }
+  for (const f of readdirSync(finalDir)) if (!produced.includes(f)) rmSync(join(finalDir, f), { recursive: true, force: true });
+  rmSync(outDir, { recursive: true, force: true });
+  if (analyze && result.metafile) console.log(`== ${name}\n` + (await analyzeMetafile(result.metafile, { verbose: false })));
+}
+
+let count = 0;
+for (const [srcRoot, out] of targets) {
+  if (!existsSync(srcRoot)) continue;
+  const names = readdirSync(srcRoot, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(srcRoot, d.name, "index.ts")))
+    .map((d) => d.name);
+  mkdirSync(out, { recursive: true });
+  await Promise.all(names.map((n) => bundle(n, join(srcRoot, n), join(out, n))));
+  count += names.length;
+}
+
+const report = await prepareFunctionFolders({ root, configPath, outRoot });
+const files = new Set(report.copied.map((c) => c.path));
+console.log(`built ${count} functions` + (files.size ? `; key files copied into their folders: ${[...files].join(", ")}` : ""));
+for (const w of report.warnings) console.log(`注意：${w}`);
+if (report.warnings.length) console.log("部署前请运行 npm run doctor");

@@ -1,0 +1,29 @@
+// Reading the key files .env.local names, for the doctor: deployable paths only (the functions
+// read them from their own folder), each problem named by its variable.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { PATH_PROBLEM_TEXT } from "../deploy/prepare-folders";
+import { pathProblem, pathsIn } from "../deploy/key-files";
+import type { Values } from "../deploy/tcb-config";
+import { error, type Finding } from "./findings";
+
+/** The texts of the files a variable names, or undefined (unset, or a problem reported in `out`). */
+export function readKeyFiles(root: string, values: Values, variable: string, out: Finding[]): string[] | undefined {
+  const value = (values[variable] ?? "").trim();
+  if (!value) return undefined;
+  const texts: string[] = [];
+  for (const path of pathsIn(value)) {
+    const problem = pathProblem(root, path);
+    if (problem) {
+      out.push(error(variable, PATH_PROBLEM_TEXT[problem], "把微信支付下发的文件放进 secrets/，在 .env.local 写相对路径，如 WECHAT_PRIVATE_KEY=secrets/apiclient_key.pem"));
+      return undefined;
+    }
+    texts.push(readFileSync(resolve(root, path), "utf8"));
+  }
+  return texts;
+}
+
+export const pemKind = (pem: string): string =>
+  pem.includes("BEGIN RSA PRIVATE KEY") ? "PKCS#1" : pem.includes("BEGIN PRIVATE KEY") ? "PKCS#8" : pem.includes("BEGIN PUBLIC KEY") ? "SPKI" : "PEM";
+
+export const day = (d: Date): string => d.toISOString().slice(0, 10);

@@ -1,0 +1,154 @@
+// One end-to-end test per flow through the built functions, the local stack and the WeChat Pay
+// simulator, on one stack. The business rules behind each flow, with every fault and race, are
+// proven in-process by test/services/*. The simulator here signs with both kinds of key (a merchant
+// migrating from platform certificates), so every answer and notification below is verified either
+// way; test/functions/signing-modes.test.ts runs platform certificates alone, and the mini-program
+// end-to-end test the WeChat Pay public key alone.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chinaDate } from "../../shared/catalog/catalog";
+import type { CreateOrderResult, OrderDetail, OrdersListResult, RefundResult, TrainsResult } from "../../shared/contracts/api";
+import type { ReconcileReport } from "../../shared/store/model";
+import { transactionResource } from "../../shared/wechatpay/testing";
+import type { TestStack } from "../helpers/stack";
+import { caller, database, errCode, findTrain, forger, newUser, ok, passengers, prepayIdOf, startPayStack, token, tomorrow, until, waitForStatus } from "./helpers";
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startPayStack({ env: { WXPAY_SIM_SIGN_MODE: "both" } });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+type Call = ReturnType<typeof caller>;
+async function book(trainNo: string, seatClass: "business" | "first" | "second" = "second", n = 1) {
+  const user = newUser();
+  const call = caller(stack, user);
+  const train = await findTrain(call, trainNo);
+  const order = ok(await call("createOrder", { trainId: train.trainId, seatClass, passengers: passengers(n), clientToken: token() })) as CreateOrderResult;
+  const remaining = async () => (await findTrain(call, trainNo)).seats.find((s) => s.code === seatClass)!.remaining;
+  return { user, call, train, order, remaining };
+}
+const get = async (call: Call, orderId: string) => ok(await call("orders", { action: "get", orderId })) as OrderDetail;
+const timerSweep = async () => {
+  const r = await stack.post("/timers/sweeper", {});
+  expect(r.status, r.text).toBe(200);
+  return (r.json as { result: Record<string, number> }).result;
+};
+
+describe("end to end on the built functions", () => {
+  it("books, pays through the simulator, is PAID by its notification, refunds part then the rest: REFUNDED", async () => {
+    const user = newUser();
+    const call = caller(stack, user);
+    expect(ok(await call("login", {})).openid).toBe(user.openid);
+    const train = await findTrain(call, "G1");
+    const second = train.seats.find((s) => s.code === "second")!;
+    const people = passengers(2);
+    // Identity, price and amount come from the server, whatever the request says.
+    const order = ok(await call("createOrder", { trainId: train.trainId, seatClass: "second", passengers: people, clientToken: token(), price: 1, amount: 1, openid: "spoofed" })) as CreateOrderResult;
+    expect(order.amount).toBe(second.price * 2);
+    if (order.payment.mode !== "wechatpay") throw new Error("wechatpay expected");
+    const p = order.payment.params;
+    expect(typeof p.timeStamp).toBe("string");
+    expect(p.package).toMatch(/^prepay_id=/);
+    expect(p.signType).toBe("RSA");
+    expect(p.paySign.length).toBeGreaterThan(300);
+    const held = ok(await call("trains", { date: tomorrow(), from: "北京南", to: "上海虹桥" })) as TrainsResult;
+    expect(held.trains.find((t) => t.trainId === train.trainId)!.seats.find((s) => s.code === "second")!.remaining).toBe(second.remaining - 2);
+
+    const paid = await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) });
+    expect(paid.status).toBe(200);
+    const afterPay = await waitForStatus(call, order.orderId, "PAID");
+    expect(afterPay.passengers.every((x) => /^\d{3}\*{11}[\dX]{4}$/.test(x.idCardNoMasked))).toBe(true);
+
+    // Another user cannot see or touch it; no identity at all is UNAUTHENTICATED.
+    const bob = caller(stack, newUser("bob"));
+    expect(errCode(await bob("orders", { action: "get", orderId: order.orderId }))).toBe("NOT_FOUND");
+    expect(errCode(await bob("refund", { orderId: order.orderId, refundToken: token() }))).toBe("NOT_FOUND");
+    expect(((await stack.call("orders", { action: "list" })).result as { error: { code: string } }).error.code).toBe("UNAUTHENTICATED");
+
+    const r1 = ok(await call("refund", { orderId: order.orderId, amount: second.price, reason: "行程变更", refundToken: token("r") })) as RefundResult;
+    expect(r1.amount).toBe(second.price);
+    expect((await waitForStatus(call, order.orderId, "PARTIALLY_REFUNDED")).refundedAmount).toBe(second.price);
+    const r2 = ok(await call("refund", { orderId: order.orderId, refundToken: token("r") })) as RefundResult;
+    expect(r2.amount).toBe(order.amount - second.price);
+    const done = await waitForStatus(call, order.orderId, "REFUNDED");
+    expect(done.refundedAmount).toBe(order.amount);
+    expect(done.refunds.map((r) => r.status)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(done.timeline.map((t) => t.status)).toEqual(["PENDING", "PAID", "PARTIALLY_REFUNDED", "REFUNDED"]);
+    expect((await findTrain(call, "G1")).seats.find((s) => s.code === "second")!.remaining).toBe(second.remaining);
+    expect((ok(await call("orders", { action: "list" })) as OrdersListResult).orders.map((o) => o.orderId)).toEqual([order.orderId]);
+
+    // One structured line per decision, with ids and WeChat Pay's Request-ID; never an ID number or a key.
+    const decisions = stack.stderr().split("\n").filter((l) => l.includes(order.outTradeNo)).map((l) => JSON.parse(l.slice(l.indexOf("{"))) as Record<string, string>);
+    expect(decisions.find((d) => d.fn === "payNotify" && d.decision === "APPLIED")).toMatchObject({ orderId: order.orderId, requestId: expect.stringMatching(/\S+/) });
+    expect(decisions.find((d) => d.fn === "createOrder" && d.decision === "PREPAY_OK")!.requestId).toMatch(/\S+/);
+    const all = stack.stderr();
+    for (const x of people) expect(all).not.toContain(x.idCardNo);
+    const keys = forger(stack).keys;
+    expect(all).not.toContain(keys.apiV3Key);
+    expect(all).not.toContain(keys.merchantPrivateKeyPem.split("\n")[1]!);
+    expect(all).not.toMatch(/PRIVATE KEY/);
+  });
+
+  it("expiry: the sweeper timer closes the order at WeChat Pay and here, and the seats come back", async () => {
+    const { call, order, remaining } = await book("G8502", "first", 2);
+    const held = await remaining();
+    // Time passes for this order: its stored expiry moved back through the real SDK.
+    await database(stack).collection("orders").doc(order.orderId).update({ expiresAt: Date.now() - 1000 });
+    expect((await timerSweep()).expiredClosed).toBe(1);
+    expect((await get(call, order.orderId)).status).toBe("CLOSED");
+    expect(await remaining()).toBe(held + 2);
+    expect((await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) })).status).toBeGreaterThanOrEqual(400); // closed at WeChat Pay
+  });
+
+  it("a payment for an order closed meanwhile is refunded automatically through the simulator", async () => {
+    const { call, order } = await book("G7302");
+    await database(stack).collection("orders").doc(order.orderId).update({ status: "CLOSED" });
+    expect((await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) })).status).toBe(200);
+    const refunded = await until("the automatic refund to succeed", async () => {
+      const d = await get(call, order.orderId);
+      return d.refunds[0]?.status === "SUCCESS" ? d : undefined;
+    });
+    expect(refunded).toMatchObject({ status: "CLOSED", refundedAmount: order.amount });
+    expect(refunded.refunds.map((r) => r.amount)).toEqual([order.amount]);
+    const ev = await database(stack).collection("payment_events").where({ outTradeNo: order.outTradeNo }).get();
+    expect(ev.data.map((e: { decision: string }) => e.decision)).toContain("REFUNDED_CLOSED_ORDER");
+  });
+
+  it("reconciliation through the sweeper: finds a payment never recorded and stores the report; refuses a bad date and end users", async () => {
+    const { order } = await book("G3");
+    expect((await stack.post("/sim/pay", { prepay_id: prepayIdOf(order), notification: { drop: true } })).status).toBe(200);
+    const today = chinaDate(Date.now());
+    const res = await stack.call<ReconcileReport>("sweeper", { reconcileDate: today });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.result.billDate).toBe(today);
+    expect(res.result.discrepancies).toContainEqual(expect.objectContaining({ kind: "PAID_NOT_RECORDED", outTradeNo: order.outTradeNo }));
+    const stored = (await database(stack).collection("reconciliations").doc(today).get()).data[0] as ReconcileReport;
+    expect(stored.discrepancies).toEqual(res.result.discrepancies);
+    expect((await stack.call("sweeper", { reconcileDate: "yesterday" })).result).toEqual({ error: "reconcileDate must be YYYY-MM-DD" });
+    expect((await stack.call("sweeper", { reconcileDate: today }, newUser())).result).toEqual({ error: "not callable from the mini-program" });
+  });
+
+  it("notifications through the HTTP route: a signed one is applied (204), a forged one refused (401) and counted, a direct call from a user turned away", async () => {
+    const { call, order } = await book("G4");
+    const forge = forger(stack);
+    const payment = transactionResource(forge.keys, { out_trade_no: order.outTradeNo, transaction_id: "4200000000000000000000000009", amount: { total: order.amount, payer_total: order.amount, currency: "CNY", payer_currency: "CNY" } });
+    const counted = async () => ((await database(stack).collection("notify_rejections").limit(100).get()).data as Array<{ codes: Record<string, number> }>).reduce((s, d) => s + (d.codes.BAD_SIGNATURE ?? 0), 0);
+    const before = await counted();
+    const good = forge.build({ resource: payment });
+    const forged = { ...good, headers: { ...good.headers, "Wechatpay-Signature": forge.build({ resource: payment }).headers["Wechatpay-Signature"]! } };
+    const refused = await forge.post(forged);
+    expect(refused.status).toBe(401);
+    expect(refused.json).toMatchObject({ code: "FAIL" });
+    expect(await counted()).toBe(before + 1);
+    expect((await get(call, order.orderId)).status).toBe("PENDING");
+    expect((await forge.post(good)).status).toBe(204);
+    expect((await get(call, order.orderId)).status).toBe("PAID");
+    const ev = await database(stack).collection("payment_events").where({ outTradeNo: order.outTradeNo }).get();
+    expect(ev.data.map((e: { decision: string; httpStatus: number }) => [e.decision, e.httpStatus])).toEqual([["APPLIED", 204]]);
+    const direct = await stack.call<{ statusCode: number }>("payNotify", { httpMethod: "POST", headers: good.headers, body: good.body }, newUser());
+    expect(direct.result.statusCode).toBe(403);
+    expect((await database(stack).collection("payment_events").where({ outTradeNo: order.outTradeNo }).get()).data).toHaveLength(1);
+  });
+});
