@@ -80,7 +80,7 @@ async function refundClosedOrder(deps: PaymentDeps, order: OrderDoc, txid: strin
  *  id counts the closed ones, so concurrent callers agree on it. */
 export async function startAutoRefund(deps: PaymentDeps, order: OrderDoc, log: LogContext) {
   const txid = order.transactionId as string;
-  const closed = (await deps.db.refunds.find({ orderId: order._id, automatic: true, status: "CLOSED" }, { limit: 20 })).length;
+  const closed = (await deps.db.refunds.find({ orderId: order._id, status: "CLOSED" }, { limit: 20 })).filter((r) => r.automatic).length;
   const refundId = autoRefundIdFor(closed === 0 ? txid : `${txid}|${closed}`);
   return createAndSubmitRefund(deps, order, { refundId, amount: order.amount, reason: "订单已关闭，自动退款", automatic: true, openid: order.openid }, log);
 }
