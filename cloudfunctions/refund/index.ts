@@ -20,9 +20,14 @@ const traveller = callable("refund", (event, caller) => {
   return requestTicketRefund(paymentDeps("refund"), input, caller);
 });
 
+/** A Web SDK login (anonymous or custom) is an end user too, never an operator: the amount path is
+ *  for invocations that carry no user at all (`tcb fn invoke`). */
+const webSdkUser = (env: NodeJS.ProcessEnv = process.env): boolean => Boolean(env.TCB_UUID || env.TCB_CUSTOM_USER_ID || env.TCB_ISANONYMOUS_USER === "true");
+
 export function main(event: unknown) {
   if (hasMiniProgramCaller()) return traveller(event);
   return envelope("refund", async () => {
+    if (webSdkUser()) throw new AppError("FORBIDDEN", "按金额退款仅限运营人员");
     const data = eventData(event);
     const input = {
       orderId: str(data, "orderId", { max: 24, pattern: ORDER_ID }),
