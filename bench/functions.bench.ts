@@ -1,14 +1,14 @@
 // createOrder and payNotify through the local stack (built bundles, WeChat Pay simulator): latency
 // p50 / p99 at concurrency 1, 16 and 64, and database round trips per call counted at the stack
-// (targets: createOrder ≤ 4, payNotify ≤ 3). payNotify gets one valid signed TRANSACTION.SUCCESS
+// (targets: createOrder ≤ 5, payNotify ≤ 3). Every booking is a new user who logged in first (as the
+// app does at launch; login is not timed). payNotify gets one valid signed TRANSACTION.SUCCESS
 // per PENDING order the createOrder runs made, so every delivery takes the PENDING → PAID path.
 import { createPrivateKey, randomBytes } from "node:crypto";
-import type { CreateOrderResult, FunctionResult, TrainsResult } from "../shared/contracts/api";
-import { chinaDate } from "../shared/catalog/catalog";
-import { idCardCheckChar } from "../shared/orders/idcard";
+import type { CreateOrderResult } from "../shared/contracts/api";
 import { buildTestNotification, transactionResource, type TestKeySet } from "../shared/wechatpay/testing";
 import { loadOrCreateDevKeys } from "../dev/keys";
 import { launchStack, type LocalStack } from "../dev/launch";
+import { bookableTrains, idCard, logIn, unwrap } from "./lib/booking";
 import { closedLoop } from "./lib/load";
 import { adminCounters, counterDiff } from "./lib/stack-stats";
 import { percentile, verdict } from "./lib/stats";
@@ -18,38 +18,23 @@ import { runIfMain } from "./lib/standalone";
 const LEVELS = (process.env.BENCH_LEVELS ?? "1,16,64").split(",").map(Number);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? "200");
 const ROUND_TRIP_SAMPLES = 20;
-const TARGETS = { createOrder: 4, payNotify: 3 } as const;
+const TARGETS = { createOrder: 5, payNotify: 3 } as const;
 const SEAT_CLASS = "second"; // 300 seats a train: bookings spread over trains never sell out
 const BOOKING_DAYS = 13; // tomorrow … +13: every train in the catalog still departs in the future
 
-/** A valid 18-digit ID number, different for every `n`. */
-function idCard(n: number): string {
-  const first17 = `110105${1970 + (n % 40)}${String(1 + (n % 12)).padStart(2, "0")}${String(1 + (n % 28)).padStart(2, "0")}${String(n % 1000).padStart(3, "0")}`;
-  return first17 + idCardCheckChar(first17);
-}
-
-const unwrap = <T>(what: string, r: { status: number; result: FunctionResult<T> }): T => {
-  if (r.status !== 200 || !r.result?.ok) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.result ?? null).slice(0, 300)}`);
-  return r.result.data;
-};
-
-/** Every future trainId with the seat class, in date order. */
-async function bookableTrains(stack: LocalStack): Promise<string[]> {
-  const ids: string[] = [];
-  for (let d = 1; d <= BOOKING_DAYS; d++) {
-    const r = unwrap<TrainsResult>("trains", await stack.call("trains", { date: chinaDate(Date.now() + d * 86400_000) }, { openid: "o-bench-browser" }));
-    for (const t of r.trains) if (t.seats.some((s) => s.code === SEAT_CLASS && s.remaining > 0)) ids.push(t.trainId);
-  }
-  if (ids.length === 0) throw new Error("no bookable trains in the catalog");
-  return ids;
-}
-
-/** Books one passenger per call, each from a new user, round-robin over trains; keeps the orders. */
+/** Books one passenger per call, each from a new, logged-in user, round-robin over trains; keeps the orders. */
 function booker(stack: LocalStack, trains: string[]) {
   let n = 0;
+  let loggedIn = 0;
   const orders: CreateOrderResult[] = [];
   return {
     orders,
+    /** Logs in the users of the next `count` bookings. */
+    async prepare(count: number): Promise<void> {
+      const ids = Array.from({ length: Math.max(0, n + count - loggedIn) }, (_, k) => `o-bench-${loggedIn + k}`);
+      await logIn(stack, ids);
+      loggedIn += ids.length;
+    },
     async book(): Promise<void> {
       const i = n++;
       const data = { trainId: trains[i % trains.length], seatClass: SEAT_CLASS, passengers: [{ name: "乘客甲", idCardNo: idCard(i) }], clientToken: `bench-${i}-${randomBytes(4).toString("hex")}` };
@@ -123,9 +108,10 @@ const callsPerFunction = () => LEVELS.reduce((s, c) => s + Math.max(20, 2 * c) +
 export async function run(): Promise<void> {
   const stack = await launchStack({ env: { WXPAY_SIM_TIME_SCALE: "0.001" } });
   try {
-    const trains = await bookableTrains(stack);
+    const trains = (await bookableTrains(stack, SEAT_CLASS, BOOKING_DAYS)).map((t) => t.trainId);
     const booking = booker(stack, trains);
     const notify = notifier(stack);
+    await booking.prepare(2 * callsPerFunction() + 2 * ROUND_TRIP_SAMPLES);
 
     // Latency. createOrder's own orders (all PENDING) are what payNotify then pays.
     const rows = await latencyRows(stack, "createOrder", () => booking.book());

@@ -1,9 +1,9 @@
 // npm run demo: the whole journey against the built functions in a local stack on a free port —
 // search, book two passengers, pay (through the WeChat Pay simulator, or mockPay with PAY_MODE=mock),
-// wait for the notification, refund part, refund the rest — and a timeline of what happened.
+// wait for the notification, see the seats, return one ticket (退票, 12306 fee), then the other — and a timeline.
 // Exits 0 only if every step ended as expected.
 import { randomBytes } from "node:crypto";
-import type { CreateOrderResult, FunctionResult, OrderDetail, OrderStatus, RefundResult, TrainsResult } from "../shared/contracts/api";
+import type { CreateOrderResult, FunctionResult, OrderDetail, OrderStatus, RefundQuote, RefundResult, TrainsResult } from "../shared/contracts/api";
 import { chinaDate } from "../shared/catalog/catalog";
 import { idCardCheckChar } from "../shared/orders/idcard";
 import { fenToYuanString } from "../shared/money";
@@ -78,16 +78,21 @@ async function run(stack: LocalStack): Promise<void> {
   const paid = await waitFor(stack, order.orderId, (o) => o.status === "PAID", "PAID");
   expect(paid.status === "PAID", mock ? "mockPay marked the order PAID" : "notification marked the order PAID");
 
-  const part = seat.price;
-  const r1 = await call<RefundResult>(stack, "refund", { orderId: order.orderId, amount: part, reason: "一位乘客行程取消", refundToken: `demo-r1-${randomBytes(6).toString("hex")}` });
-  line(`  refund ${r1.outRefundNo} ¥${fenToYuanString(r1.amount)} ${r1.status}`);
-  const partial = await waitFor(stack, order.orderId, (o) => o.status === "PARTIALLY_REFUNDED", "PARTIALLY_REFUNDED");
-  expect(partial.refundedAmount === part, `partially refunded ¥${fenToYuanString(partial.refundedAmount)}`);
+  for (const t of paid.tickets) line(`  ${t.passengerName} ${t.idCardNoMasked} ${t.carriage}车${t.seatNo}号 ${t.status}`);
+  expect(paid.tickets.every((t) => t.status === "ISSUED"), "both tickets issued with car and seat numbers");
 
-  const r2 = await call<RefundResult>(stack, "refund", { orderId: order.orderId, refundToken: `demo-r2-${randomBytes(6).toString("hex")}` });
-  expect(r2.amount === order.amount - part, `refund of the rest ¥${fenToYuanString(r2.amount)} ${r2.status}`);
+  const [t1, t2] = paid.tickets;
+  const quote = await call<RefundQuote>(stack, "orders", { action: "refundQuote", orderId: order.orderId, ticketIds: [t1!.ticketId] });
+  line(`  退票报价 ${t1!.passengerName}: 退票费 ¥${fenToYuanString(quote.fee)}（${quote.feePercent}%），实退 ¥${fenToYuanString(quote.amount)}`);
+  const r1 = await call<RefundResult>(stack, "refund", { orderId: order.orderId, ticketIds: [t1!.ticketId], reason: "一位乘客行程取消", refundToken: `demo-r1-${randomBytes(6).toString("hex")}` });
+  line(`  退票 ${r1.outRefundNo} ¥${fenToYuanString(r1.amount)} (fee ¥${fenToYuanString(r1.fee)}) ${r1.status}`);
+  const partial = await waitFor(stack, order.orderId, (o) => o.status === "PARTIALLY_REFUNDED", "PARTIALLY_REFUNDED");
+  expect(partial.refundedAmount === r1.amount, `one ticket returned: ¥${fenToYuanString(partial.refundedAmount)} back, ¥${fenToYuanString(r1.fee)} kept by 12306's rule`);
+
+  const r2 = await call<RefundResult>(stack, "refund", { orderId: order.orderId, ticketIds: [t2!.ticketId], refundToken: `demo-r2-${randomBytes(6).toString("hex")}` });
+  expect(r2.amount + r2.fee === seat.price, `the other ticket ¥${fenToYuanString(r2.amount)} ${r2.status}`);
   const done = await waitFor(stack, order.orderId, (o) => o.status === "REFUNDED", "REFUNDED");
-  expect(done.refundedAmount === order.amount, `fully refunded ¥${fenToYuanString(done.refundedAmount)}`);
+  expect(done.refundedAmount === order.amount - r1.fee - r2.fee, `every ticket returned: ¥${fenToYuanString(done.refundedAmount)} back`);
 
   const after = await call<TrainsResult>(stack, "trains", { from: "北京南", to: "上海虹桥", date });
   const back = after.trains.find((t) => t.trainId === train.trainId)!.seats.find((s) => s.code === "second")!;

@@ -1,16 +1,18 @@
 // Errors are values with codes. An AppError's message is Chinese and safe to show a user;
 // anything else is INTERNAL and its details stay in the log.
-import type { ApiError, ErrorCode } from "./contracts/api";
+import type { ApiError, ApiErrorData, ErrorCode } from "./contracts/api";
 
 export class AppError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
+  readonly data: ApiErrorData | undefined;
+  constructor(code: ErrorCode, message: string, data?: ApiErrorData) {
     super(message);
     this.name = "AppError";
     this.code = code;
+    this.data = data;
   }
   toApiError(): ApiError {
-    return { code: this.code, message: this.message };
+    return { code: this.code, message: this.message, ...(this.data ? { data: this.data } : {}) };
   }
 }
 
@@ -25,5 +27,6 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   REFUND_EXCEEDED: "退款金额超过可退金额",
   PAYMENT_FAILED: "支付服务暂时不可用，请稍后重试",
   CONFLICT: "请求与之前的提交不一致",
+  RATE_LIMITED: "操作过于频繁，请稍后再试",
   INTERNAL: "系统繁忙，请稍后重试",
 };

@@ -51,3 +51,13 @@ export function arr(o: Obj, field: string, min: number, max: number): unknown[] 
 export const TOKEN = /^[A-Za-z0-9_-]{8,64}$/;
 /** Our own ids (orderId): 24 lower-case hex characters. */
 export const ORDER_ID = /^[0-9a-f]{24}$/;
+
+/** 1–5 distinct ticket ids of the given shape. */
+export function ticketIds(o: Obj, pattern: RegExp): string[] {
+  const list = arr(o, "ticketIds", 1, 5).map((v, i) => {
+    if (typeof v !== "string" || !pattern.test(v)) throw bad(`ticketIds[${i}]`, "格式不正确");
+    return v;
+  });
+  if (new Set(list).size !== list.length) throw bad("ticketIds", "不能重复");
+  return list;
+}

@@ -1,4 +1,4 @@
-// createOrder: { trainId, seatClass, passengers, clientToken } → { orderId, outTradeNo, amount, expiresAt, payment }.
+// createOrder: { trainId, seatClass, passengers, clientToken, seatPreference? } → { orderId, outTradeNo, amount, expiresAt, serverNow, payment }.
 import type { PassengerInput } from "../../shared/contracts/api";
 import { AppError } from "../../shared/errors";
 import { isValidIdCardNo } from "../../shared/orders/idcard";
@@ -28,6 +28,7 @@ export const main = callable("createOrder", (event, caller) => {
     seatClass: oneOf(event, "seatClass", ["business", "first", "second"] as const),
     passengers: passengers(arr(event, "passengers", 1, 5)),
     clientToken: str(event, "clientToken", { max: 64, pattern: TOKEN }),
+    ...(event.seatPreference !== undefined ? { seatPreference: oneOf(event, "seatPreference", ["window", "aisle"] as const) } : {}),
   };
   return createOrder(paymentDeps("createOrder"), input, caller);
 });

@@ -1,6 +1,6 @@
 // Errors a function call can end with, as values with codes. Pages show `message` (Chinese) and
 // offer a retry when `retryable` is true.
-import type { ErrorCode } from "../../shared/contracts/api";
+import type { ApiErrorData, ErrorCode } from "../../shared/contracts/api";
 
 /** The server's documented codes, plus NETWORK for a call that never got an answer. */
 export type ClientErrorCode = ErrorCode | "NETWORK";
@@ -9,12 +9,15 @@ export class ApiCallError extends Error {
   readonly code: ClientErrorCode;
   /** True when the same request may simply be sent again (no answer, or the service was down). */
   readonly retryable: boolean;
+  /** What the server added for the next step (pendingOrderId, retryAfterSeconds…). */
+  readonly data: ApiErrorData;
 
-  constructor(code: ClientErrorCode, message: string, retryable: boolean) {
+  constructor(code: ClientErrorCode, message: string, retryable: boolean, data: ApiErrorData = {}) {
     super(message);
     this.name = "ApiCallError";
     this.code = code;
     this.retryable = retryable;
+    this.data = data;
   }
 }
 
@@ -34,4 +37,13 @@ export function errorMessage(err: unknown): string {
 
 export function isRetryable(err: unknown): boolean {
   return err instanceof ApiCallError ? err.retryable : false;
+}
+
+/** The error's code, or undefined for anything that is not a function call's error. */
+export function codeOf(err: unknown): ClientErrorCode | undefined {
+  return err instanceof ApiCallError ? err.code : undefined;
+}
+
+export function dataOf(err: unknown): ApiErrorData {
+  return err instanceof ApiCallError ? err.data : {};
 }

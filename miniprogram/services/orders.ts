@@ -1,6 +1,6 @@
 // The `orders` function answers a list or one order depending on the action; these helpers narrow
 // the contract's union at run time so pages get exact types.
-import type { CreateOrderResult, OrderDetail, OrderSummary } from "../../shared/contracts/api";
+import type { CreateOrderResult, OrderDetail, OrderSummary, RefundQuote } from "../../shared/contracts/api";
 import { call } from "./api";
 import { ApiCallError, SERVICE_DOWN_MESSAGE } from "./errors";
 
@@ -32,6 +32,18 @@ export async function syncOrder(orderId: string): Promise<OrderDetail> {
 export async function resumePayment(orderId: string): Promise<CreateOrderResult> {
   const res = await call("orders", { action: "resume", orderId });
   if (typeof res === "object" && res !== null && "payment" in res) return res;
+  throw broken();
+}
+
+/** 取消订单: closes an unpaid order (the server closes it at WeChat Pay first). */
+export async function cancelOrder(orderId: string): Promise<OrderDetail> {
+  return asDetail(await call("orders", { action: "cancel", orderId }));
+}
+
+/** What returning these tickets would refund now (no side effects). */
+export async function refundQuote(orderId: string, ticketIds: string[]): Promise<RefundQuote> {
+  const res = await call("orders", { action: "refundQuote", orderId, ticketIds });
+  if (typeof res === "object" && res !== null && "feePercent" in res) return res;
   throw broken();
 }
 

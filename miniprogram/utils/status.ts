@@ -1,5 +1,6 @@
-// Chinese labels and badge styles for order and refund statuses.
-import type { OrderStatus, RefundStatus } from "../../shared/contracts/api";
+// Chinese labels and badge styles for order, ticket and refund statuses.
+import type { OrderStatus, RefundResult, RefundStatus, TicketStatus } from "../../shared/contracts/api";
+import { formatPrice } from "./money";
 
 export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
   PENDING: "待支付",
@@ -25,6 +26,14 @@ export const REFUND_STATUS_LABELS: Record<RefundStatus, string> = {
   ABNORMAL: "退款异常",
 };
 
+export const TICKET_STATUS_LABELS: Record<TicketStatus, string> = {
+  UNPAID: "待支付",
+  ISSUED: "已出票",
+  REFUNDING: "退票中",
+  REFUNDED: "已退票",
+  CANCELLED: "已取消",
+};
+
 export function orderStatusLabel(status: OrderStatus): string {
   return ORDER_STATUS_LABELS[status] ?? status;
 }
@@ -33,7 +42,10 @@ export function refundStatusLabel(status: RefundStatus): string {
   return REFUND_STATUS_LABELS[status] ?? status;
 }
 
-/** Whether a refund may be requested for an order in this status. */
-export function canRefund(status: OrderStatus): boolean {
-  return status === "PAID" || status === "PARTIALLY_REFUNDED";
+/** The toast for a 退票's outcome, by its status: 成功 / 已提交 / 未成功 with the reason. */
+export function refundOutcome(r: Pick<RefundResult, "status" | "amount" | "failureReason">): string {
+  if (r.status === "SUCCESS") return `退票成功，${formatPrice(r.amount)} 已原路退回`;
+  if (r.status === "PROCESSING") return `退票申请已提交，${formatPrice(r.amount)} 退款处理中`;
+  if (r.status === "ABNORMAL") return "退款异常（如银行卡已注销），请联系客服处理";
+  return `退票未成功：${r.failureReason ?? "微信支付未受理"}`;
 }

@@ -114,6 +114,13 @@ wx-button .__spinner { display: inline-block; width: 0.9em; height: 0.9em; margi
 .__frame.__tab { padding-bottom: 50px; }
 /* The tab page's viewport ends above the tab bar, so its fixed bottom: 0 sits on the bar. */
 .__frame.__tab .bottom-bar { bottom: 50px; }
+.__mask { position: fixed; left: 0; right: 0; top: 0; bottom: 0; background: rgba(0,0,0,.6); z-index: 70; display: flex; align-items: center; justify-content: center; }
+.__modal { width: 80%; background: #fff; border-radius: 12px; overflow: hidden; font: 16px/1.5 -apple-system, "PingFang SC", sans-serif; text-align: center; }
+.__modal .__mt { font-weight: 700; font-size: 17px; padding: 24px 20px 8px; }
+.__modal .__mc { color: #808080; padding: 0 20px 24px; white-space: pre-wrap; font-size: 15px; }
+.__modal .__mb { display: flex; border-top: 1px solid rgba(0,0,0,.1); }
+.__modal .__mb div { flex: 1; padding: 14px 0; font-weight: 700; }
+.__modal .__mb div + div { border-left: 1px solid rgba(0,0,0,.1); color: #576b95; }
 .__toast { position: fixed; left: 50%; top: 45%; transform: translate(-50%, -50%); background: rgba(17,17,17,.7); color: #fff;
   padding: 12px 16px; border-radius: 8px; font: 15px/1.4 -apple-system, "PingFang SC", sans-serif; z-index: 60; max-width: 70%; text-align: center; }
 `;
@@ -124,6 +131,8 @@ export interface Chrome {
   tab?: "search" | "orders";
   /** A toast the page showed last, drawn over it. */
   toast?: string;
+  /** A wx.showModal the page opened last, drawn over it (WeChat's own dialog, approximated). */
+  modal?: { title?: string; content?: string; confirmText?: string; cancelText?: string };
 }
 
 export function pageHtml(mpRoot: string, page: string, dom: DomElement, chrome: Chrome, width = 375): string {
@@ -134,10 +143,14 @@ export function pageHtml(mpRoot: string, page: string, dom: DomElement, chrome: 
     ? `<div class="__tabbar"><div class="${chrome.tab === "search" ? "__on" : ""}">车次查询</div><div class="${chrome.tab === "orders" ? "__on" : ""}">我的订单</div></div>`
     : "";
   const toast = chrome.toast ? `<div class="__toast">${escapeHtml(chrome.toast)}</div>` : "";
+  const m = chrome.modal;
+  const modal = m
+    ? `<div class="__mask"><div class="__modal"><div class="__mt">${escapeHtml(m.title ?? "")}</div><div class="__mc">${escapeHtml(m.content ?? "")}</div><div class="__mb"><div>${escapeHtml(m.cancelText ?? "取消")}</div><div>${escapeHtml(m.confirmText ?? "确定")}</div></div></div></div>`
+    : "";
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=${width}">
 <style>${BASE_CSS}</style>
 <style>/* app.wxss */${appCss}</style>
 <style>/* ${page}.wxss */${pageCss}</style></head>
 <body><div class="__navbar"><div class="__title">${escapeHtml(chrome.title)}</div></div>
-<div class="__frame${chrome.tab ? " __tab" : ""}">${serialize(dom)}</div>${tabBar}${toast}</body></html>`;
+<div class="__frame${chrome.tab ? " __tab" : ""}">${serialize(dom)}</div>${tabBar}${toast}${modal}</body></html>`;
 }

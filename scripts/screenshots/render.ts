@@ -12,9 +12,9 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { OrderDetail, OrderStatus, OrderSummary, TrainView } from "../../shared/contracts/api";
-import { catalogFor, toTrainView } from "../../shared/catalog/catalog";
-import { createOrderResult, NOW, orderDetail } from "../../test/miniprogram/fixtures";
+import type { OrderDetail, OrderStatus, OrderSummary, RefundQuote, TrainView } from "../../shared/contracts/api";
+import { catalogFor, departAtOf, toTrainView } from "../../shared/catalog/catalog";
+import { createOrderResult, NOW, orderDetail, tickets } from "../../test/miniprogram/fixtures";
 import { pageHtml, type Chrome, type DomElement } from "./html";
 
 // tsx registers its own `.ts` require hook; the harness installs the one the page tests use (CommonJS
@@ -59,19 +59,26 @@ const g1 = () => catalogTrains().find((t) => t.trainNo === "G1")!;
 /** createOrder's answer as the tests build it, with a countdown that reads well. */
 const launchOf = (mode: "wechatpay" | "mock") => ({ ...createOrderResult(mode), expiresAt: NOW + 14 * MIN + 32_000 });
 
-/** The tests' order detail, on today's G1 and with a realistic pair of passengers. */
+/** The tests' order detail, on tomorrow's G1 and with a realistic pair of passengers and seats. */
 function detail(overrides: Partial<OrderDetail> = {}): OrderDetail {
   const t = g1();
+  const date = new Date(NOW + 8 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
+  const seats = [{ passengerName: "张三" }, { passengerName: "欧阳娜娜", idCardNoMasked: "440***********0013", seatNo: "12D" }];
+  const status = overrides.status ?? "PENDING";
+  const ticketStatus = ({ PENDING: "UNPAID", PAID: "ISSUED", PARTIALLY_REFUNDED: "ISSUED", REFUNDED: "REFUNDED", CLOSED: "CANCELLED" } as const)[status];
   return orderDetail({
-    outTradeNo: "T20261127093015123456",
+    outTradeNo: "TP5d4e508e89b087dc3dc62bb5",
     passengers: [
       { name: "张三", idCardNoMasked: "110***********002X" },
       { name: "欧阳娜娜", idCardNoMasked: "440***********0013" },
     ],
-    train: { trainId: t.trainId, trainNo: t.trainNo, from: t.from, to: t.to, date: t.date, departTime: t.departTime, arriveTime: t.arriveTime, seatClass: "second", seatClassName: "二等座" },
+    tickets: tickets(ticketStatus, seats),
+    train: { trainId: `G1-${date}`, trainNo: t.trainNo, from: t.from, to: t.to, date, departTime: t.departTime, arriveTime: t.arriveTime, seatClass: "second", seatClassName: "二等座" },
+    departAt: departAtOf({ date, departTime: t.departTime }),
+    serverNow: Date.now(),
     createdAt: NOW - 3 * MIN,
     expiresAt: NOW + 12 * MIN,
-    timeline: [{ at: NOW - 3 * MIN, status: "PENDING", note: "下单" }],
+    timeline: [{ at: NOW - 3 * MIN, status: "PENDING", note: "提交订单" }],
     ...overrides,
   });
 }
@@ -81,22 +88,25 @@ const paidDetail = () =>
     status: "PAID",
     paidAt: NOW - 2 * MIN,
     timeline: [
-      { at: NOW - 3 * MIN, status: "PENDING", note: "下单" },
+      { at: NOW - 3 * MIN, status: "PENDING", note: "提交订单" },
       { at: NOW - 2 * MIN, status: "PAID", note: "支付成功" },
     ],
   });
 
-const partlyRefundedDetail = () =>
-  detail({
-    ...paidDetail(),
+/** 退票 of 张三's ticket a day before departure: 10 % of ¥553, rounded to ¥55.50. */
+const QUOTE: RefundQuote = { amount: 49750, fee: 5550, feePercent: 10, tickets: [{ ticketId: "ord_1-1", fee: 5550, refundAmount: 49750 }], serverNow: NOW };
+
+const partlyRefundedDetail = () => {
+  const paid = paidDetail();
+  return detail({
+    ...paid,
     status: "PARTIALLY_REFUNDED",
-    refundedAmount: 55300,
-    refunds: [{ refundId: "r1", outRefundNo: "R20261127093512000001", amount: 55300, status: "SUCCESS", reason: "行程变更", createdAt: NOW - MIN, succeededAt: NOW - MIN + 4000 }],
-    timeline: [
-      ...paidDetail().timeline,
-      { at: NOW - MIN, status: "PARTIALLY_REFUNDED", note: "退款 553.00 元" },
-    ],
+    refundedAmount: 49750,
+    tickets: tickets("ISSUED", [{ status: "REFUNDED", refundFee: 5550, refundAmount: 49750 }, { passengerName: "欧阳娜娜", seatNo: "12D" }]),
+    refunds: [{ refundId: "r1", outRefundNo: "RF7e210356cf98d816e98141f2", amount: 49750, fee: 5550, ticketIds: ["ord_1-1"], status: "SUCCESS", reason: "旅客退票", createdAt: NOW - MIN, succeededAt: NOW - MIN + 4000 }],
+    timeline: [...paid.timeline, { at: NOW - MIN, status: "PARTIALLY_REFUNDED", note: "退票 1 张，退款 497.50 元到账" }],
   });
+};
 
 function summaries(): OrderSummary[] {
   const trains = catalogTrains();
@@ -135,6 +145,8 @@ interface Shot {
   run(): Promise<{ comp: Rendered; p: FakePlatform }>;
   /** Show the last toast over the page. */
   toast?: boolean;
+  /** Show the last wx.showModal over the page. */
+  modal?: boolean;
 }
 
 async function open(page: string, p: FakePlatform, query: object): Promise<{ comp: Rendered; p: FakePlatform }> {
@@ -216,6 +228,25 @@ const SHOTS: Record<string, Shot> = {
       return r;
     },
   },
+  "book-pending-order": {
+    page: "pages/book/index",
+    chrome: { title: "填写订单" },
+    height: 900,
+    async run() {
+      const p = installPlatform({
+        trains: trainsAnswer(catalogTrains()),
+        createOrder: () => ({ ok: false, error: { code: "ORDER_STATE", message: "您有一个待支付的订单，请先支付或取消", data: { pendingOrderId: "ord_9" } } }),
+      });
+      const r = await open("pages/book/index", p, bookQuery());
+      await typeInto(r.comp, ".name-input", 0, "张三");
+      await typeInto(r.comp, ".id-input", 0, "11010519491231002X");
+      r.comp.querySelectorAll(".pref")[1]!.dispatchEvent("tap");
+      await settle();
+      r.comp.querySelector(".submit")!.dispatchEvent("tap");
+      await settle();
+      return r;
+    },
+  },
   "book-submitting": {
     page: "pages/book/index",
     chrome: { title: "填写订单" },
@@ -243,6 +274,31 @@ const SHOTS: Record<string, Shot> = {
       const p = installPlatform({ orders: () => ok(detail()) });
       p.payResult = "cancel";
       p.storage.set("launch:ord_1", launchOf("wechatpay"));
+      return open("pages/pay/index", p, { orderId: "ord_1" });
+    },
+  },
+  "pay-expired": {
+    page: "pages/pay/index",
+    chrome: { title: "支付" },
+    height: 600,
+    async run() {
+      // The countdown reached zero on the page: the order is read again (closed by then).
+      const p = installPlatform({ orders: (d: { action: string }) => ok(d.action === "sync" ? detail({ status: "CLOSED", expiresAt: NOW - 1000 }) : detail({ expiresAt: Date.now() + 50 })) });
+      p.payResult = "cancel";
+      p.storage.set("launch:ord_1", launchOf("wechatpay"));
+      const r = await open("pages/pay/index", p, { orderId: "ord_1" });
+      await new Promise((res) => setTimeout(res, 1200)); // one tick of the page's own countdown
+      await settle(10);
+      return r;
+    },
+  },
+  "pay-resume-offline": {
+    page: "pages/pay/index",
+    chrome: { title: "支付" },
+    height: 600,
+    async run() {
+      // Booked on another phone; asking for fresh pay params failed for want of a network.
+      const p = installPlatform({ orders: (d: { action: string }) => (d.action === "resume" ? NETWORK_DOWN() : ok(detail())) });
       return open("pages/pay/index", p, { orderId: "ord_1" });
     },
   },
@@ -292,18 +348,34 @@ const SHOTS: Record<string, Shot> = {
     height: 900,
     run: () => open("pages/order-detail/index", installPlatform({ orders: () => ok(paidDetail()) }), { orderId: "ord_1" }),
   },
-  "detail-refund-form": {
+  "detail-refund-quote": {
     page: "pages/order-detail/index",
     chrome: { title: "订单详情" },
-    height: 1250,
+    height: 900,
+    modal: true,
     async run() {
-      const p = installPlatform({ orders: () => ok(partlyRefundedDetail()) });
+      const p = installPlatform({ orders: (d: { action: string }) => ok(d.action === "refundQuote" ? QUOTE : paidDetail()) });
+      p.modalConfirm = false; // stays on the dialog
       const r = await open("pages/order-detail/index", p, { orderId: "ord_1" });
-      await r.comp.instance.onOpenRefund();
+      r.comp.querySelectorAll(".ticket-refund")[0]!.dispatchEvent("tap");
       await settle();
-      await typeInto(r.comp, ".refund-amount", 0, "600");
-      r.comp.querySelector(".refund-submit")!.dispatchEvent("tap");
-      await settle();
+      return r;
+    },
+  },
+  "detail-returned": {
+    page: "pages/order-detail/index",
+    chrome: { title: "订单详情" },
+    height: 1150,
+    toast: true,
+    async run() {
+      let returned = false;
+      const p = installPlatform({
+        orders: (d: { action: string }) => ok(d.action === "refundQuote" ? QUOTE : returned ? partlyRefundedDetail() : paidDetail()),
+        refund: () => ((returned = true), ok({ refundId: "r1", outRefundNo: "RF7e210356cf98d816e98141f2", amount: 49750, fee: 5550, status: "SUCCESS" })),
+      });
+      const r = await open("pages/order-detail/index", p, { orderId: "ord_1" });
+      r.comp.querySelectorAll(".ticket-refund")[0]!.dispatchEvent("tap");
+      await settle(10);
       return r;
     },
   },
@@ -355,7 +427,7 @@ for (const name of names) {
   const shot = SHOTS[name];
   if (!shot) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SHOTS).join(", ")}`);
   const { comp, p } = await shot.run();
-  const chrome = { ...shot.chrome, toast: shot.toast ? p.toasts.at(-1) : undefined };
+  const chrome = { ...shot.chrome, toast: shot.toast ? p.toasts.at(-1) : undefined, modal: shot.modal ? p.modals.at(-1) : undefined };
   const html = pageHtml(mpRoot, shot.page, comp.dom as unknown as DomElement, chrome, width);
   comp.detach(); // stops page timers (the pay countdown)
   const htmlFile = join(out, `${name}.html`);

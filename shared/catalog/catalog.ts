@@ -10,10 +10,13 @@ export interface SeatStock {
   total: number;
   remaining: number;
 }
-/** A seat hold: `count` seats of `seatClass`, taken by one order until it closes or is refunded. */
+/** A held seat: taken by one ticket until its order closes or the ticket is refunded. */
 export interface SeatHold {
+  orderId: string;
+  ticketId: string;
   seatClass: SeatClassCode;
-  count: number;
+  /** The key under `riders` this hold also took (one live ticket per ID number per train). */
+  rider: string;
   at: number;
 }
 export interface TrainDoc extends TrainSchedule {
@@ -22,8 +25,11 @@ export interface TrainDoc extends TrainSchedule {
   /** Departure as epoch ms, so "already departed" is one comparison. */
   departAt: number;
   seats: Record<SeatClassCode, SeatStock>;
-  /** orderId → hold. Holding and releasing are single-document conditional updates keyed by order. */
-  holds: Record<string, SeatHold>;
+  /** Seat key ("05-12F", see seat-layout.ts) → its hold. Holding and releasing are single-document
+   *  conditional updates keyed by seat, so a seat is never held twice. */
+  seatMap: Record<string, SeatHold>;
+  /** Rider key (a hash of the ID number) → the ticket that holds a seat for that passenger. */
+  riders: Record<string, string>;
   /** When the sweeper last compared these holds with their orders. */
   holdsCheckedAt: number;
 }
@@ -37,6 +43,9 @@ export function chinaDate(at: number): string {
 export function chinaInstant(date: string, hhmm: string): number {
   return Date.parse(`${date}T${hhmm}:00+08:00`);
 }
+
+/** Departure of a train as an order records it (date and HH:mm, China time). */
+export const departAtOf = (t: Pick<TrainSchedule, "date" | "departTime">): number => chinaInstant(t.date, t.departTime);
 
 const addMinutes = (hhmm: string, minutes: number): string => {
   const [h, m] = hhmm.split(":").map(Number) as [number, number];
@@ -63,7 +72,8 @@ export function trainDoc(route: Route, date: string): TrainDoc {
     durationMinutes: route.durationMinutes,
     departAt: chinaInstant(date, route.departTime),
     seats,
-    holds: {},
+    seatMap: {},
+    riders: {},
     holdsCheckedAt: 0,
   };
 }

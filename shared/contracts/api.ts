@@ -9,6 +9,21 @@ export interface ApiError {
   code: ErrorCode;
   /** Chinese, for users. Never a stack trace or a secret. */
   message: string;
+  /** What the page needs for the next step, for the codes that have one. */
+  data?: ApiErrorData;
+}
+
+/** Machine-readable details of an error (docs/api.md, 错误码). */
+export interface ApiErrorData {
+  /** ORDER_STATE from createOrder: the caller's unpaid order (the page offers 去支付 / 取消). */
+  pendingOrderId?: string;
+  /** ORDER_STATE from an order action: the order it was about (the page links to it). */
+  orderId?: string;
+  /** RATE_LIMITED: whole seconds until a new booking can succeed. */
+  retryAfterSeconds?: number;
+  /** PAYMENT_FAILED from createOrder: true when the order was kept (WeChat Pay did not answer) and
+   *  the same clientToken resumes it; false when it was closed and a new attempt needs a new token. */
+  resumable?: boolean;
 }
 
 /** The one documented list of error codes (docs/api.md). */
@@ -21,7 +36,8 @@ export type ErrorCode =
   | "ORDER_STATE" // the order's status does not allow this action
   | "REFUND_EXCEEDED" // the refund would exceed what is left to refund
   | "PAYMENT_FAILED" // WeChat Pay refused or could not be reached; nothing is held
-  | "CONFLICT" // the same token was reused with different content
+  | "CONFLICT" // the same token reused with different content, or a passenger already holding a live ticket on that train
+  | "RATE_LIMITED" // too many bookings from this user in the last minute; data.retryAfterSeconds
   | "INTERNAL"; // anything else; logged with details, answered without them
 
 /** Amounts are integer fen everywhere in this contract. */
@@ -31,7 +47,10 @@ export type EpochMs = number;
 
 export type OrderStatus = "PENDING" | "PAID" | "PARTIALLY_REFUNDED" | "REFUNDED" | "CLOSED";
 export type RefundStatus = "PROCESSING" | "SUCCESS" | "CLOSED" | "ABNORMAL";
+/** UNPAID (order PENDING), ISSUED (paid), REFUNDING (退票 in progress), REFUNDED, CANCELLED (order closed unpaid). */
+export type TicketStatus = "UNPAID" | "ISSUED" | "REFUNDING" | "REFUNDED" | "CANCELLED";
 export type SeatClassCode = "business" | "first" | "second";
+export type SeatPreference = "window" | "aisle";
 
 // ---- login ----
 export type LoginRequest = Record<string, never>;
@@ -89,6 +108,8 @@ export interface CreateOrderRequest {
   passengers: PassengerInput[];
   /** One per booking attempt: the same token from the same user returns the same order. */
   clientToken: string;
+  /** Window (A/F) or aisle (C/D) seats where possible. */
+  seatPreference?: SeatPreference;
 }
 /** What `wx.requestPayment` takes (APIv3, signType RSA). */
 export interface MiniProgramPayParams {
@@ -106,23 +127,53 @@ export interface CreateOrderResult {
   outTradeNo: string;
   amount: Fen;
   expiresAt: EpochMs;
+  /** The server's clock when it answered: countdowns run on server time (phone clocks drift). */
+  serverNow: EpochMs;
   payment: PaymentLaunch;
 }
 
 // ---- refund ----
+/** 退票 of some tickets of a paid order; the fee is the server's (12306's rule, docs/tickets.md). */
 export interface RefundRequest {
+  orderId: string;
+  ticketIds: string[];
+  reason?: string;
+  /** One per refund attempt: the same token refunds once. */
+  refundToken: string;
+}
+/** Operators only (`tcb fn invoke refund`, no user identity): an amount refunded as money, tickets untouched
+ *  unless it refunds everything. Refused with FORBIDDEN when a mini-program user sends it. */
+export interface OperatorRefundRequest {
   orderId: string;
   /** Defaults to all that is left to refund. */
   amount?: Fen;
   reason?: string;
-  /** One per refund attempt: the same token refunds once. */
   refundToken: string;
 }
 export interface RefundResult {
   refundId: string;
   outRefundNo: string;
+  /** What goes back to the payer. */
   amount: Fen;
+  /** What the merchant keeps (退票费); 0 for an operator's refund. */
+  fee: Fen;
   status: RefundStatus;
+  /** CLOSED: why nothing was refunded, in Chinese (WeChat Pay refused it, the ticket was being returned already…). */
+  failureReason?: string;
+}
+export interface TicketQuote {
+  ticketId: string;
+  fee: Fen;
+  refundAmount: Fen;
+}
+/** What a 退票 of these tickets would refund now (no side effects). */
+export interface RefundQuote {
+  amount: Fen;
+  fee: Fen;
+  /** The rule applied: 0, 5, 10 or 20 % of each ticket's price (before rounding and the 2-yuan minimum). */
+  feePercent: number;
+  tickets: TicketQuote[];
+  serverNow: EpochMs;
 }
 
 // ---- orders ----
@@ -132,7 +183,11 @@ export type OrdersRequest =
   | { action: "sync"; orderId: string }
   | { action: "mockPay"; orderId: string }
   /** Signed pay params again for a PENDING order (继续支付 on any device). */
-  | { action: "resume"; orderId: string };
+  | { action: "resume"; orderId: string }
+  /** What 退票 of these tickets would refund now. */
+  | { action: "refundQuote"; orderId: string; ticketIds: string[] }
+  /** Closes an unpaid order (at WeChat Pay first) and gives its seats back; idempotent. */
+  | { action: "cancel"; orderId: string };
 
 /** What each `orders` action answers. */
 export interface OrdersResults {
@@ -141,6 +196,8 @@ export interface OrdersResults {
   sync: OrderDetail;
   mockPay: OrderDetail;
   resume: CreateOrderResult;
+  refundQuote: RefundQuote;
+  cancel: OrderDetail;
 }
 
 export interface PassengerView {
@@ -153,11 +210,33 @@ export interface TrainRef extends TrainSchedule {
   seatClass: SeatClassCode;
   seatClassName: string;
 }
+/** One passenger's ticket: seat, price and where it stands. */
+export interface TicketView {
+  ticketId: string;
+  passengerName: string;
+  idCardNoMasked: string;
+  /** "05" */
+  carriage: string;
+  /** "12F" */
+  seatNo: string;
+  seatClass: SeatClassCode;
+  seatClassName: string;
+  price: Fen;
+  status: TicketStatus;
+  /** Set once 退票 was asked for (REFUNDING, REFUNDED). */
+  refundFee?: Fen;
+  refundAmount?: Fen;
+}
 export interface RefundView {
   refundId: string;
   outRefundNo: string;
   amount: Fen;
+  /** 退票费 kept (0 for an operator's refund). */
+  fee: Fen;
+  ticketIds: string[];
   status: RefundStatus;
+  /** CLOSED: why nothing was refunded. */
+  failureReason?: string;
   reason?: string;
   createdAt: EpochMs;
   succeededAt?: EpochMs;
@@ -187,10 +266,15 @@ export interface OrderDetail {
   refundedAmount: Fen;
   refunds: RefundView[];
   passengers: PassengerView[];
+  tickets: TicketView[];
   train: TrainRef;
+  /** Departure as epoch ms: 退票 is possible until then. */
+  departAt: EpochMs;
   createdAt: EpochMs;
   paidAt?: EpochMs;
   expiresAt: EpochMs;
+  /** The server's clock when it answered. */
+  serverNow: EpochMs;
   timeline: TimelineEntry[];
 }
 export interface OrdersListResult {

@@ -25,6 +25,7 @@ const STATUS: Record<OpsErrorCode, number> = {
   SOLD_OUT: 409,
   ACCOUNT_LOCKED: 423,
   PAYMENT_FAILED: 502,
+  RATE_LIMITED: 429,
   INTERNAL: 500,
 };
 

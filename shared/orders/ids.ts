@@ -10,6 +10,14 @@ export const outTradeNoFor = (orderId: string): string => `TP${orderId}`;
 export const orderIdFromOutTradeNo = (outTradeNo: string): string | undefined =>
   /^TP[0-9a-f]{24}$/.test(outTradeNo) ? outTradeNo.slice(2) : undefined;
 
+/** Ticket i (0-based) of an order; the index is recoverable, so a ticket is found without a lookup. */
+export const ticketIdFor = (orderId: string, index: number): string => `${orderId}-${index + 1}`;
+export const TICKET_ID = /^[0-9a-f]{24}-[1-5]$/;
+export function ticketIndexOf(orderId: string, ticketId: string): number | undefined {
+  if (!TICKET_ID.test(ticketId) || !ticketId.startsWith(`${orderId}-`)) return undefined;
+  return Number(ticketId.slice(orderId.length + 1)) - 1;
+}
+
 export const refundIdFor = (openid: string, orderId: string, refundToken: string): string =>
   h24(`refund|${openid}|${orderId}|${refundToken}`);
 /** A payment that arrived for a closed order is refunded once, keyed by the transaction. */

@@ -1,17 +1,22 @@
-// createOrder: price from the train document, seats held under the order's id, prepay at WeChat
-// Pay. The order id comes from (openid, clientToken), so a double tap finds the same order.
-import type { CreateOrderResult, PassengerInput, PaymentLaunch, SeatClassCode } from "../contracts/api";
+// createOrder: price and seats from the train document, the order with one ticket per passenger,
+// the user's booking slot (fair use), the seats held, prepay at WeChat Pay. The order id comes from
+// (openid, clientToken), so a double tap finds the same order. Five database round trips on the
+// happy path: read the train, insert the order, take the slot, hold the seats, store the prepay.
+import type { CreateOrderResult, PassengerInput, PaymentLaunch, SeatClassCode, SeatPreference } from "../contracts/api";
 import type { TrainDoc } from "../catalog/catalog";
+import { seatLayout, type Seat } from "../catalog/seat-layout";
 import { AppError } from "../errors";
 import { assertFen } from "../money";
-import { fingerprintOf, orderIdFor, outTradeNoFor } from "../orders/ids";
+import { fingerprintOf, orderIdFor, outTradeNoFor, ticketIdFor } from "../orders/ids";
+import { chooseSeats } from "../orders/seating";
 import { timelineEntry } from "../orders/state-machine";
 import type { Caller } from "../runtime/identity";
 import { logDecision } from "../runtime/log";
-import type { OrderDoc } from "../store/model";
-import type { PaymentDeps } from "./deps";
-import { adoptHold, holdSeats, releaseSeats } from "./seats";
+import type { OrderDoc, TicketDoc } from "../store/model";
+import type { PaymentDeps, StoreDeps } from "./deps";
+import { releaseBookingSlot, takeBookingSlot } from "./fair-use";
 import { queryAndApply } from "./follow-up";
+import { heldByOrder, holdIsLive, holdSeats, releaseHolds, releaseSeats, riderKey, ticketHolds } from "./seats";
 import { closeLocally } from "./settlement";
 import { refusalLogFields } from "../wechatpay/config-refusals";
 
@@ -20,12 +25,15 @@ export interface BookingInput {
   seatClass: SeatClassCode;
   passengers: PassengerInput[];
   clientToken: string;
+  seatPreference?: SeatPreference;
 }
 
 /** Stop selling this long before departure… */
 const SALES_CLOSE_MS = 5 * 60_000;
 /** …and when less than this would be left to pay (WeChat Pay wants time_expire ≥ 1 minute ahead). */
 const MIN_PAY_WINDOW_MS = 2 * 60_000;
+/** Seats chosen again after a lost compare-and-set (someone took one of them first). */
+const MAX_SEAT_ATTEMPTS = 6;
 const FN = "createOrder";
 
 export async function createOrder(deps: PaymentDeps, input: BookingInput, caller: Caller): Promise<CreateOrderResult> {
@@ -33,63 +41,95 @@ export async function createOrder(deps: PaymentDeps, input: BookingInput, caller
   const train = await deps.db.trains.get(input.trainId);
   if (!train) throw new AppError("NOT_FOUND", "车次不存在");
   if (train.departAt - SALES_CLOSE_MS - now < MIN_PAY_WINDOW_MS) throw new AppError("SOLD_OUT", "该车次即将发车，已停止售票");
-
-  const order = await insertOrResume(deps, newOrder(deps, input, caller, train, now));
-  if ("payment" in order) return order; // the same booking, already at WeChat Pay
   const seat = train.seats[input.seatClass];
   const count = input.passengers.length;
+  const seats = pickSeats(deps, train, input.seatClass, count, input.seatPreference);
+  if (!seats) throw new AppError("SOLD_OUT", `${seat.name}余票不足`);
 
-  if (!(await holdSeats(deps, train._id, order._id, input.seatClass, count)) && !(await adoptHold(deps, train._id, order._id))) {
-    // Never held, never at WeChat Pay: this booking leaves nothing behind.
-    await deps.db.orders.remove({ _id: order._id, status: "PENDING", prepayId: { $exists: false } });
-    logDecision({ fn: FN, decision: "SOLD_OUT", orderId: order._id, outTradeNo: order.outTradeNo });
-    throw new AppError("SOLD_OUT", `${seat.name}余票不足`);
+  const fresh = newOrder(deps, input, caller, train, now, seats);
+  const resumed = await insertOrResume(deps, fresh);
+  if (resumed.kind === "answer") return resumed.result;
+  if (resumed.kind === "mismatch") throw new AppError("CONFLICT", "该预订请求已提交过不同的内容，请重新下单");
+  // The slot is taken after the insert, so a slot always names an order that exists (or existed):
+  // a booking that finds the slot taken by an order that is gone knows the slot is free.
+  try {
+    await takeBookingSlot(deps, caller, fresh._id, resumed.order.expiresAt);
+  } catch (e) {
+    if (resumed.order === fresh) await giveUp(deps, fresh, e instanceof AppError ? e.code : "SLOT_ERROR").catch(() => undefined);
+    throw e;
   }
+  // Whether the booking ends with this order unpaid and payable: then the slot stays taken.
+  let pending = false;
+  try {
+    const order = await holdOrAdopt(deps, train, resumed.order);
 
-  const gw = await deps.gateway();
-  const prepay = await gw.jsapiPrepay({
-    outTradeNo: order.outTradeNo,
-    description: `${train.trainNo} ${train.from}-${train.to} ${train.date} ${seat.name}×${count}`,
-    amount: order.amount,
-    payerOpenid: caller.openid,
-    expiresAt: new Date(order.expiresAt),
-    attach: order._id,
-  });
-  const ids = { fn: FN, orderId: order._id, outTradeNo: order.outTradeNo };
-  if (prepay.kind === "ok") {
-    const prepayId = prepay.value.prepayId;
-    if ((await deps.db.orders.update({ _id: order._id, status: "PENDING" }, { $set: { prepayId } })) !== 1) {
-      // Nothing changed: a twin call stored this very prepay (same out_trade_no, same answer), or
-      // the order was closed or removed meanwhile. Read before deciding.
-      const now = await deps.db.orders.get(order._id);
-      if (now?.status === "PENDING" && now.prepayId) return answer(deps, now, now.prepayId);
-      if (!now || now.status === "CLOSED") await releaseSeats(deps, order); // this attempt's hold must not stay
-      throw new AppError("ORDER_STATE", "订单已关闭，请重新下单");
+    const gw = await deps.gateway();
+    const prepay = await gw.jsapiPrepay({
+      outTradeNo: order.outTradeNo,
+      description: `${train.trainNo} ${train.from}-${train.to} ${train.date} ${seat.name}×${count}`,
+      amount: order.amount,
+      payerOpenid: caller.openid,
+      expiresAt: new Date(order.expiresAt),
+      attach: order._id,
+    });
+    const ids = { fn: FN, orderId: order._id, outTradeNo: order.outTradeNo };
+    if (prepay.kind === "ok") {
+      const prepayId = prepay.value.prepayId;
+      if ((await deps.db.orders.update({ _id: order._id, status: "PENDING" }, { $set: { prepayId } })) !== 1) {
+        // Nothing changed: a twin call stored this very prepay (same out_trade_no, same answer), or
+        // the order was closed or removed meanwhile. Read before deciding.
+        const current = await deps.db.orders.get(order._id);
+        if (current?.status === "PENDING" && current.prepayId) {
+          pending = true;
+          return answer(deps, current, current.prepayId);
+        }
+        if (!current || current.status === "CLOSED") await releaseSeats(deps, order); // this attempt's hold must not stay
+        throw new AppError("ORDER_STATE", "订单已关闭，请重新下单", { orderId: order._id });
+      }
+      logDecision({ ...ids, decision: "PREPAY_OK", requestId: prepay.requestId, amount: order.amount });
+      pending = true;
+      return answer(deps, order, prepayId);
     }
-    logDecision({ ...ids, decision: "PREPAY_OK", requestId: prepay.requestId, amount: order.amount });
-    return answer(deps, order, prepayId);
+    if (prepay.kind === "unknown") {
+      // WeChat Pay may have created it: keep the order and its seats; the same clientToken resumes,
+      // and the sweeper closes it at expiry otherwise.
+      logDecision({ ...ids, decision: "PREPAY_UNKNOWN", requestId: prepay.requestId, reason: prepay.reason });
+      pending = true;
+      throw new AppError("PAYMENT_FAILED", "支付服务响应超时，请稍后重试", { resumable: true });
+    }
+    if (prepay.kind === "business_error" && prepay.code === "ORDERPAID") {
+      // Refused because an earlier attempt's prepay was paid already: that payment stands.
+      await queryAndApply(deps, order, "query", { fn: FN, ...(prepay.requestId ? { requestId: prepay.requestId } : {}) });
+      throw new AppError("ORDER_STATE", "该订单已支付，请在我的订单中查看", { orderId: order._id });
+    }
+    const other = await closeRefused(deps, order);
+    if (other) {
+      pending = true;
+      return other;
+    }
+    logDecision({ ...ids, decision: "PREPAY_REFUSED", ...refusalLogFields(prepay) });
+    throw new AppError("PAYMENT_FAILED", prepay.kind === "business_error" ? `微信支付下单失败：${prepay.message}` : "支付配置有误，请联系客服", { resumable: false });
+  } finally {
+    // A booking that leaves no unpaid order gives the slot back (keyed by order: never another's).
+    if (!pending) await releaseBookingSlot(deps, caller.openid, fresh._id).catch(() => undefined);
   }
-  if (prepay.kind === "unknown") {
-    // WeChat Pay may have created it: keep the order and its seats; the same clientToken resumes,
-    // and the sweeper closes it at expiry otherwise.
-    logDecision({ ...ids, decision: "PREPAY_UNKNOWN", requestId: prepay.requestId, reason: prepay.reason });
-    throw new AppError("PAYMENT_FAILED", "支付服务响应超时，请稍后重试");
-  }
-  if (prepay.kind === "business_error" && prepay.code === "ORDERPAID") {
-    // Refused because an earlier attempt's prepay was paid already: that payment stands.
-    await queryAndApply(deps, order, "query", { fn: FN, ...(prepay.requestId ? { requestId: prepay.requestId } : {}) });
-    throw new AppError("ORDER_STATE", "该订单已支付，请在我的订单中查看");
-  }
-  const other = await closeRefused(deps, order);
-  if (other) return other;
-  logDecision({ ...ids, decision: "PREPAY_REFUSED", ...refusalLogFields(prepay) });
-  throw new AppError("PAYMENT_FAILED", prepay.kind === "business_error" ? `微信支付下单失败：${prepay.message}` : "支付配置有误，请联系客服");
 }
 
-/** The order a booking creates: its id from (openid, clientToken), its price from the train. */
-function newOrder(deps: PaymentDeps, input: BookingInput, caller: Caller, train: TrainDoc, now: number): OrderDoc {
+/** Free seats for n passengers from what the train document showed, or undefined. */
+function pickSeats(deps: StoreDeps, train: TrainDoc, seatClass: SeatClassCode, n: number, preference: SeatPreference | undefined): Seat[] | undefined {
+  if (train.seats[seatClass].remaining < n) return undefined;
+  const taken = train.seatMap ?? {};
+  return chooseSeats(seatLayout(train.seats)[seatClass], (k) => k in taken, n, preference, deps.random ?? Math.random);
+}
+
+const ticketSeat = (s: Pick<Seat, "key" | "carriage" | "seatNo">) => ({ seatKey: s.key, carriage: s.carriage, seatNo: s.seatNo });
+
+/** The order a booking creates: its id from (openid, clientToken), its price from the train, one
+ *  ticket per passenger on the seats chosen for them. */
+function newOrder(deps: PaymentDeps, input: BookingInput, caller: Caller, train: TrainDoc, now: number, seats: Seat[]): OrderDoc {
   const orderId = orderIdFor(caller.openid, input.clientToken);
   const seat = train.seats[input.seatClass];
+  const tickets: TicketDoc[] = seats.map((s, i) => ({ ticketId: ticketIdFor(orderId, i), ...ticketSeat(s), price: seat.price, status: "UNPAID" }));
   return {
     _id: orderId,
     outTradeNo: outTradeNoFor(orderId),
@@ -108,6 +148,8 @@ function newOrder(deps: PaymentDeps, input: BookingInput, caller: Caller, train:
       seatClassName: seat.name,
     },
     passengers: input.passengers.map((p) => ({ name: p.name, idCardNo: p.idCardNo })),
+    tickets,
+    ...(input.seatPreference ? { seatPreference: input.seatPreference } : {}),
     unitPrice: seat.price,
     amount: assertFen(seat.price * input.passengers.length),
     refundReserved: 0,
@@ -124,13 +166,93 @@ function newOrder(deps: PaymentDeps, input: BookingInput, caller: Caller, train:
 
 /** Inserts the order, or — same clientToken again — resumes the one that exists: answered at once
  *  if it already has its prepay, continued if an earlier attempt stopped before. */
-async function insertOrResume(deps: PaymentDeps, fresh: OrderDoc): Promise<OrderDoc | CreateOrderResult> {
-  if ((await deps.db.orders.insert(fresh)) === "inserted") return fresh;
+async function insertOrResume(deps: PaymentDeps, fresh: OrderDoc): Promise<{ kind: "order"; order: OrderDoc } | { kind: "answer"; result: CreateOrderResult } | { kind: "mismatch" }> {
+  if ((await deps.db.orders.insert(fresh)) === "inserted") return { kind: "order", order: fresh };
   const existing = await deps.db.orders.get(fresh._id);
   if (!existing) throw new AppError("CONFLICT", "该预订请求正在处理，请稍后重试");
-  if (existing.fingerprint !== fresh.fingerprint) throw new AppError("CONFLICT", "该预订请求已提交过不同的内容，请重新下单");
-  if (existing.status !== "PENDING") throw new AppError("ORDER_STATE", "该订单已处理，请在我的订单中查看");
-  return existing.prepayId ? answer(deps, existing, existing.prepayId) : existing;
+  if (existing.fingerprint !== fresh.fingerprint) return { kind: "mismatch" };
+  if (existing.status !== "PENDING") throw new AppError("ORDER_STATE", "该订单已处理，请在我的订单中查看", { orderId: existing._id });
+  return existing.prepayId ? { kind: "answer", result: await answer(deps, existing, existing.prepayId) } : { kind: "order", order: existing };
+}
+
+/** Holds the order's seats; when one was taken meanwhile, reads the train again and chooses again
+ *  (the order's tickets are moved to the new seats first). A hold already there for this order (a
+ *  twin call with the same clientToken) becomes this booking's. Gives up with SOLD_OUT, or CONFLICT
+ *  when a passenger already holds a live ticket on this train — removing its own order, which
+ *  never held anything and never reached WeChat Pay. */
+async function holdOrAdopt(deps: PaymentDeps, firstRead: TrainDoc, order: OrderDoc): Promise<OrderDoc> {
+  const seatClass = order.train.seatClass;
+  const n = order.tickets.length;
+  let train = firstRead;
+  let o = order;
+  for (let attempt = 1; ; attempt++) {
+    if (await holdSeats(deps, train._id, o._id, seatClass, ticketHolds(o))) return o;
+    const fresh = await deps.db.trains.get(train._id);
+    if (!fresh) throw new AppError("NOT_FOUND", "车次不存在");
+    train = fresh;
+    const held = heldByOrder(train, o._id);
+    if (held.size > 0) return adopt(deps, train, o, held);
+    const blocked = await blockingPassenger(deps, train, o);
+    if (blocked) {
+      await giveUp(deps, o, "PASSENGER_HAS_TICKET");
+      throw new AppError("CONFLICT", `乘车人 ${blocked} 已有本车次的有效车票（同一证件同一车次只能有一张）`);
+    }
+    if (blocked === false) continue; // a dead hold was just given back: try the same seats again
+    const seats = attempt < MAX_SEAT_ATTEMPTS ? pickSeats(deps, train, seatClass, n, o.seatPreference) : undefined;
+    if (!seats) {
+      await giveUp(deps, o, "SOLD_OUT");
+      throw new AppError("SOLD_OUT", attempt < MAX_SEAT_ATTEMPTS ? `${o.train.seatClassName}余票不足` : "余票紧张，请稍后重试");
+    }
+    o = await reseat(deps, o, seats.map(ticketSeat));
+  }
+}
+
+/** Never held, never at WeChat Pay: this booking leaves nothing behind (an order of a twin call that
+ *  did get further has a prepay id or holds seats; the sweeper's leak repair covers the latter). */
+async function giveUp(deps: PaymentDeps, o: OrderDoc, decision: string): Promise<void> {
+  await deps.db.orders.remove({ _id: o._id, status: "PENDING", prepayId: { $exists: false } });
+  logDecision({ fn: FN, decision, orderId: o._id, outTradeNo: o.outTradeNo });
+}
+
+/** The name of a passenger who holds a live ticket on this train in another order; false when such a
+ *  hold turned out dead (its order closed or its ticket refunded) and was given back here;
+ *  undefined when nobody blocks. */
+async function blockingPassenger(deps: StoreDeps, train: TrainDoc, o: OrderDoc): Promise<string | false | undefined> {
+  for (const [i, t] of o.tickets.entries()) {
+    const owner = train.riders?.[riderKey(o.passengers[i]!.idCardNo)];
+    if (!owner || owner === t.ticketId) continue;
+    const entry = Object.entries(train.seatMap ?? {}).find(([, h]) => h.ticketId === owner);
+    if (!entry) return o.passengers[i]!.name;
+    const [seatKey, hold] = entry;
+    if (holdIsLive(hold, await deps.db.orders.get(hold.orderId))) return o.passengers[i]!.name;
+    await releaseHolds(deps, train._id, [{ seatKey, hold }]);
+    return false;
+  }
+  return undefined;
+}
+
+/** The order's tickets moved to other seats before those are held (only while nothing is at WeChat Pay). */
+async function reseat(deps: PaymentDeps, o: OrderDoc, seats: ReturnType<typeof ticketSeat>[]): Promise<OrderDoc> {
+  const set: Record<string, unknown> = {};
+  seats.forEach((s, i) => Object.entries(s).forEach(([k, v]) => (set[`tickets.${i}.${k}`] = v)));
+  if ((await deps.db.orders.update({ _id: o._id, status: "PENDING", prepayId: { $exists: false } }, { $set: set })) === 1) {
+    return { ...o, tickets: o.tickets.map((t, i) => ({ ...t, ...seats[i] })) };
+  }
+  // A twin call got further (or the order was closed): take the order as it is now.
+  const now = await deps.db.orders.get(o._id);
+  if (!now || now.status !== "PENDING") throw new AppError("ORDER_STATE", "订单已关闭，请重新下单");
+  return now;
+}
+
+/** This order's seats as the train holds them; the order's copy is corrected when it differs. */
+async function adopt(deps: PaymentDeps, train: TrainDoc, o: OrderDoc, held: Map<string, string>): Promise<OrderDoc> {
+  const layout = new Map(Object.values(seatLayout(train.seats)).flat().map((s) => [s.key, s]));
+  const seats = o.tickets.map((t) => layout.get(held.get(t.ticketId) ?? t.seatKey) ?? { key: t.seatKey, carriage: t.carriage, seatNo: t.seatNo });
+  if (seats.every((s, i) => s.key === o.tickets[i]!.seatKey)) return o;
+  const set: Record<string, unknown> = {};
+  seats.forEach((s, i) => Object.entries(ticketSeat(s)).forEach(([k, v]) => (set[`tickets.${i}.${k}`] = v)));
+  await deps.db.orders.update({ _id: o._id, status: "PENDING" }, { $set: set });
+  return { ...o, tickets: o.tickets.map((t, i) => ({ ...t, ...ticketSeat(seats[i]!) })) };
 }
 
 /** Refused or misconfigured: nothing was created at WeChat Pay. Closes the order — unless a
@@ -147,5 +269,5 @@ async function closeRefused(deps: PaymentDeps, order: OrderDoc): Promise<CreateO
 export async function answer(deps: PaymentDeps, order: OrderDoc, prepayId: string): Promise<CreateOrderResult> {
   const gw = await deps.gateway();
   const payment: PaymentLaunch = deps.mode === "mock" ? { mode: "mock" } : { mode: "wechatpay", params: gw.payParams(prepayId) };
-  return { orderId: order._id, outTradeNo: order.outTradeNo, amount: order.amount, expiresAt: order.expiresAt, payment };
+  return { orderId: order._id, outTradeNo: order.outTradeNo, amount: order.amount, expiresAt: order.expiresAt, serverNow: deps.now(), payment };
 }

@@ -8,6 +8,8 @@ export interface StoreDeps {
   db: Repos;
   /** Epoch ms. */
   now(): number;
+  /** [0, 1), for choosing among equally good seats; Math.random when absent (tests pass a seeded one). */
+  random?(): number;
 }
 
 export interface PaymentDeps extends StoreDeps {

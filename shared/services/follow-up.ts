@@ -62,12 +62,18 @@ export async function queryAndApply(deps: PaymentDeps, order: OrderDoc, source: 
 
 /** Closes an expired order at WeChat Pay first, then here. Any answer but a plain success is settled
  *  by asking WeChat Pay what the order is (a close refused with ORDERPAID means it was paid). */
-export async function closeExpired(deps: PaymentDeps, order: OrderDoc, source: EventSource, log: LogContext): Promise<"closed" | "paid" | "retry"> {
-  const note = "超时未支付，订单关闭";
+export function closeExpired(deps: PaymentDeps, order: OrderDoc, source: EventSource, log: LogContext): Promise<"closed" | "paid" | "retry"> {
+  return closeAtWeChatPay(deps, order, source, log, "close", "超时未支付，订单关闭");
+}
+
+/** Closes an unpaid order at WeChat Pay first, then here (`close` on expiry, `cancel` when the
+ *  traveller asks). A close WeChat Pay answers with anything but success is settled by asking what
+ *  the order is: paid (ORDERPAID) makes it PAID here, closed closes it, anything else is "retry". */
+export async function closeAtWeChatPay(deps: PaymentDeps, order: OrderDoc, source: EventSource, log: LogContext, event: "close" | "cancel", note: string): Promise<"closed" | "paid" | "retry"> {
   const gw = await deps.gateway();
   const res = await gw.close(order.outTradeNo);
   if (res.kind === "ok" || (res.kind === "business_error" && res.code === "ORDER_NOT_EXIST")) {
-    await closeLocally(deps, order, note, log);
+    await closeLocally(deps, order, note, log, {}, event);
     return "closed";
   }
   const q = await gw.queryByOutTradeNo(order.outTradeNo);
@@ -78,11 +84,11 @@ export async function closeExpired(deps: PaymentDeps, order: OrderDoc, source: E
       const s = await paidFromQuery(deps, order, q.value, source, ctx);
       if (s.decision === "APPLIED" || s.decision === "ALREADY_APPLIED") return "paid";
     } else if (state === "CLOSED" || state === "REVOKED") {
-      await closeLocally(deps, order, note, ctx);
+      await closeLocally(deps, order, note, ctx, {}, event);
       return "closed";
     }
   } else if (q.kind === "business_error" && q.code === "ORDER_NOT_EXIST") {
-    await closeLocally(deps, order, note, ctx);
+    await closeLocally(deps, order, note, ctx, {}, event);
     return "closed";
   }
   logDecision({ ...ctx, decision: "CLOSE_DEFERRED", orderId: order._id, outTradeNo: order.outTradeNo, result: resultOf(res) });
@@ -104,7 +110,7 @@ export async function followRefund(deps: PaymentDeps, r: RefundDoc, log: LogCont
   if (r.status !== "CREATED" || !neverArrived || r.createdAt > deps.now() - RESUBMIT_AFTER_MS) return;
   const order = await deps.db.orders.get(r.orderId);
   if (!order) return;
-  if (await reserve(deps, r, order.amount)) {
+  if ((await reserve(deps, r, order.amount)) === "reserved") {
     await submitRefund(deps, r, order.amount, ctx).catch((e: unknown) => {
       if (!(e instanceof AppError)) throw e; // a refusal is recorded by submitRefund; nobody to tell here
     });

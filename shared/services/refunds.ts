@@ -1,12 +1,14 @@
 // Refunds. The refund document is written first (its id comes from the request's token, so a
 // repeat finds it), then its amount is reserved on the order by one keyed conditional increment, so
-// concurrent refunds can never add up to more than was paid, then WeChat Pay is asked. A crash
-// after any step leaves a CREATED refund that the sweeper finishes (followRefund).
+// concurrent refunds can never add up to more than was paid — and a 退票 moves its tickets
+// ISSUED → REFUNDING in that same write, so one ticket is never returned twice —, then WeChat Pay
+// is asked. A crash after any step leaves a CREATED refund that the sweeper finishes (followRefund).
 import type { RefundResult } from "../contracts/api";
 import { AppError } from "../errors";
 import { fenToYuanString } from "../money";
-import { outRefundNoFor } from "../orders/ids";
-import { OPEN_REFUND_STATES, planOrder, planRefund } from "../orders/state-machine";
+import { outRefundNoFor, ticketIndexOf } from "../orders/ids";
+import type { TicketRefund } from "../orders/refund-fee";
+import { IllegalTransition, OPEN_REFUND_STATES, planOrder, planRefund, ticketChangesAt, type TicketMove } from "../orders/state-machine";
 import { logDecision, type LogContext } from "../runtime/log";
 import type { OrderDoc, RefundDoc } from "../store/model";
 import type { RefundRecord } from "../wechatpay/types";
@@ -14,7 +16,7 @@ import { refusalLogFields } from "../wechatpay/config-refusals";
 import type { PaymentDeps, StoreDeps } from "./deps";
 import { releaseSeats } from "./seats";
 import { type Applied, applyOrder, applyRefund } from "./transition";
-import { publicRefundStatus } from "./views";
+import { failureReason, publicRefundStatus } from "./views";
 
 const REFUNDABLE = ["PAID", "PARTIALLY_REFUNDED"] as const;
 
@@ -22,18 +24,24 @@ export const refundResult = (r: RefundDoc): RefundResult => ({
   refundId: r._id,
   outRefundNo: r.outRefundNo,
   amount: r.amount,
+  fee: r.fee ?? 0,
   status: publicRefundStatus(r.status),
+  ...(failureReason(r) ? { failureReason: failureReason(r) } : {}),
 });
 
 export interface NewRefund {
   refundId: string;
+  /** What goes back to the payer; for 退票 the sum of the tickets' refundAmount. */
   amount: number;
   reason: string;
   automatic: boolean;
   openid: string;
+  /** 退票: the tickets it returns, each with its fee and refund. Absent: money only (operators). */
+  tickets?: TicketRefund[];
 }
 
-/** Records, reserves and submits one refund. The same request again answers the refund it made. */
+/** Records, reserves and submits one refund. The same request again answers the refund it made.
+ *  Operators' refunds (amount only) come through here too (the ops console calls it directly). */
 export async function createAndSubmitRefund(deps: PaymentDeps, order: OrderDoc, req: NewRefund, log: LogContext): Promise<RefundDoc> {
   const doc: RefundDoc = {
     _id: req.refundId,
@@ -42,6 +50,7 @@ export async function createAndSubmitRefund(deps: PaymentDeps, order: OrderDoc, 
     outTradeNo: order.outTradeNo,
     openid: req.openid,
     amount: req.amount,
+    ...(req.tickets ? { tickets: req.tickets, fee: req.tickets.reduce((a, t) => a + t.fee, 0) } : {}),
     reason: req.reason,
     status: "CREATED",
     automatic: req.automatic,
@@ -50,31 +59,64 @@ export async function createAndSubmitRefund(deps: PaymentDeps, order: OrderDoc, 
     checkedAt: 0,
   };
   if ((await deps.db.refunds.insert(doc)) === "duplicate") return (await deps.db.refunds.get(req.refundId)) ?? doc;
-  if (!(await reserve(deps, doc, order.amount))) {
-    await refuse(deps, doc, "REFUND_EXCEEDED", log);
+  const r = await reserve(deps, doc, order.amount);
+  if (r !== "reserved") {
+    await refuse(deps, doc, r === "tickets" ? "TICKET_STATE" : "REFUND_EXCEEDED", log);
+    if (r === "tickets") throw new AppError("ORDER_STATE", "车票已在退票中或已退票", { orderId: order._id });
     throw new AppError("REFUND_EXCEEDED", "退款金额超过可退金额");
   }
   return submitRefund(deps, doc, order.amount, log);
 }
 
-/** Reserves the refund's amount on its order, keyed by refund id (true when it is reserved). */
-export async function reserve(deps: StoreDeps, doc: RefundDoc, orderAmount: number): Promise<boolean> {
-  const key = `refundReservations.${doc._id}`;
-  const won = await deps.db.orders.update(
-    { _id: doc.orderId, status: doc.automatic ? "CLOSED" : { $in: [...REFUNDABLE] }, refundReserved: { $lte: orderAmount - doc.amount }, [key]: { $exists: false } },
-    { $inc: { refundReserved: doc.amount }, $set: { [key]: doc.amount } },
-  );
-  if (won === 1) return true;
-  const fresh = await deps.db.orders.get(doc.orderId);
-  return fresh?.refundReservations?.[doc._id] === doc.amount;
+/** The tickets of a 退票 by their position in the order. */
+function ticketsOf(doc: RefundDoc): { index: number; ticketId: string }[] {
+  return (doc.tickets ?? []).map((t) => {
+    const index = ticketIndexOf(doc.orderId, t.ticketId);
+    if (index === undefined) throw new IllegalTransition("ticket", "return", "unknown", t.ticketId);
+    return { index, ticketId: t.ticketId };
+  });
 }
 
-/** Gives a refund's reservation back (refused or closed): keyed, so once whoever calls it; then
- *  the refund records that it holds none. A crash in between is finished by the sweeper. */
+/** Reserves the refund's amount on its order, keyed by refund id, and moves its tickets to
+ *  REFUNDING in the same write. "tickets" when a ticket is not ISSUED (returned by another refund). */
+export async function reserve(deps: StoreDeps, doc: RefundDoc, orderAmount: number): Promise<"reserved" | "exceeded" | "tickets"> {
+  const key = `refundReservations.${doc._id}`;
+  const byId = new Map((doc.tickets ?? []).map((t) => [t.ticketId, t]));
+  const moved = ticketChangesAt(ticketsOf(doc), { event: "return", set: (id) => ({ refundId: doc._id, refundFee: byId.get(id)!.fee, refundAmount: byId.get(id)!.refundAmount }) });
+  const won = await deps.db.orders.update(
+    { _id: doc.orderId, status: doc.automatic ? "CLOSED" : { $in: [...REFUNDABLE] }, refundReserved: { $lte: orderAmount - doc.amount }, [key]: { $exists: false }, ...moved.guard },
+    { $inc: { refundReserved: doc.amount }, $set: { [key]: doc.amount, ...moved.set } },
+  );
+  if (won === 1) return "reserved";
+  const fresh = await deps.db.orders.get(doc.orderId);
+  if (fresh?.refundReservations?.[doc._id] === doc.amount) return "reserved";
+  const ticketsFree = ticketsOf(doc).every(({ index }) => fresh?.tickets?.[index]?.status === "ISSUED");
+  return ticketsFree ? "exceeded" : "tickets";
+}
+
+/** Gives a refund's reservation back (refused or closed) and its tickets stand again (REFUNDING →
+ *  ISSUED, same write): keyed, so once whoever calls it; then the refund records that it holds
+ *  none. A crash in between is finished by the sweeper. */
 export async function releaseReservation(deps: StoreDeps, doc: RefundDoc): Promise<void> {
   const key = `refundReservations.${doc._id}`;
-  await deps.db.orders.update({ _id: doc.orderId, [key]: { $exists: true } }, { $inc: { refundReserved: -doc.amount }, $unset: { [key]: true } });
+  const restored = ticketChangesAt(ticketsOf(doc), { event: "restore", unset: ["refundId", "refundFee", "refundAmount"] });
+  const ticketGuard = Object.fromEntries(ticketsOf(doc).map(({ index }) => [`tickets.${index}.refundId`, doc._id]));
+  await deps.db.orders.update(
+    { _id: doc.orderId, [key]: { $exists: true }, ...restored.guard, ...ticketGuard },
+    { $inc: { refundReserved: -doc.amount }, $unset: { [key]: true, ...Object.fromEntries(restored.unset.map((k) => [k, true as const])) }, ...(Object.keys(restored.set).length ? { $set: restored.set } : {}) },
+  );
   await deps.db.refunds.update({ _id: doc._id, reservationHeld: true }, { $set: { reservationHeld: false } });
+  if (!doc.tickets && !doc.automatic) await settleIfNothingLeft(deps, doc.orderId);
+}
+
+/** Every ticket was returned while an operator's refund was in flight; that refund ended without
+ *  money: nothing is left on the order, which is REFUNDED now. */
+async function settleIfNothingLeft(deps: StoreDeps, orderId: string): Promise<void> {
+  const order = await deps.db.orders.get(orderId);
+  const tickets = order?.tickets ?? [];
+  if (!order || order.status !== "PARTIALLY_REFUNDED" || tickets.length === 0 || tickets.some((t) => t.status !== "REFUNDED")) return;
+  if (order.refundReserved !== order.refundedAmount) return; // another refund is still in flight: its credit decides
+  await applyOrder(deps, order, planOrder(order, "refundsSettled", deps.now(), "退款已结清", { guard: { refundReserved: order.refundReserved, refundedAmount: order.refundedAmount } }));
 }
 
 /** CREATED → FAILED, then the reservation goes back. */
@@ -145,22 +187,36 @@ export async function applyRefundOutcome(
 }
 
 /** Adds a successful refund to the order once (keyed by refund id) and moves it to
- *  PARTIALLY_REFUNDED or REFUNDED (a closed order's automatic refund leaves it CLOSED). */
+ *  PARTIALLY_REFUNDED or REFUNDED (a closed order's automatic refund leaves it CLOSED); a 退票's
+ *  tickets become REFUNDED in the same write and their seats go back. The order is REFUNDED when
+ *  no ticket is left and no other refund is in flight, or (an operator's refund) nothing paid is left. */
 async function creditOrder(deps: StoreDeps, doc: RefundDoc, log: LogContext): Promise<void> {
   const key = `refundCredits.${doc._id}`;
+  const ticketIds = (doc.tickets ?? []).map((t) => t.ticketId);
   for (let attempt = 0; attempt < 8; attempt++) {
     const order = await deps.db.orders.get(doc.orderId);
     if (!order || order.refundCredits?.[doc._id] !== undefined) return;
     const refunded = order.refundedAmount + doc.amount;
-    const note = `退款 ${fenToYuanString(doc.amount)} 元到账`;
+    const tickets = order.tickets ?? [];
+    const note = ticketIds.length > 0 ? `退票 ${ticketIds.length} 张，退款 ${fenToYuanString(doc.amount)} 元到账` : `退款 ${fenToYuanString(doc.amount)} 元到账`;
     const opts = { set: { refundedAmount: refunded, [key]: doc.amount }, guard: { refundedAmount: order.refundedAmount, [key]: { $exists: false } } };
-    const plan =
-      order.status === "CLOSED"
-        ? planOrder(order, "creditAutoRefund", deps.now(), note, opts)
-        : planOrder(order, "creditRefund", deps.now(), note, { ...opts, to: refunded >= order.amount ? "REFUNDED" : "PARTIALLY_REFUNDED" });
+    let plan;
+    if (order.status === "CLOSED") plan = planOrder(order, "creditAutoRefund", deps.now(), note, opts);
+    else {
+      const left = tickets.filter((t) => !ticketIds.includes(t.ticketId) && t.status !== "REFUNDED" && t.status !== "CANCELLED");
+      // No ticket left, and no other refund (an operator's) still in flight on this order.
+      const lastTicket = tickets.length > 0 && left.length === 0 && refunded === order.refundReserved;
+      const whole = refunded >= order.amount || lastTicket;
+      const moves: TicketMove[] = [];
+      if (ticketIds.length > 0) moves.push({ event: "refund", ticketIds });
+      // Nothing paid is left (an operator's refund): no ticket can be used.
+      if (whole && left.some((t) => t.status === "ISSUED")) moves.push({ event: "refundWhole", ticketIds: left.filter((t) => t.status === "ISSUED").map((t) => t.ticketId) });
+      plan = planOrder(order, "creditRefund", deps.now(), note, { ...opts, to: whole ? "REFUNDED" : "PARTIALLY_REFUNDED", tickets: moves });
+    }
     const r = await applyOrder(deps, order, plan);
     if (r.outcome === "applied") {
       if (plan.to === "REFUNDED") await releaseSeats(deps, order);
+      else if (ticketIds.length > 0) await releaseSeats(deps, order, ticketIds);
       return;
     }
   }

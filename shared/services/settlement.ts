@@ -7,6 +7,7 @@ import type { EventDecision, OrderDoc } from "../store/model";
 import type { Transaction } from "../wechatpay/types";
 import type { PaymentDeps, StoreDeps } from "./deps";
 import { createAndSubmitRefund } from "./refunds";
+import { releaseBookingSlot } from "./fair-use";
 import { releaseSeats } from "./seats";
 import { applyOrder } from "./transition";
 
@@ -74,19 +75,34 @@ async function refundClosedOrder(deps: PaymentDeps, order: OrderDoc, txid: strin
   return { decision: "REFUNDED_CLOSED_ORDER", order };
 }
 
-/** The automatic full refund of a closed order's payment (order.transactionId set). */
-export function startAutoRefund(deps: PaymentDeps, order: OrderDoc, log: LogContext) {
+/** The automatic full refund of a closed order's payment (order.transactionId set). One per
+ *  transaction; when WeChat Pay closed it (the money could not go back that way), the next one — its
+ *  id counts the closed ones, so concurrent callers agree on it. */
+export async function startAutoRefund(deps: PaymentDeps, order: OrderDoc, log: LogContext) {
   const txid = order.transactionId as string;
-  return createAndSubmitRefund(deps, order, { refundId: autoRefundIdFor(txid), amount: order.amount, reason: "订单已关闭，自动退款", automatic: true, openid: order.openid }, log);
+  const closed = (await deps.db.refunds.find({ orderId: order._id, status: "CLOSED" }, { limit: 20 })).filter((r) => r.automatic).length;
+  const refundId = autoRefundIdFor(closed === 0 ? txid : `${txid}|${closed}`);
+  return createAndSubmitRefund(deps, order, { refundId, amount: order.amount, reason: "订单已关闭，自动退款", automatic: true, openid: order.openid }, log);
 }
 
-/** PENDING → CLOSED here, then the seats go back — whoever closed it: a caller that finds it
- *  closed may hold seats taken after the closer released. Only after WeChat Pay confirmed the close
- *  (or the order never reached it). True when this call closed it. */
-export async function closeLocally(deps: StoreDeps, order: OrderDoc, note: string, log: LogContext, guard: Record<string, unknown> = {}): Promise<{ closed: boolean; order: OrderDoc | undefined }> {
-  const r = await applyOrder(deps, order, planOrder(order, "close", deps.now(), note, { set: { closedAt: deps.now() }, guard }));
+/** PENDING → CLOSED here (its tickets CANCELLED in the same write), then the seats go back —
+ *  whoever closed it: a caller that finds it closed may hold seats taken after the closer released —
+ *  and the user's booking slot. Only after WeChat Pay confirmed the close (or the order never reached
+ *  it). True when this call closed it. */
+export async function closeLocally(
+  deps: StoreDeps,
+  order: OrderDoc,
+  note: string,
+  log: LogContext,
+  guard: Record<string, unknown> = {},
+  event: "close" | "cancel" = "close",
+): Promise<{ closed: boolean; order: OrderDoc | undefined }> {
+  const r = await applyOrder(deps, order, planOrder(order, event, deps.now(), note, { set: { closedAt: deps.now() }, guard }));
   const now = r.outcome === "applied" ? { ...r.doc, status: "CLOSED" as const } : r.doc;
-  if (now?.status === "CLOSED") await releaseSeats(deps, now);
+  if (now?.status === "CLOSED") {
+    await releaseSeats(deps, now);
+    await releaseBookingSlot(deps, now.openid, now._id);
+  }
   if (r.outcome === "applied") logDecision({ ...log, decision: "CLOSED", orderId: order._id, outTradeNo: order.outTradeNo, note });
   return { closed: r.outcome === "applied", order: now };
 }

@@ -19,10 +19,10 @@ async function run<T extends { _id: string; status: string }>(
 ): Promise<Applied<T>> {
   if ((await coll.update(plan.where, plan.update)) === 1) {
     // What was written, without another read (timeline pushes are not mirrored: read again to see them).
-    const set = plan.update.$set ?? {};
-    const doc = { ...before } as Record<string, unknown>;
-    for (const [k, v] of Object.entries(set)) if (!k.includes(".")) doc[k] = v;
-    for (const [k, v] of Object.entries(plan.update.$inc ?? {})) if (!k.includes(".")) doc[k] = Number(doc[k] ?? 0) + v;
+    const doc = structuredClone(before) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(plan.update.$set ?? {})) setPath(doc, k, v);
+    for (const [k, v] of Object.entries(plan.update.$inc ?? {})) setPath(doc, k, Number(getPath(doc, k) ?? 0) + v);
+    for (const k of Object.keys(plan.update.$unset ?? {})) setPath(doc, k, undefined);
     return { outcome: "applied", doc: doc as T };
   }
   const fresh = await coll.get(plan.id);
@@ -32,3 +32,23 @@ async function run<T extends { _id: string; status: string }>(
 
 export const applyOrder = (deps: StoreDeps, order: OrderDoc, plan: Plan<string>): Promise<Applied<OrderDoc>> => run(deps.db.orders, order, plan);
 export const applyRefund = (deps: StoreDeps, refund: RefundDoc, plan: Plan<string>): Promise<Applied<RefundDoc>> => run(deps.db.refunds, refund, plan);
+
+type Tree = Record<string, unknown>;
+
+function getPath(doc: Tree, path: string): unknown {
+  return path.split(".").reduce<unknown>((v, k) => (typeof v === "object" && v !== null ? (v as Tree)[k] : undefined), doc);
+}
+
+/** Sets (or, with undefined, removes) a dotted path such as "tickets.0.status" in a copy being built. */
+function setPath(doc: Tree, path: string, value: unknown): void {
+  const keys = path.split(".");
+  let node: Tree = doc;
+  for (const k of keys.slice(0, -1)) {
+    const next = node[k];
+    if (typeof next !== "object" || next === null) node[k] = {};
+    node = node[k] as Tree;
+  }
+  const last = keys.at(-1)!;
+  if (value === undefined) delete node[last];
+  else node[last] = value;
+}

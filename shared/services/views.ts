@@ -1,5 +1,6 @@
 // Stored documents → what the functions answer. ID numbers leave only masked.
-import type { OrderDetail, OrderSummary, RefundStatus, RefundView } from "../contracts/api";
+import type { OrderDetail, OrderSummary, RefundStatus, RefundView, TicketView } from "../contracts/api";
+import { departAtOf } from "../catalog/catalog";
 import { maskIdCardNo } from "../orders/idcard";
 import type { OrderDoc, RefundDoc, StoredRefundStatus } from "../store/model";
 
@@ -7,12 +8,24 @@ import type { OrderDoc, RefundDoc, StoredRefundStatus } from "../store/model";
  *  WeChat Pay): closed without a refund. */
 export const publicRefundStatus = (s: StoredRefundStatus): RefundStatus => (s === "CREATED" ? "PROCESSING" : s === "FAILED" ? "CLOSED" : s);
 
+/** Why a refund that ended CLOSED (or FAILED) refunded nothing, for the traveller. */
+export function failureReason(r: Pick<RefundDoc, "status" | "failure">): string | undefined {
+  if (r.status === "CLOSED") return "微信支付关闭了该退款，款项未退出";
+  if (r.status !== "FAILED") return undefined;
+  if (r.failure === "TICKET_STATE") return "车票已在退票中或已退";
+  if (r.failure === "REFUND_EXCEEDED") return "超过可退金额";
+  return r.failure ? `微信支付未受理（${r.failure}）` : "微信支付未受理";
+}
+
 export function refundView(r: RefundDoc): RefundView {
   return {
     refundId: r._id,
     outRefundNo: r.outRefundNo,
     amount: r.amount,
+    fee: r.fee ?? 0,
+    ticketIds: (r.tickets ?? []).map((t) => t.ticketId),
     status: publicRefundStatus(r.status),
+    ...(failureReason(r) ? { failureReason: failureReason(r) } : {}),
     ...(r.reason ? { reason: r.reason } : {}),
     createdAt: r.createdAt,
     ...(r.succeededAt ? { succeededAt: r.succeededAt } : {}),
@@ -37,12 +50,34 @@ export function orderSummary(o: OrderDoc): OrderSummary {
   return { ...orderCore(o), passengerCount: o.passengers.length };
 }
 
-export function orderDetail(o: OrderDoc, refunds: RefundDoc[]): OrderDetail {
+export function ticketViews(o: OrderDoc): TicketView[] {
+  return (o.tickets ?? []).map((t, i) => {
+    const p = o.passengers[i];
+    return {
+      ticketId: t.ticketId,
+      passengerName: p?.name ?? "",
+      idCardNoMasked: p ? maskIdCardNo(p.idCardNo) : "",
+      carriage: t.carriage,
+      seatNo: t.seatNo,
+      seatClass: o.train.seatClass,
+      seatClassName: o.train.seatClassName,
+      price: t.price,
+      status: t.status,
+      ...(t.refundFee !== undefined ? { refundFee: t.refundFee } : {}),
+      ...(t.refundAmount !== undefined ? { refundAmount: t.refundAmount } : {}),
+    };
+  });
+}
+
+export function orderDetail(o: OrderDoc, refunds: RefundDoc[], serverNow: number): OrderDetail {
   return {
     ...orderCore(o),
     refunds: refunds.sort((a, b) => a.createdAt - b.createdAt).map(refundView),
     passengers: o.passengers.map((p) => ({ name: p.name, idCardNoMasked: maskIdCardNo(p.idCardNo) })),
+    tickets: ticketViews(o),
+    departAt: departAtOf(o.train),
     ...(o.paidAt ? { paidAt: o.paidAt } : {}),
+    serverNow,
     timeline: o.timeline,
   };
 }

@@ -1,5 +1,5 @@
 // What is stored, per collection. Amounts in fen, times in epoch ms.
-import type { OrderStatus, RefundStatus, TimelineEntry, TrainRef } from "../contracts/api";
+import type { OrderStatus, RefundStatus, SeatPreference, TicketStatus, TimelineEntry, TrainRef } from "../contracts/api";
 
 export const COLLECTIONS = {
   users: "users",
@@ -21,13 +21,36 @@ export interface UserDoc {
   appid: string;
   unionid?: string;
   createdAt: number;
-  lastLoginAt: number;
+  lastLoginAt?: number;
+  // ---- fair use (services/fair-use.ts): one unpaid order, a few bookings a minute ----
+  /** The user's unpaid order while `pendingUntil` is ahead (its expiry); 0 / absent: none. */
+  pendingOrderId?: string;
+  pendingUntil?: number;
+  /** Bookings started in minute `rateWindow` (epoch ms / 60 000). */
+  rateWindow?: number;
+  rateCount?: number;
 }
 
 export interface StoredPassenger {
   name: string;
   /** Kept for the ticket; never logged, masked in every answer. */
   idCardNo: string;
+}
+
+/** One passenger's ticket, inside its order (tickets[i] is passengers[i]'s). */
+export interface TicketDoc {
+  /** `${orderId}-${i + 1}` */
+  ticketId: string;
+  /** The seat this ticket holds in the train document (its key there): "05-12F". */
+  seatKey: string;
+  carriage: string;
+  seatNo: string;
+  price: number;
+  status: TicketStatus;
+  /** Set with REFUNDING (the refund that returns it), kept when REFUNDED. */
+  refundId?: string;
+  refundFee?: number;
+  refundAmount?: number;
 }
 
 export interface OrderDoc {
@@ -39,6 +62,9 @@ export interface OrderDoc {
   status: OrderStatus;
   train: TrainRef;
   passengers: StoredPassenger[];
+  /** One per passenger, same order. Absent on orders made before tickets existed. */
+  tickets: TicketDoc[];
+  seatPreference?: SeatPreference;
   unitPrice: number;
   amount: number;
   /** Sum of refunds requested and not closed: what may still be refunded is amount - refundReserved. */
@@ -49,7 +75,8 @@ export interface OrderDoc {
   refundCredits: Record<string, number>;
   /** Sum of refunds WeChat Pay reported successful. */
   refundedAmount: number;
-  /** Seats are held in the train document under this order's id until released. */
+  /** Its tickets' seats are held in the train document until the order closes or is refunded and
+   *  they are released (a single ticket's seat goes back when that ticket is refunded). */
   seatsHeld: boolean;
   prepayId?: string;
   transactionId?: string;
@@ -73,6 +100,11 @@ export interface RefundDoc {
   outTradeNo: string;
   openid: string;
   amount: number;
+  /** 退票: the tickets it returns, each with its fee and refund (amount is the sum of the refunds),
+   *  and the fees' sum. Absent: a refund of money only (an operator's, or the automatic refund of a
+   *  late payment). */
+  tickets?: { ticketId: string; fee: number; refundAmount: number }[];
+  fee?: number;
   reason: string;
   status: StoredRefundStatus;
   /** True for the refund of a payment that arrived after the order closed. */

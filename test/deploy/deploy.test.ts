@@ -39,12 +39,12 @@ afterAll(async () => {
 
 /** A local stack running the temporary build with the rendered config: every function gets exactly
  *  the environment tcb renders (plus `extra` for payNotify), nothing from the simulator's defaults. */
-async function stackWith(extraPayNotifyEnv: Record<string, string> = {}): Promise<TestStack> {
+async function stackWith(extraPayNotifyEnv: Record<string, string> = {}, fn = "payNotify"): Promise<TestStack> {
   const raw = readRawConfig(join(REPO_ROOT, "cloudbaserc.json")) as { functions: Array<Record<string, unknown>> };
   const byName = new Map(rendered.functions.map((f) => [f.name, f]));
   for (const f of raw.functions) {
     const env = byName.get(String(f.name))?.envVariables;
-    if (env) f.envVariables = f.name === "payNotify" ? { ...env, ...extraPayNotifyEnv } : env;
+    if (env) f.envVariables = f.name === fn ? { ...env, ...extraPayNotifyEnv } : env;
   }
   const configPath = join(setup.root, `rendered-${stacks.length}.json`);
   writeFileSync(configPath, JSON.stringify(raw));
@@ -116,5 +116,11 @@ describe("deploy: key files, tcb rendering, 4 KB", () => {
     expect(good).toMatchObject({ status: 400, decisions: ["UNKNOWN_ORDER"] });
     const fromMiniProgram = await stack.call<{ statusCode: number }>("payNotify", { httpMethod: "POST", headers: {}, body: "{}" }, { openid: "o-user", appid: setup.appid });
     expect(fromMiniProgram.result.statusCode).toBe(403);
+  });
+
+  it("refund: a Web SDK user (TCB_UUID …, no WX_OPENID) is never taken for an operator's amount refund", async () => {
+    const stack = await stackWith({ TCB_UUID: "u-web-1", TCB_ISANONYMOUS_USER: "true" }, "refund");
+    const r = await stack.call<{ ok: boolean; error?: { code: string } }>("refund", { orderId: "0123456789abcdef01234567", amount: 100, refundToken: "tok-web-1" });
+    expect(r.result).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
   });
 });

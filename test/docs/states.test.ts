@@ -1,8 +1,8 @@
-// docs/api.md and docs/architecture.md state the order and refund state machines as tables: they
-// must be exactly the tables in shared/orders/state-machine.ts.
+// docs/api.md and docs/architecture.md state the order, refund and ticket state machines as tables:
+// they must be exactly the tables in shared/orders/state-machine.ts.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ORDER_STATES, ORDER_TRANSITIONS, REFUND_STATES, REFUND_TRANSITIONS, transitionRows } from "../../shared/orders/state-machine";
+import { ORDER_STATES, ORDER_TRANSITIONS, REFUND_STATES, REFUND_TRANSITIONS, TICKET_STATES, TICKET_TRANSITIONS, transitionRows } from "../../shared/orders/state-machine";
 
 /** Rows `| \`FROM\` | \`event\` | \`TO\` |` of every table in a markdown file, in order. */
 function tables(path: string): { from: string; event: string; to: string }[][] {
@@ -22,10 +22,11 @@ function tables(path: string): { from: string; event: string; to: string }[][] {
 const sorted = (rows: { from: string; event: string; to: string }[]) => rows.map((r) => `${r.from} ${r.event} ${r.to}`).sort();
 
 describe.each(["docs/api.md", "docs/architecture.md"])("%s", (path) => {
-  it("states the order and refund transitions exactly as the state machine does", () => {
-    const [orders, refunds] = tables(path);
+  it("states the order, refund and ticket transitions exactly as the state machine does", () => {
+    const [orders, refunds, tickets] = tables(path);
     expect(sorted(orders ?? [])).toEqual(sorted(transitionRows(ORDER_TRANSITIONS)));
     expect(sorted(refunds ?? [])).toEqual(sorted(transitionRows(REFUND_TRANSITIONS)));
+    expect(sorted(tickets ?? [])).toEqual(sorted(transitionRows(TICKET_TRANSITIONS)));
   });
 });
 
@@ -38,4 +39,5 @@ it("docs/api.md lists every order and stored refund state", () => {
   };
   expect(listed("订单状态：")).toEqual([...ORDER_STATES]);
   expect(listed("退款状态（存储值")).toEqual([...REFUND_STATES]);
+  expect(listed("车票状态：")).toEqual([...TICKET_STATES]);
 });

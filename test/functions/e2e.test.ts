@@ -6,11 +6,11 @@
 // end-to-end test the WeChat Pay public key alone.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chinaDate } from "../../shared/catalog/catalog";
-import type { CreateOrderResult, OrderDetail, OrdersListResult, RefundResult, TrainsResult } from "../../shared/contracts/api";
+import type { CreateOrderResult, OrderDetail, OrdersListResult, RefundQuote, RefundResult, TrainsResult } from "../../shared/contracts/api";
 import type { ReconcileReport } from "../../shared/store/model";
 import { transactionResource } from "../../shared/wechatpay/testing";
 import type { TestStack } from "../helpers/stack";
-import { caller, database, errCode, findTrain, forger, newUser, ok, passengers, prepayIdOf, startPayStack, token, tomorrow, until, waitForStatus } from "./helpers";
+import { caller, database, errCode, findTrain, forger, newUser, ok, operator, passengers, prepayIdOf, startPayStack, token, tomorrow, until, waitForStatus } from "./helpers";
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -37,7 +37,7 @@ const timerSweep = async () => {
 };
 
 describe("end to end on the built functions", () => {
-  it("books, pays through the simulator, is PAID by its notification, refunds part then the rest: REFUNDED", async () => {
+  it("books (seats assigned), pays through the simulator, is PAID by its notification, returns one ticket then the other with 12306's fee: REFUNDED", async () => {
     const user = newUser();
     const call = caller(stack, user);
     expect(ok(await call("login", {})).openid).toBe(user.openid);
@@ -45,8 +45,10 @@ describe("end to end on the built functions", () => {
     const second = train.seats.find((s) => s.code === "second")!;
     const people = passengers(2);
     // Identity, price and amount come from the server, whatever the request says.
-    const order = ok(await call("createOrder", { trainId: train.trainId, seatClass: "second", passengers: people, clientToken: token(), price: 1, amount: 1, openid: "spoofed" })) as CreateOrderResult;
+    const before = Date.now();
+    const order = ok(await call("createOrder", { trainId: train.trainId, seatClass: "second", passengers: people, clientToken: token(), seatPreference: "window", price: 1, amount: 1, openid: "spoofed" })) as CreateOrderResult;
     expect(order.amount).toBe(second.price * 2);
+    expect(order.serverNow).toBeGreaterThanOrEqual(before);
     if (order.payment.mode !== "wechatpay") throw new Error("wechatpay expected");
     const p = order.payment.params;
     expect(typeof p.timeStamp).toBe("string");
@@ -55,26 +57,47 @@ describe("end to end on the built functions", () => {
     expect(p.paySign.length).toBeGreaterThan(300);
     const held = ok(await call("trains", { date: tomorrow(), from: "北京南", to: "上海虹桥" })) as TrainsResult;
     expect(held.trains.find((t) => t.trainId === train.trainId)!.seats.find((s) => s.code === "second")!.remaining).toBe(second.remaining - 2);
+    const pending = await get(call, order.orderId);
+    expect(pending.tickets.map((t) => t.status)).toEqual(["UNPAID", "UNPAID"]);
+    for (const t of pending.tickets) {
+      expect(t.carriage).toMatch(/^\d{2}$/);
+      expect(t.seatNo).toMatch(/^\d{1,2}[ABCDF]$/);
+      expect(t.idCardNoMasked).toMatch(/^\d{3}\*{11}[\dX]{4}$/);
+    }
+    expect(pending.tickets.some((t) => /[AF]$/.test(t.seatNo))).toBe(true); // window, as asked
 
     const paid = await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) });
     expect(paid.status).toBe(200);
     const afterPay = await waitForStatus(call, order.orderId, "PAID");
+    expect(afterPay.tickets.map((t) => t.status)).toEqual(["ISSUED", "ISSUED"]);
     expect(afterPay.passengers.every((x) => /^\d{3}\*{11}[\dX]{4}$/.test(x.idCardNoMasked))).toBe(true);
 
     // Another user cannot see or touch it; no identity at all is UNAUTHENTICATED.
     const bob = caller(stack, newUser("bob"));
     expect(errCode(await bob("orders", { action: "get", orderId: order.orderId }))).toBe("NOT_FOUND");
-    expect(errCode(await bob("refund", { orderId: order.orderId, refundToken: token() }))).toBe("NOT_FOUND");
+    expect(errCode(await bob("refund", { orderId: order.orderId, ticketIds: [`${order.orderId}-1`], refundToken: token() }))).toBe("NOT_FOUND");
     expect(((await stack.call("orders", { action: "list" })).result as { error: { code: string } }).error.code).toBe("UNAUTHENTICATED");
 
-    const r1 = ok(await call("refund", { orderId: order.orderId, amount: second.price, reason: "行程变更", refundToken: token("r") })) as RefundResult;
-    expect(r1.amount).toBe(second.price);
-    expect((await waitForStatus(call, order.orderId, "PARTIALLY_REFUNDED")).refundedAmount).toBe(second.price);
-    const r2 = ok(await call("refund", { orderId: order.orderId, refundToken: token("r") })) as RefundResult;
-    expect(r2.amount).toBe(order.amount - second.price);
+    // Amounts are for operators only; a traveller returns tickets.
+    expect(errCode(await call("refund", { orderId: order.orderId, amount: 100, refundToken: token() }))).toBe("FORBIDDEN");
+    const [t1, t2] = afterPay.tickets;
+    const quote = ok(await call("orders", { action: "refundQuote", orderId: order.orderId, ticketIds: [t1!.ticketId] })) as RefundQuote;
+    expect(quote.feePercent).toBeGreaterThan(0); // tomorrow: under 48 hours
+    expect(quote.fee + quote.amount).toBe(second.price);
+    const r1 = ok(await call("refund", { orderId: order.orderId, ticketIds: [t1!.ticketId], reason: "行程变更", refundToken: token("r") })) as RefundResult;
+    expect({ amount: r1.amount, fee: r1.fee }).toEqual({ amount: quote.amount, fee: quote.fee });
+    const partial = await waitForStatus(call, order.orderId, "PARTIALLY_REFUNDED");
+    expect(partial.refundedAmount).toBe(r1.amount);
+    expect(partial.tickets.map((t) => t.status)).toEqual(["REFUNDED", "ISSUED"]);
+    expect(partial.tickets[0]).toMatchObject({ refundFee: r1.fee, refundAmount: r1.amount });
+    const r2 = ok(await call("refund", { orderId: order.orderId, ticketIds: [t2!.ticketId], refundToken: token("r") })) as RefundResult;
     const done = await waitForStatus(call, order.orderId, "REFUNDED");
-    expect(done.refundedAmount).toBe(order.amount);
-    expect(done.refunds.map((r) => r.status)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(done.refundedAmount).toBe(order.amount - r1.fee - r2.fee);
+    expect(done.refunds.map((r) => [r.status, r.ticketIds])).toEqual([
+      ["SUCCESS", [t1!.ticketId]],
+      ["SUCCESS", [t2!.ticketId]],
+    ]);
+    expect(errCode(await call("refund", { orderId: order.orderId, ticketIds: [t2!.ticketId], refundToken: token("r") }))).toBe("ORDER_STATE");
     expect(done.timeline.map((t) => t.status)).toEqual(["PENDING", "PAID", "PARTIALLY_REFUNDED", "REFUNDED"]);
     expect((await findTrain(call, "G1")).seats.find((s) => s.code === "second")!.remaining).toBe(second.remaining);
     expect((ok(await call("orders", { action: "list" })) as OrdersListResult).orders.map((o) => o.orderId)).toEqual([order.orderId]);
@@ -89,6 +112,36 @@ describe("end to end on the built functions", () => {
     expect(all).not.toContain(keys.apiV3Key);
     expect(all).not.toContain(keys.merchantPrivateKeyPem.split("\n")[1]!);
     expect(all).not.toMatch(/PRIVATE KEY/);
+  });
+
+  it("cancel closes an unpaid order at WeChat Pay and here, gives its seats back, and lets the user book again; a second unpaid order is refused meanwhile", async () => {
+    const { call, train, order, remaining } = await book("G5", "first", 2);
+    const held = await remaining();
+    const refused = await call("createOrder", { trainId: train.trainId, seatClass: "first", passengers: passengers(1), clientToken: token() });
+    expect(refused.ok ? null : refused.error).toMatchObject({ code: "ORDER_STATE", data: { pendingOrderId: order.orderId } });
+    const cancelled = ok(await call("orders", { action: "cancel", orderId: order.orderId })) as OrderDetail;
+    expect(cancelled.status).toBe("CLOSED");
+    expect(cancelled.tickets.map((t) => t.status)).toEqual(["CANCELLED", "CANCELLED"]);
+    expect((ok(await call("orders", { action: "cancel", orderId: order.orderId })) as OrderDetail).status).toBe("CLOSED");
+    expect(await remaining()).toBe(held + 2);
+    expect((await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) })).status).not.toBe(200); // closed at WeChat Pay
+    ok(await call("createOrder", { trainId: train.trainId, seatClass: "first", passengers: passengers(1), clientToken: token() }));
+  });
+
+  it("an operator (no user identity) refunds an amount, no fee, never more than is left; the tickets stay issued", async () => {
+    const { call, order } = await book("G6001", "second", 2);
+    await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) });
+    await waitForStatus(call, order.orderId, "PAID");
+    const ops = operator(stack);
+    expect(errCode(await ops("refund", { orderId: order.orderId, amount: order.amount + 1, refundToken: token() }))).toBe("REFUND_EXCEEDED");
+    const r = ok(await ops("refund", { orderId: order.orderId, amount: 100, refundToken: token() })) as RefundResult;
+    expect(r).toMatchObject({ amount: 100, fee: 0 });
+    const o = await until("the operator's refund to succeed", async () => {
+      const d = await get(call, order.orderId);
+      return d.refundedAmount === 100 ? d : undefined;
+    });
+    expect(o.status).toBe("PARTIALLY_REFUNDED");
+    expect(o.tickets.map((x) => x.status)).toEqual(["ISSUED", "ISSUED"]);
   });
 
   it("expiry: the sweeper timer closes the order at WeChat Pay and here, and the seats come back", async () => {

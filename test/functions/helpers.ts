@@ -14,7 +14,7 @@ import { startTestStack, type TestStack, type StartOptions } from "../helpers/st
 
 export { until };
 
-export const ERROR_CODES: readonly ErrorCode[] = ["INVALID_ARGUMENT", "UNAUTHENTICATED", "NOT_FOUND", "FORBIDDEN", "SOLD_OUT", "ORDER_STATE", "REFUND_EXCEEDED", "PAYMENT_FAILED", "CONFLICT", "INTERNAL"];
+export const ERROR_CODES: readonly ErrorCode[] = ["INVALID_ARGUMENT", "UNAUTHENTICATED", "NOT_FOUND", "FORBIDDEN", "SOLD_OUT", "ORDER_STATE", "REFUND_EXCEEDED", "PAYMENT_FAILED", "CONFLICT", "RATE_LIMITED", "INTERNAL"];
 
 export async function startPayStack(opts: StartOptions = {}): Promise<TestStack> {
   return startTestStack({ ...opts, env: { WXPAY_SIM_TIME_SCALE: "0.001", ...opts.env } });
@@ -34,6 +34,15 @@ export const passengers = (n: number) => Array.from({ length: n }, (_, i) => ({ 
 export function caller(stack: TestStack, user: { openid: string; appid?: string }) {
   return async function call<N extends CallableFunctionName>(name: N, data: FunctionContract[N]["req"] | Record<string, unknown>): Promise<FunctionResult<FunctionContract[N]["res"]>> {
     const res = await stack.call<FunctionResult<FunctionContract[N]["res"]>>(name, data, user);
+    expect(res.status, `${name} HTTP status (${JSON.stringify(res.body)})`).toBe(200);
+    return res.result;
+  };
+}
+
+/** Calls as an operator: no user identity (what `tcb fn invoke` sends), e.g. the amount refund. */
+export function operator(stack: TestStack) {
+  return async function call<N extends CallableFunctionName>(name: N, data: Record<string, unknown>): Promise<FunctionResult<FunctionContract[N]["res"]>> {
+    const res = await stack.call<FunctionResult<FunctionContract[N]["res"]>>(name, data);
     expect(res.status, `${name} HTTP status (${JSON.stringify(res.body)})`).toBe(200);
     return res.result;
   };

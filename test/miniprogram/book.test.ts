@@ -1,7 +1,7 @@
 import "./dom-globals";
 import { describe, it, expect } from "vitest";
 import { installPlatform, renderPage, textOf, settle, callsOf, ok, fail, type Rendered } from "./harness";
-import { trainG1, createOrderResult, VALID_ID_1, VALID_ID_2 } from "./fixtures";
+import { trainG1, createOrderResult, orderDetail, VALID_ID_1, VALID_ID_2 } from "./fixtures";
 
 const QUERY = { trainId: trainG1.trainId, seatClass: "second", from: "北京南", to: "上海虹桥", date: "2026-11-28" };
 
@@ -96,7 +96,7 @@ describe("填写订单 (pages/book)", () => {
     expect(textOf(page, ".total")).toBe("¥1106.00");
     expect(p.navigations).toEqual(["/pages/pay/index?orderId=ord_1"]);
     // the payment params are kept for the pay page
-    expect(p.storage.get("launch:ord_1")).toEqual(createOrderResult());
+    expect(p.storage.get("launch:ord_1")).toEqual({ ...createOrderResult(), serverNow: expect.any(Number) });
   });
 
   it("a retry after a network failure reuses the clientToken; a changed booking gets a new one", async () => {
@@ -138,5 +138,79 @@ describe("填写订单 (pages/book)", () => {
     page.querySelector(".retry")!.dispatchEvent("tap");
     await settle();
     expect(textOf(page, ".train-no")).toBe("G1");
+  });
+
+  async function filled(functions: Record<string, (d: any) => unknown>) { // eslint-disable-line @typescript-eslint/no-explicit-any -- per-function requests
+    const opened = await openBook(functions);
+    await type(opened.page, ".name-input", 0, "张三");
+    await type(opened.page, ".id-input", 0, VALID_ID_1);
+    return opened;
+  }
+
+  it("sends the seat preference chosen; 不限 sends none", async () => {
+    const { p, page } = await filled({ createOrder: () => fail("INTERNAL", "x") });
+    page.querySelectorAll(".pref")[1]!.dispatchEvent("tap"); // 靠窗
+    await settle();
+    await page.instance.onSubmit();
+    page.querySelectorAll(".pref")[0]!.dispatchEvent("tap"); // 不限
+    await settle();
+    await page.instance.onSubmit();
+    expect(callsOf(p, "createOrder").map((c) => c.data.seatPreference)).toEqual(["window", undefined]);
+  });
+
+  it("SOLD_OUT refreshes the seats left of the class", async () => {
+    let trainsAnswer = trainG1;
+    const { p, page } = await filled({ trains: () => ok({ trains: [trainsAnswer] }), createOrder: () => fail("SOLD_OUT", "二等座余票不足") });
+    trainsAnswer = { ...trainG1, seats: trainG1.seats.map((s) => (s.code === "second" ? { ...s, remaining: 0 } : s)) };
+    await page.instance.onSubmit();
+    await settle();
+    expect(callsOf(p, "trains")).toHaveLength(2);
+    expect(page.data.seat.remaining).toBe(0);
+    expect(p.toasts).toEqual(["二等座余票不足"]);
+  });
+
+  it("another unpaid order (ORDER_STATE with pendingOrderId) offers 去支付 and 取消订单; after cancelling, the booking goes through", async () => {
+    let pending = true;
+    const { p, page } = await filled({
+      createOrder: () => (pending ? { ok: false, error: { code: "ORDER_STATE", message: "您有一个待支付的订单，请先支付或取消", data: { pendingOrderId: "ord_9" } } } : ok(createOrderResult())),
+      orders: (d) => ((pending = false), ok(orderDetail({ orderId: d.orderId, status: "CLOSED" }))),
+    });
+    await page.instance.onSubmit();
+    await settle();
+    expect(page.querySelector(".pending-box")).toBeDefined();
+    page.querySelector(".go-pending")!.dispatchEvent("tap");
+    await settle();
+    expect(p.navigations).toEqual(["/pages/pay/index?orderId=ord_9"]);
+    page.querySelector(".cancel-pending")!.dispatchEvent("tap");
+    await settle();
+    expect(callsOf(p, "orders").map((c) => c.data)).toEqual([{ action: "cancel", orderId: "ord_9" }]);
+    expect(page.querySelector(".pending-box")).toBeUndefined();
+    await page.instance.onSubmit();
+    expect(p.navigations.at(-1)).toBe("/pages/pay/index?orderId=ord_1");
+  });
+
+  it("RATE_LIMITED says when to retry and sends nothing before then", async () => {
+    const { p, page } = await filled({ createOrder: () => ({ ok: false, error: { code: "RATE_LIMITED", message: "预订过于频繁，请 40 秒后再试", data: { retryAfterSeconds: 40 } } }) });
+    await page.instance.onSubmit();
+    expect(textOf(page, ".form-error")).toBe("预订过于频繁，请 40 秒后再试");
+    await page.instance.onSubmit();
+    expect(callsOf(p, "createOrder")).toHaveLength(1);
+    expect(p.toasts.at(-1)).toMatch(/^预订过于频繁，请 (40|39) 秒后再试$/);
+  });
+
+  it("a payment failure that closed the order (resumable: false) starts the retry with a new token", async () => {
+    const { p, page } = await filled({ createOrder: () => ({ ok: false, error: { code: "PAYMENT_FAILED", message: "微信支付下单失败：NO_AUTH", data: { resumable: false } } }) });
+    await page.instance.onSubmit();
+    await page.instance.onSubmit();
+    const tokens = callsOf(p, "createOrder").map((c) => c.data.clientToken);
+    expect(tokens[1]).not.toBe(tokens[0]);
+  });
+
+  it("ORDER_STATE about this booking's own order links to it", async () => {
+    const { p, page } = await filled({ createOrder: () => ({ ok: false, error: { code: "ORDER_STATE", message: "该订单已支付，请在我的订单中查看", data: { orderId: "ord_1" } } }) });
+    await page.instance.onSubmit();
+    await settle();
+    expect(p.modals.at(-1)).toMatchObject({ title: "订单已处理" });
+    expect(p.navigations).toEqual(["/pages/order-detail/index?orderId=ord_1"]);
   });
 });

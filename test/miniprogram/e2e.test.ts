@@ -70,7 +70,7 @@ async function until(what: string, cond: () => boolean, run?: () => unknown, tim
 }
 
 describe("mini-program end to end on the local stack", () => {
-  it("search → book two passengers → pay through the simulator → PAID → refund part, then the rest", async () => {
+  it("search → book two passengers → pay through the simulator → PAID → 退票 one ticket, then the other", async () => {
     // 车次查询: tomorrow (China time), the first class with at least two seats
     const search = open("pages/search/index");
     await search.instance.onLoad({});
@@ -129,7 +129,7 @@ describe("mini-program end to end on the local stack", () => {
     expect(textOf(pay, ".status")).toBe("已支付");
     const orderId = pay.data.orderId as string;
 
-    // 订单详情: masked IDs from the server, then refund one passenger's fare
+    // 订单详情: tickets with 车厢/座位 and masked IDs from the server; 退票 of one ticket, then the other
     const detail = open("pages/order-detail/index");
     await detail.instance.onLoad({ orderId });
     await settle();
@@ -140,30 +140,23 @@ describe("mini-program end to end on the local stack", () => {
       expect(id).toContain("*");
       expect([VALID_ID_1, VALID_ID_2]).not.toContain(id);
     }
+    for (const seat of detail.querySelectorAll(".seat-no").map((x) => x.dom?.textContent ?? "")) expect(seat).toMatch(/^\d{2}车 \d{1,2}[ABCDF]号$/);
 
-    detail.querySelector(".open-refund")!.dispatchEvent("tap");
-    await settle();
-    detail.querySelector(".refund-amount")!.dispatchEvent("input", { detail: { value: (unitPrice / 100).toFixed(2) } });
-    await settle();
-    detail.querySelector(".refund-submit")!.dispatchEvent("tap");
-    await until("the refund call", () => !detail.data.refunding && p.calls.some((c) => c.name === "refund"));
-    expect(detail.data.refundError).toBe("");
+    detail.querySelectorAll(".ticket-refund")[0]!.dispatchEvent("tap");
+    await until("the refund call", () => !detail.data.returning && p.calls.some((c) => c.name === "refund"));
     expect(p.modals.length).toBe(1);
+    expect(p.modals[0]!.content).toMatch(/退票费 ¥\d+\.\d{2}（票价 (5|10|20)%/); // tomorrow's train: a fee by 12306's rule
     await until(
       "部分退款 with the refund succeeded",
       () => textOf(detail, ".status") === "部分退款" && textOf(detail, ".refund-status") === "退款成功",
       () => detail.instance.onPullDownRefresh(),
     );
+    expect(detail.querySelectorAll(".ticket-status").map((x) => x.dom?.textContent)).toEqual(["已退票", "已出票"]);
 
-    // the rest (the default amount is what is left)
-    detail.querySelector(".open-refund")!.dispatchEvent("tap");
-    await settle();
-    expect(detail.data.refundAmountText).toBe((unitPrice / 100).toFixed(2));
-    detail.querySelector(".refund-submit")!.dispatchEvent("tap");
-    await until("the second refund call", () => !detail.data.refunding && p.calls.filter((c) => c.name === "refund").length === 2);
-    expect(detail.data.refundError).toBe("");
+    detail.querySelectorAll(".ticket-refund")[0]!.dispatchEvent("tap"); // the other ticket: the only one left
+    await until("the second refund call", () => !detail.data.returning && p.calls.filter((c) => c.name === "refund").length === 2);
     await until("已退款", () => textOf(detail, ".status") === "已退款", () => detail.instance.onPullDownRefresh());
-    expect(detail.querySelector(".open-refund")).toBeUndefined();
+    expect(detail.querySelector(".ticket-refund")).toBeUndefined();
 
     // 我的订单
     const orders = open("pages/orders/index");

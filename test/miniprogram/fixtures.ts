@@ -1,5 +1,5 @@
 // Contract-shaped answers the fake platform gives pages in the page tests.
-import type { CreateOrderResult, OrderDetail, TrainView } from "../../shared/contracts/api";
+import type { CreateOrderResult, OrderDetail, TicketStatus, TicketView, TrainView } from "../../shared/contracts/api";
 
 export const NOW = Date.now();
 
@@ -41,6 +41,7 @@ export function createOrderResult(mode: "wechatpay" | "mock" = "wechatpay"): Cre
     outTradeNo: "T20261127000001",
     amount: 110600,
     expiresAt: NOW + 15 * 60_000,
+    serverNow: Date.now(),
     payment:
       mode === "mock"
         ? { mode: "mock" }
@@ -57,7 +58,19 @@ export function createOrderResult(mode: "wechatpay" | "mock" = "wechatpay"): Cre
   };
 }
 
+/** The two passengers' tickets in one status (seats 05车 12F/12D). */
+export function tickets(status: TicketStatus, extra: Partial<TicketView>[] = []): TicketView[] {
+  const base: TicketView[] = [
+    { ticketId: "ord_1-1", passengerName: "张三", idCardNoMasked: "110***********002X", carriage: "05", seatNo: "12F", seatClass: "second", seatClassName: "二等座", price: 55300, status },
+    { ticketId: "ord_1-2", passengerName: "李四", idCardNoMasked: "440***********0013", carriage: "05", seatNo: "12D", seatClass: "second", seatClassName: "二等座", price: 55300, status },
+  ];
+  return base.map((t, i) => ({ ...t, ...extra[i] }));
+}
+
+const TICKETS_OF: Record<OrderDetail["status"], TicketStatus> = { PENDING: "UNPAID", PAID: "ISSUED", PARTIALLY_REFUNDED: "ISSUED", REFUNDED: "REFUNDED", CLOSED: "CANCELLED" };
+
 export function orderDetail(overrides: Partial<OrderDetail> = {}): OrderDetail {
+  const status = overrides.status ?? "PENDING";
   return {
     orderId: "ord_1",
     outTradeNo: "T20261127000001",
@@ -80,9 +93,26 @@ export function orderDetail(overrides: Partial<OrderDetail> = {}): OrderDetail {
       seatClass: "second",
       seatClassName: "二等座",
     },
+    tickets: tickets(TICKETS_OF[status]),
+    departAt: Date.parse("2026-11-28T09:00:00+08:00"),
     createdAt: NOW - 60_000,
     expiresAt: NOW + 14 * 60_000,
+    serverNow: Date.now(), // as the server answers: its clock now
     timeline: [{ at: NOW - 60_000, status: "PENDING", note: "下单" }],
     ...overrides,
   };
+}
+
+/** A paid order of two tickets, departing in two days. */
+export function paidDetail(overrides: Partial<OrderDetail> = {}): OrderDetail {
+  return orderDetail({
+    status: "PAID",
+    paidAt: NOW,
+    departAt: NOW + 2 * 86_400_000,
+    timeline: [
+      { at: NOW - 60_000, status: "PENDING", note: "下单" },
+      { at: NOW, status: "PAID", note: "支付成功" },
+    ],
+    ...overrides,
+  });
 }

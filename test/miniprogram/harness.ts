@@ -68,7 +68,7 @@ export interface FakePlatform {
   /** Every wx.cloud.callFunction, in order. */
   calls: { name: string; data: any }[]; // eslint-disable-line @typescript-eslint/no-explicit-any -- see Handler
   toasts: string[];
-  modals: { title?: string; content?: string }[];
+  modals: { title?: string; content?: string; confirmText?: string; cancelText?: string }[];
   navigations: string[];
   payments: object[];
   storage: Map<string, unknown>;
@@ -145,8 +145,8 @@ export function installPlatform(functions: Record<string, Handler> = {}, backend
     },
     showLoading: () => Promise.resolve({ errMsg: "showLoading:ok" }),
     hideLoading: () => Promise.resolve({ errMsg: "hideLoading:ok" }),
-    async showModal(opts: { title?: string; content?: string }) {
-      p.modals.push({ title: opts.title, content: opts.content });
+    async showModal(opts: { title?: string; content?: string; confirmText?: string; cancelText?: string }) {
+      p.modals.push({ title: opts.title, content: opts.content, confirmText: opts.confirmText, cancelText: opts.cancelText });
       return { confirm: p.modalConfirm, cancel: !p.modalConfirm, errMsg: "showModal:ok" };
     },
     navigateTo(opts: { url: string }) {

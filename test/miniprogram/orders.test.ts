@@ -77,4 +77,30 @@ describe("我的订单 (pages/orders)", () => {
     expect(textOf(page, ".error-text")).toBe("请先登录");
     expect(page.querySelector(".retry")).toBeUndefined();
   });
+
+  it("an unpaid row offers 去支付 and 取消订单; cancel asks first, then reloads the list", async () => {
+    let closed = false;
+    const p = installPlatform({
+      orders: (d) => {
+        if (d.action === "cancel") {
+          closed = true;
+          return ok(orderDetail({ orderId: d.orderId, status: "CLOSED" }));
+        }
+        return ok({ orders: [summary("o1", closed ? "CLOSED" : "PENDING"), summary("o2", "PAID")] });
+      },
+    });
+    const page = renderPage("pages/orders/index");
+    await page.instance.onLoad({});
+    await settle();
+    expect(page.querySelectorAll(".row-cancel")).toHaveLength(1);
+    page.querySelector(".row-pay")!.dispatchEvent("tap");
+    await settle();
+    expect(p.navigations).toEqual(["/pages/pay/index?orderId=o1"]); // not the detail: the button caught the tap
+    page.querySelector(".row-cancel")!.dispatchEvent("tap");
+    await settle();
+    expect(callsOf(p, "orders").map((c) => c.data)).toEqual([{ action: "list" }, { action: "cancel", orderId: "o1" }, { action: "list" }]);
+    expect(p.toasts).toEqual(["订单已取消"]);
+    expect(page.querySelectorAll(".status").map((b) => b.dom?.textContent)).toEqual(["已关闭", "已支付"]);
+    expect(page.querySelector(".row-cancel")).toBeUndefined();
+  });
 });

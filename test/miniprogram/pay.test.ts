@@ -89,12 +89,13 @@ describe("支付 (pages/pay)", () => {
     }
   });
 
-  it("cancel keeps the order 待支付 with 继续支付 and a countdown; 继续支付 launches again", async () => {
+  it("cancel keeps the order 待支付 with 继续支付 and a countdown, after asking the server once; 继续支付 launches again", async () => {
     const p = installPlatform({ orders: () => ok(orderDetail()) });
     p.payResult = "cancel";
     const page = await openPay(p);
     expect(p.payments).toHaveLength(1);
-    expect(callsOf(p, "orders").filter((c) => c.data.action === "sync")).toHaveLength(0);
+    // The sheet's cancel is a hint too: the server is asked (it may have been paid after all).
+    expect(callsOf(p, "orders").filter((c) => c.data.action === "sync")).toHaveLength(1);
     expect(textOf(page, ".status")).toBe("待支付");
     expect(textOf(page, ".pay-button")).toBe("继续支付");
     expect(textOf(page, ".countdown")).toMatch(/^1[34]:[0-5]\d$/);
@@ -159,5 +160,62 @@ describe("支付 (pages/pay)", () => {
     page.querySelector(".pay-button")!.dispatchEvent("tap");
     await settle();
     expect(p.payments).toHaveLength(1);
+  });
+
+  it("a failed payment sheet and the page showing again both ask the server; a payment that went through shows 已支付", async () => {
+    let paidThere = false;
+    const p = installPlatform({ orders: (d) => ok(orderDetail(d.action === "sync" && paidThere ? { status: "PAID", paidAt: NOW } : {})) });
+    p.payResult = "fail";
+    const page = await openPay(p);
+    expect(callsOf(p, "orders").map((c) => c.data.action)).toEqual(["get", "sync"]);
+    expect(textOf(page, ".status")).toBe("待支付");
+    paidThere = true; // paid on another device meanwhile
+    await page.instance.onShow();
+    await settle();
+    expect(callsOf(p, "orders").map((c) => c.data.action)).toEqual(["get", "sync", "sync"]);
+    expect(textOf(page, ".status")).toBe("已支付");
+    expect(page.querySelector(".view-order")).toBeDefined();
+  });
+
+  it("the countdown runs on the server's clock, not the phone's", async () => {
+    // The phone is 5 minutes behind the server: 10 minutes are left by the server's clock.
+    const serverNow = Date.now() + 5 * 60_000;
+    const p = installPlatform({ orders: () => ok(orderDetail({ expiresAt: serverNow + 10 * 60_000, serverNow })) });
+    p.payResult = "cancel";
+    const page = await openPay(p);
+    expect(textOf(page, ".countdown")).toMatch(/^(10:00|09:5\d)$/);
+  });
+
+  it("取消订单 asks first, then closes the order and offers 重新预订 for the same train", async () => {
+    let closed = false;
+    const p = installPlatform({ orders: (d) => (d.action === "cancel" ? ((closed = true), ok(orderDetail({ status: "CLOSED" }))) : ok(orderDetail(closed ? { status: "CLOSED" } : {}))) });
+    p.payResult = "cancel";
+    const page = await openPay(p);
+    p.modalConfirm = false;
+    page.querySelector(".cancel-order")!.dispatchEvent("tap");
+    await settle();
+    expect(callsOf(p, "orders").filter((c) => c.data.action === "cancel")).toHaveLength(0);
+    p.modalConfirm = true;
+    page.querySelector(".cancel-order")!.dispatchEvent("tap");
+    await settle();
+    expect(callsOf(p, "orders").filter((c) => c.data.action === "cancel")).toHaveLength(1);
+    expect(textOf(page, ".status")).toBe("已关闭");
+    expect(p.toasts).toContain("订单已取消");
+    expect(page.querySelector(".pay-button")).toBeUndefined();
+    page.querySelector(".rebook")!.dispatchEvent("tap");
+    await settle();
+    const url = p.navigations.at(-1)!;
+    expect(url.startsWith("/pages/book/index?")).toBe(true);
+    expect(new URLSearchParams(url.split("?")[1]).get("trainId")).toBe("G1-2026-11-28");
+  });
+
+  it("a cancel that finds the order paid (the payer was quicker) shows 已支付", async () => {
+    const p = installPlatform({ orders: (d) => ok(orderDetail(d.action === "cancel" ? { status: "PAID", paidAt: NOW } : {})) });
+    p.payResult = "cancel";
+    const page = await openPay(p);
+    page.querySelector(".cancel-order")!.dispatchEvent("tap");
+    await settle();
+    expect(textOf(page, ".status")).toBe("已支付");
+    expect(p.toasts).toContain("订单已支付，未取消");
   });
 });

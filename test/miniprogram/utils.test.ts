@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { formatYuan, formatPrice, parseYuanToFen } from "../../miniprogram/utils/money";
 import { checkIdCard, idCardCheckChar, normalizeIdCard } from "../../miniprogram/utils/idcard";
-import { orderStatusLabel, refundStatusLabel, canRefund, ORDER_STATUS_TONES } from "../../miniprogram/utils/status";
+import { orderStatusLabel, refundStatusLabel, refundOutcome, ORDER_STATUS_TONES } from "../../miniprogram/utils/status";
 import { formatCountdown, formatDuration, formatDateTime, chinaDate } from "../../miniprogram/utils/time";
 import { newToken } from "../../miniprogram/utils/token";
 
@@ -69,12 +69,11 @@ describe("status labels", () => {
     expect(refundStatusLabel("SUCCESS")).toBe("退款成功");
     expect(ORDER_STATUS_TONES.PAID).toBe("ok");
   });
-  it("allows refunds only for paid orders with money left", () => {
-    expect(canRefund("PAID")).toBe(true);
-    expect(canRefund("PARTIALLY_REFUNDED")).toBe(true);
-    expect(canRefund("PENDING")).toBe(false);
-    expect(canRefund("REFUNDED")).toBe(false);
-    expect(canRefund("CLOSED")).toBe(false);
+  it("says how a 退票 ended, by its status, with the reason when it did not succeed", () => {
+    expect(refundOutcome({ status: "SUCCESS", amount: 49750 })).toBe("退票成功，¥497.50 已原路退回");
+    expect(refundOutcome({ status: "PROCESSING", amount: 49750 })).toBe("退票申请已提交，¥497.50 退款处理中");
+    expect(refundOutcome({ status: "CLOSED", amount: 49750, failureReason: "车票已在退票中或已退" })).toBe("退票未成功：车票已在退票中或已退");
+    expect(refundOutcome({ status: "ABNORMAL", amount: 49750 })).toMatch(/^退款异常/);
   });
 });
 

@@ -310,9 +310,9 @@ describe("exceptions", () => {
   });
 
   it("a PENDING order past expiry: closed through WeChat Pay from the queue; another resolved with a note", async () => {
-    const call = caller(stack, newUser());
-    const train = await findTrain(call, "G6001");
-    const mk = async () => ok(await call("createOrder", { trainId: train.trainId, seatClass: "second", passengers: passengers(1), clientToken: token() })) as CreateOrderResult;
+    const train = await findTrain(caller(stack, newUser()), "G6001");
+    // Two travellers: one user may hold only one unpaid order (fair use).
+    const mk = async () => ok(await caller(stack, newUser())("createOrder", { trainId: train.trainId, seatClass: "second", passengers: passengers(1), clientToken: token() })) as CreateOrderResult;
     const [a, b] = [await mk(), await mk()];
     for (const o of [a, b]) await database(stack).collection("orders").doc(o.orderId).update({ expiresAt: Date.now() - 10 * 60_000 });
     const items = (await support.get<ExceptionList>("exceptions")).body.items;

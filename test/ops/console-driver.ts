@@ -108,7 +108,7 @@ export async function seed(stack: LocalStack): Promise<Seeded> {
   const b = await order(stack, "G3", ["赵六"]);
   await pay(stack, b.order);
   await until("order paid", async () => ((await statusOf(stack, b.openid, b.order.orderId)) === "PAID" ? true : undefined));
-  const refund = await call<RefundResult>(stack, b.openid, "refund", { orderId: b.order.orderId, refundToken: `bt-${randomBytes(8).toString("hex")}` });
+  const refund = await call<RefundResult>(stack, b.openid, "refund", { orderId: b.order.orderId, ticketIds: [`${b.order.orderId}-1`], refundToken: `bt-${randomBytes(8).toString("hex")}` });
   await stack.post("/sim/refunds/settle", { out_refund_no: refund.outRefundNo, status: "ABNORMAL" });
   await until("refund ABNORMAL", async () => ((await refundStatus(stack, refund.refundId)) === "ABNORMAL" ? true : undefined));
 

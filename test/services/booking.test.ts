@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import type { CreateOrderResult } from "../../shared/contracts/api";
 import { createOrder } from "../../shared/services/booking";
 import { listOrders, mockPay, ownOrder, resumePayment, syncOrder } from "../../shared/services/orderQueries";
-import { requestRefund } from "../../shared/services/refundRequest";
+import { heldByOrder } from "../../shared/services/seats";
+import { requestOperatorRefund, requestTicketRefund } from "../../shared/services/refundRequest";
 import { holdFirstAnswer } from "./gateway-wrappers";
 import { passengers, user, world } from "./harness";
 import { deliverAll, violations } from "./invariants";
@@ -25,7 +26,7 @@ describe("booking and payment", () => {
     expect(order.expiresAt).toBe(w.clock.now() + 15 * 60_000);
     expect(order.payment).toEqual({ mode: "wechatpay", params: expect.objectContaining({ package: `prepay_id=${prepayOf(w, order.orderId)}`, signType: "RSA" }) });
     expect(remaining(w)).toBe(before - 2);
-    expect(trainDoc(w).holds[order.orderId]).toMatchObject({ seatClass: "second", count: 2 });
+    expect(heldByOrder(trainDoc(w), order.orderId).size).toBe(2);
 
     w.clock.advance(30_000);
     expect(w.wx.pay(prepayOf(w, order.orderId))).toBe(true);
@@ -35,7 +36,7 @@ describe("booking and payment", () => {
     expect(paid.paidAt).toBe(w.clock.now());
     expect(paid.passengers.every((x) => /^\d{3}\*{11}[\dX]{4}$/.test(x.idCardNoMasked))).toBe(true);
 
-    const r1 = await requestRefund(w.deps, { orderId: order.orderId, amount: price, reason: "行程变更", refundToken: "r1" }, user("j"));
+    const r1 = await requestOperatorRefund(w.deps, { orderId: order.orderId, amount: price, reason: "行程变更", refundToken: "r1" });
     expect(r1).toMatchObject({ amount: price, status: "PROCESSING" });
     expect(settleAll(w)).toBe(1);
     await deliverAll(w);
@@ -43,7 +44,7 @@ describe("booking and payment", () => {
     expect(partial).toMatchObject({ status: "PARTIALLY_REFUNDED", refundedAmount: price });
     expect(remaining(w)).toBe(before - 2); // a partial refund keeps the seats
 
-    const r2 = await requestRefund(w.deps, { orderId: order.orderId, refundToken: "r2" }, user("j"));
+    const r2 = await requestOperatorRefund(w.deps, { orderId: order.orderId, refundToken: "r2" });
     expect(r2.amount).toBe(order.amount - price); // default: all that is left
     settleAll(w);
     await deliverAll(w);
@@ -52,7 +53,7 @@ describe("booking and payment", () => {
     expect(done.refunds.map((r) => [r.amount, r.status])).toEqual([[price, "SUCCESS"], [order.amount - price, "SUCCESS"]]);
     expect(done.timeline.map((t) => t.status)).toEqual(["PENDING", "PAID", "PARTIALLY_REFUNDED", "REFUNDED"]);
     expect(remaining(w)).toBe(before);
-    await expect(requestRefund(w.deps, { orderId: order.orderId, refundToken: "r3" }, user("j"))).rejects.toMatchObject({ code: "ORDER_STATE" });
+    await expect(requestOperatorRefund(w.deps, { orderId: order.orderId, refundToken: "r3" })).rejects.toMatchObject({ code: "ORDER_STATE" });
     expect((await listOrders(w.deps, user("j"))).orders.map((o) => o.orderId)).toEqual([order.orderId]);
     // Logs name ids and decisions, never an ID number.
     for (const p of people) expect(logs.text()).not.toContain(p.idCardNo);
@@ -80,7 +81,7 @@ describe("booking and payment", () => {
     const order = await book(w, "alice");
     const bob = user("bob");
     await expect(ownOrder(w.deps, bob, order.orderId)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(requestRefund(w.deps, { orderId: order.orderId, refundToken: "x" }, bob)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(requestTicketRefund(w.deps, { orderId: order.orderId, ticketIds: [`${order.orderId}-1`], refundToken: "x" }, bob)).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await listOrders(w.deps, bob)).orders).toEqual([]);
     // The same clientToken from another user is another order.
     const bobs = await book(w, "bob", { clientToken: "tok-alice" });
@@ -91,7 +92,7 @@ describe("booking and payment", () => {
   it("refund rules: only PAID orders, never more than is left, the same refundToken refunds once", async () => {
     const w = await world();
     const order = await book(w, "rules");
-    const refund = (amount: number | undefined, refundToken: string) => requestRefund(w.deps, { orderId: order.orderId, ...(amount !== undefined ? { amount } : {}), refundToken }, user("rules"));
+    const refund = (amount: number | undefined, refundToken: string) => requestOperatorRefund(w.deps, { orderId: order.orderId, ...(amount !== undefined ? { amount } : {}), refundToken });
     await expect(refund(undefined, "early")).rejects.toMatchObject({ code: "ORDER_STATE" });
     w.wx.pay(prepayOf(w, order.orderId));
     await deliverAll(w);
@@ -115,7 +116,7 @@ describe("booking and payment", () => {
     await expect(book(w, "refused", { n: 2 })).rejects.toMatchObject({ code: "PAYMENT_FAILED" });
     expect(remaining(w)).toBe(before);
     expect((await listOrders(w.deps, user("refused"))).orders.map((o) => o.status)).toEqual(["CLOSED"]);
-    expect(trainDoc(w).holds).toEqual({});
+    expect(trainDoc(w).seatMap ?? {}).toEqual({});
     expect(violations(w, true)).toEqual([]);
   });
 

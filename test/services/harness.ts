@@ -24,27 +24,40 @@ export interface World {
   clock: FakeClock;
   wx: LedgerGateway;
   deps: PaymentDeps;
-  /** A train departing in a few days, with its seat counts. */
+  /** A train departing in a day or two (or `daysAhead` days), with its seat counts. */
   train: TrainDoc;
 }
 
 /** 2026-12-02 09:00 China time: trains of the next days are on sale. */
 export const T0 = Date.parse("2026-12-02T09:00:00+08:00");
 
-export async function world(opts: { db?: (mem: MemoryDatabase) => Database; trainNo?: string; onlyTrain?: boolean } = {}): Promise<World> {
+/** A small seeded generator (mulberry32), so seat choices repeat from run to run. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export async function world(opts: { db?: (mem: MemoryDatabase) => Database; trainNo?: string; seed?: number; daysAhead?: number; onlyTrain?: boolean } = {}): Promise<World> {
   // As strict as CloudBase: declared collections only, every query served by a declared index.
   const mem = new MemoryDatabase({ declaration: DATABASE });
   const clock = new FakeClock(T0);
   const wx = new LedgerGateway(clock.now);
   const db = opts.db ? opts.db(mem) : mem;
   const repos = createRepos(db);
+  const ahead = opts.daysAhead ?? 1;
   const trainNo = opts.trainNo ?? "G1";
-  const train = catalogFor(T0, 3).find((t) => t.trainNo === trainNo && t.departAt > T0 + 86400_000);
+  const train = catalogFor(T0, ahead + 2).find((t) => t.trainNo === trainNo && t.departAt > T0 + ahead * 86400_000);
   if (!train) throw new Error(`no ${trainNo}`);
-  // The whole catalog of three days, or (many short runs) just the one train.
+  // The whole catalog of the days needed, or (many short runs) just the one train.
   if (opts.onlyTrain) await createRepos(mem).trains.insert(train);
-  else await seedTrains(createRepos(mem), T0, 3);
-  const deps: PaymentDeps = { db: repos, now: clock.now, mode: "wechatpay", merchant: MERCHANT, gateway: async () => wx, orderTtlMinutes: 15 };
+  else await seedTrains(createRepos(mem), T0, ahead + 2);
+  const deps: PaymentDeps = { db: repos, now: clock.now, random: seeded(opts.seed ?? 1), mode: "wechatpay", merchant: MERCHANT, gateway: async () => wx, orderTtlMinutes: 15 };
   return { mem, clock, wx, deps, train };
 }
 

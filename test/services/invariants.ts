@@ -3,8 +3,9 @@
 // flight has been delivered and swept.
 import { applyNotification } from "../../shared/services/notify";
 import { sweep } from "../../shared/services/sweeper";
-import { SEAT_HOLDING_STATES } from "../../shared/orders/state-machine";
+import { LIVE_TICKET_STATES, SEAT_HOLDING_STATES } from "../../shared/orders/state-machine";
 import type { TrainDoc } from "../../shared/catalog/catalog";
+import { seatLayout } from "../../shared/catalog/seat-layout";
 import type { OrderDoc, RefundDoc } from "../../shared/store/model";
 import { LedgerGateway } from "./ledger-gateway";
 import type { World } from "./harness";
@@ -18,18 +19,46 @@ export function violations(w: World, settled: boolean): string[] {
   const byId = new Map(orders.map((o) => [o._id, o]));
 
   for (const t of trains) {
+    const layout = new Map(Object.values(seatLayout(t.seats)).flat().map((x) => [x.key, x]));
+    const holds = Object.entries(t.seatMap ?? {});
     for (const [c, s] of Object.entries(t.seats)) {
-      const held = Object.values(t.holds ?? {}).filter((h) => h.seatClass === c).reduce((a, h) => a + h.count, 0);
+      const held = holds.filter(([, h]) => h.seatClass === c).length;
       if (s.total - s.remaining !== held) out.push(`seats ${t._id}/${c}: total ${s.total} - remaining ${s.remaining} != held ${held}`);
       if (s.remaining < 0) out.push(`seats ${t._id}/${c}: remaining ${s.remaining} < 0`);
     }
+    const byTicket = new Map<string, string>();
+    for (const [key, h] of holds) {
+      if (layout.get(key)?.seatClass !== h.seatClass) out.push(`hold ${t._id}/${key}: not a ${h.seatClass} seat of this train`);
+      if (byTicket.has(h.ticketId)) out.push(`ticket ${h.ticketId} holds two seats on ${t._id}: ${byTicket.get(h.ticketId)} and ${key}`);
+      byTicket.set(h.ticketId, key);
+      if (t.riders?.[h.rider] !== h.ticketId) out.push(`hold ${t._id}/${key}: rider entry ${t.riders?.[h.rider]} is not its ticket ${h.ticketId}`);
+    }
+    for (const [rider, ticketId] of Object.entries(t.riders ?? {})) if (!byTicket.has(ticketId)) out.push(`rider ${rider} on ${t._id} names ticket ${ticketId} which holds no seat`);
     if (settled) {
-      for (const orderId of Object.keys(t.holds ?? {})) {
-        const o = byId.get(orderId);
-        if (!o || !SEAT_HOLDING_STATES.includes(o.status)) out.push(`hold on ${t._id} for order ${orderId} which is ${o?.status ?? "missing"}`);
+      for (const [key, h] of holds) {
+        const o = byId.get(h.orderId);
+        const ticket = o?.tickets.find((x) => x.ticketId === h.ticketId);
+        if (!o || !SEAT_HOLDING_STATES.includes(o.status) || !ticket || !LIVE_TICKET_STATES.includes(ticket.status)) out.push(`hold ${t._id}/${key} for ticket ${h.ticketId} which is ${ticket?.status ?? "missing"} in an order ${o?.status ?? "missing"}`);
       }
     }
   }
+
+  // Never two live tickets on one seat (as the orders show them), once they are past booking.
+  const seatOwners = new Map<string, string>();
+  for (const o of orders) {
+    if (!["PAID", "PARTIALLY_REFUNDED"].includes(o.status)) continue;
+    for (const tk of o.tickets) {
+      if (!LIVE_TICKET_STATES.includes(tk.status)) continue;
+      const k = `${o.train.trainId}/${tk.seatKey}`;
+      if (seatOwners.has(k)) out.push(`two live tickets on ${k}: ${seatOwners.get(k)} and ${tk.ticketId}`);
+      seatOwners.set(k, tk.ticketId);
+    }
+  }
+
+  // At most one unpaid, unexpired order per user with a prepay (what can still be paid).
+  const payable = new Map<string, number>();
+  for (const o of orders) if (o.status === "PENDING" && o.prepayId && o.expiresAt > w.clock.now()) payable.set(o.openid, (payable.get(o.openid) ?? 0) + 1);
+  for (const [openid, n] of payable) if (n > 1) out.push(`user ${openid} has ${n} payable unpaid orders`);
 
   for (const o of orders) {
     const wx = sim.orders[o.outTradeNo];
@@ -44,10 +73,20 @@ export function violations(w: World, settled: boolean): string[] {
     const thereRefunded = Object.values(sim.refunds).filter((r) => r.outTradeNo === o.outTradeNo && r.status === "SUCCESS").reduce((a, r) => a + r.refund, 0);
     if (o.refundedAmount > thereRefunded) out.push(`order ${o._id}: refunded here ${o.refundedAmount} > refunded at WeChat Pay ${thereRefunded}`);
     if (wx && thereRefunded > wx.total) out.push(`order ${o._id}: WeChat Pay refunded ${thereRefunded} > paid ${wx.total}`);
+    out.push(...ticketViolations(o, refunds));
     if (settled) {
       if (o.refundedAmount !== thereRefunded) out.push(`order ${o._id}: refunded here ${o.refundedAmount} != at WeChat Pay ${thereRefunded}`);
-      if (o.status === "CLOSED" && o.transactionId && o.refundedAmount !== o.amount) out.push(`order ${o._id}: paid after closing and not fully refunded (${o.refundedAmount}/${o.amount})`);
-      if (SEAT_HOLDING_STATES.includes(o.status) && !trains.find((t) => t._id === o.train.trainId)?.holds?.[o._id]) out.push(`order ${o._id} is ${o.status} without a seat hold`);
+      // An ABNORMAL automatic refund waits for the merchant to re-route the money (nothing to drain).
+      const waiting = refunds.some((r) => r.orderId === o._id && r.automatic && r.status === "ABNORMAL");
+      if (o.status === "CLOSED" && o.transactionId && o.refundedAmount !== o.amount && !waiting) out.push(`order ${o._id}: paid after closing and not fully refunded (${o.refundedAmount}/${o.amount})`);
+      const train = trains.find((t) => t._id === o.train.trainId);
+      if (SEAT_HOLDING_STATES.includes(o.status)) {
+        for (const tk of o.tickets) {
+          if (!LIVE_TICKET_STATES.includes(tk.status)) continue;
+          const h = train?.seatMap?.[tk.seatKey];
+          if (h?.ticketId !== tk.ticketId) out.push(`ticket ${tk.ticketId} (${tk.status}, order ${o.status}) shows seat ${tk.seatKey} which holds ${h?.ticketId ?? "nothing"}`);
+        }
+      }
       for (const id of Object.keys(o.refundReservations ?? {})) {
         const r = refunds.find((x) => x._id === id);
         if (!r || r.status === "FAILED" || r.status === "CLOSED") out.push(`order ${o._id}: reservation ${id} for a refund that is ${r?.status ?? "missing"}`);
@@ -63,6 +102,38 @@ export function violations(w: World, settled: boolean): string[] {
     for (const r of refunds) {
       if (r.status === "CREATED" || r.status === "PROCESSING") out.push(`refund ${r._id} still ${r.status} after the final sweep`);
       if (r.reservationHeld && (r.status === "FAILED" || r.status === "CLOSED")) out.push(`refund ${r._id} ${r.status} still holds its reservation`);
+    }
+  }
+  return out;
+}
+
+/** Tickets agree with their order and its refunds. */
+function ticketViolations(o: OrderDoc, refunds: RefundDoc[]): string[] {
+  const out: string[] = [];
+  const statuses = o.tickets.map((t) => t.status);
+  const allowed: Record<OrderDoc["status"], readonly string[]> = {
+    PENDING: ["UNPAID"],
+    CLOSED: ["CANCELLED"],
+    PAID: ["ISSUED", "REFUNDING"],
+    PARTIALLY_REFUNDED: ["ISSUED", "REFUNDING", "REFUNDED"],
+    REFUNDED: ["REFUNDED"],
+  };
+  for (const st of statuses) if (!allowed[o.status].includes(st)) out.push(`order ${o._id} is ${o.status} with a ticket ${st}`);
+  if (o.tickets.length !== o.passengers.length) out.push(`order ${o._id}: ${o.tickets.length} tickets for ${o.passengers.length} passengers`);
+  for (const t of o.tickets) {
+    if (t.status === "REFUNDING" && (!t.refundId || o.refundReservations[t.refundId] === undefined || o.refundCredits[t.refundId] !== undefined)) out.push(`ticket ${t.ticketId} REFUNDING without an open reservation of its refund ${t.refundId}`);
+    if (t.status === "ISSUED" && t.refundId) out.push(`ticket ${t.ticketId} ISSUED still names refund ${t.refundId}`);
+    if (t.refundId && t.status === "REFUNDED" && o.refundCredits[t.refundId] === undefined) out.push(`ticket ${t.ticketId} REFUNDED by ${t.refundId} which was never credited`);
+  }
+  for (const r of refunds.filter((x) => x.orderId === o._id && x.tickets)) {
+    const sum = r.tickets!.reduce((a, t) => a + t.refundAmount, 0);
+    if (sum !== r.amount) out.push(`refund ${r._id}: amount ${r.amount} != Σ ticket refunds ${sum}`);
+    for (const rt of r.tickets!) {
+      const t = o.tickets.find((x) => x.ticketId === rt.ticketId);
+      if (!t || rt.fee + rt.refundAmount !== t.price) out.push(`refund ${r._id}: ticket ${rt.ticketId} fee ${rt.fee} + refund ${rt.refundAmount} != price ${t?.price}`);
+      const holds = r.status !== "FAILED" && r.status !== "CLOSED" && (r.reservationHeld || r.status === "SUCCESS") && o.refundReservations[r._id] !== undefined;
+      if (holds && t?.refundId !== r._id) out.push(`refund ${r._id} (${r.status}) reserved but ticket ${rt.ticketId} names ${t?.refundId}`);
+      if (r.status === "SUCCESS" && o.refundCredits[r._id] !== undefined && t?.status !== "REFUNDED") out.push(`refund ${r._id} credited but ticket ${rt.ticketId} is ${t?.status}`);
     }
   }
   return out;

@@ -3,9 +3,9 @@
 // The route and the built function are proven once by test/functions/e2e.test.ts.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CreateOrderResult } from "../../shared/contracts/api";
-import { requestRefund } from "../../shared/services/refundRequest";
+import { requestOperatorRefund } from "../../shared/services/refundRequest";
 import { refundResource, transactionResource } from "../../shared/wechatpay/testing";
-import { user, world, type World } from "./harness";
+import { world, type World } from "./harness";
 import { edge, edgeKeys, type Edge, type EdgeKeys } from "./notify-edge";
 import { book, captureLogs, detail, eventDocs, orderDoc, prepayOf } from "./scenario";
 
@@ -106,7 +106,7 @@ describe("refund notifications", () => {
     expect((await e.post(e.next())).statusCode).toBe(204);
     return { w, e, order };
   }
-  const refund = (w: World, tag: string, orderId: string, amount?: number) => requestRefund(w.deps, { orderId, ...(amount !== undefined ? { amount } : {}), refundToken: `r-${w.wx.calls.refund}` }, user(tag));
+  const refund = (w: World, _tag: string, orderId: string, amount?: number) => requestOperatorRefund(w.deps, { orderId, ...(amount !== undefined ? { amount } : {}), refundToken: `r-${w.wx.calls.refund}` });
 
   it("REFUND.SUCCESS, REFUND.CLOSED and REFUND.ABNORMAL move the refund and the order; a repeat is ALREADY_APPLIED", async () => {
     const { w, e, order } = await paid("settle");

@@ -4,10 +4,10 @@
 import { describe, expect, it } from "vitest";
 import { chinaDate, chinaInstant } from "../../shared/catalog/catalog";
 import { reconcile } from "../../shared/services/reconcile";
-import { requestRefund } from "../../shared/services/refundRequest";
+import { requestOperatorRefund } from "../../shared/services/refundRequest";
 import { sweep } from "../../shared/services/sweeper";
 import type { ReconcileReport } from "../../shared/store/model";
-import { user, world, type World } from "./harness";
+import { world, type World } from "./harness";
 import { deliverAll } from "./invariants";
 import { book, captureLogs, paidOrder, prepayOf, settleAll } from "./scenario";
 
@@ -20,7 +20,7 @@ describe("reconciliation with the trade bill", () => {
     const w = await world();
     await paidOrder(w, "a");
     const b = await paidOrder(w, "b");
-    await requestRefund(w.deps, { orderId: b.orderId, amount: 1000, refundToken: "r" }, user("b"));
+    await requestOperatorRefund(w.deps, { orderId: b.orderId, amount: 1000, refundToken: "r" });
     settleAll(w);
     await deliverAll(w);
     const report = await run(w);

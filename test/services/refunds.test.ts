@@ -2,10 +2,10 @@
 // sweeper finds out at WeChat Pay, submits again (same out_refund_no) only when WeChat Pay never got
 // it, and never refunds or credits twice. Time passes on the fake clock.
 import { describe, expect, it } from "vitest";
-import { requestRefund } from "../../shared/services/refundRequest";
+import { requestOperatorRefund } from "../../shared/services/refundRequest";
 import { RESUBMIT_AFTER_MS } from "../../shared/services/follow-up";
 import { sweep } from "../../shared/services/sweeper";
-import { user, world } from "./harness";
+import { world } from "./harness";
 import { deliverAll, violations } from "./invariants";
 import { captureLogs, detail, orderDoc, paidOrder, refundDocs, refundsThere, settleAll } from "./scenario";
 
@@ -16,7 +16,7 @@ describe("refund recovery", () => {
     const w = await world();
     const order = await paidOrder(w, "lost");
     w.wx.fail("refund", { kind: "lost" });
-    const r = await requestRefund(w.deps, { orderId: order.orderId, refundToken: "r" }, user("lost"));
+    const r = await requestOperatorRefund(w.deps, { orderId: order.orderId, refundToken: "r" });
     expect(r.status).toBe("PROCESSING");
     expect(refundDocs(w, order.orderId).map((x) => x.status)).toEqual(["CREATED"]);
     w.clock.advance(5_000);
@@ -37,7 +37,7 @@ describe("refund recovery", () => {
     const w = await world();
     const order = await paidOrder(w, "never");
     w.wx.fail("refund", { kind: "unknown" }); // lost before it took effect
-    const r = await requestRefund(w.deps, { orderId: order.orderId, amount: 500, refundToken: "r" }, user("never"));
+    const r = await requestOperatorRefund(w.deps, { orderId: order.orderId, amount: 500, refundToken: "r" });
     expect(r.status).toBe("PROCESSING");
     w.clock.advance(RESUBMIT_AFTER_MS - 1);
     await sweep(w.deps); // WeChat Pay does not know it, but our request might still be on its way
@@ -61,9 +61,9 @@ describe("refund recovery", () => {
     const w = await world();
     const order = await paidOrder(w, "5xx");
     w.wx.fail("refund", { kind: "lost" });
-    const r = await requestRefund(w.deps, { orderId: order.orderId, refundToken: "a" }, user("5xx"));
+    const r = await requestOperatorRefund(w.deps, { orderId: order.orderId, refundToken: "a" });
     expect(r.status).toBe("PROCESSING"); // not PAYMENT_FAILED: WeChat Pay may have done it
-    await expect(requestRefund(w.deps, { orderId: order.orderId, refundToken: "b" }, user("5xx"))).rejects.toMatchObject({ code: "REFUND_EXCEEDED" });
+    await expect(requestOperatorRefund(w.deps, { orderId: order.orderId, refundToken: "b" })).rejects.toMatchObject({ code: "REFUND_EXCEEDED" });
     settleAll(w);
     await deliverAll(w);
     const done = await detail(w, "5xx", order.orderId);
@@ -78,7 +78,7 @@ describe("refund recovery", () => {
     const order = await paidOrder(w, "crash", { seatClass: "first" });
     // Refused by WeChat Pay: FAILED, reservation back.
     w.wx.fail("refund", { kind: "refuse", status: 403, code: "NO_AUTH" });
-    await expect(requestRefund(w.deps, { orderId: order.orderId, amount: 300, refundToken: "refused" }, user("crash"))).rejects.toMatchObject({ code: "PAYMENT_FAILED" });
+    await expect(requestOperatorRefund(w.deps, { orderId: order.orderId, amount: 300, refundToken: "refused" })).rejects.toMatchObject({ code: "PAYMENT_FAILED" });
     const failed = refundDocs(w, order.orderId).find((r) => r.status === "FAILED")!;
     expect(failed.reservationHeld).toBe(false);
     expect(orderDoc(w, order.orderId).refundReserved).toBe(0);
@@ -90,7 +90,7 @@ describe("refund recovery", () => {
     expect(orderDoc(w, order.orderId).refundReservations[failed._id]).toBeUndefined();
 
     // Credited, then the process died before the refund itself was marked SUCCESS.
-    const r = await requestRefund(w.deps, { orderId: order.orderId, amount: 500, refundToken: "credited" }, user("crash"));
+    const r = await requestOperatorRefund(w.deps, { orderId: order.orderId, amount: 500, refundToken: "credited" });
     settleAll(w);
     const success = w.wx.outbox[0]!;
     await deliverAll(w);

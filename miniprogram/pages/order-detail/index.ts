@@ -1,14 +1,29 @@
-// 订单详情: train, passengers (ID numbers masked by the server), amounts, status timeline and refunds;
-// 申请退款 with an amount and a confirmation, sent once per attempt (refundToken).
-import type { OrderDetail } from "../../../shared/contracts/api";
+// 订单详情: train, tickets (passenger, masked ID, 车厢/座位, status), amounts, status timeline and
+// refunds. 退票 per ticket: the server's quote (退票费 by 12306's rule and 实退) is shown in the
+// confirmation, then one refund call per attempt (refundToken); its outcome is toasted by status
+// (成功 / 已提交 / 未成功 with the reason). 取消订单 and 去支付 for an unpaid order. Errors lead on:
+// ORDER_STATE and REFUND_EXCEEDED reload the order (what can be returned changed), no answer offers 重试.
+import type { OrderDetail, TicketStatus } from "../../../shared/contracts/api";
 import { call } from "../../services/api";
-import { errorMessage, isRetryable } from "../../services/errors";
-import { getOrder } from "../../services/orders";
-import { formatPrice, formatYuan, parseYuanToFen } from "../../utils/money";
-import { ORDER_STATUS_TONES, canRefund, orderStatusLabel, refundStatusLabel } from "../../utils/status";
+import { codeOf, errorMessage, isRetryable } from "../../services/errors";
+import { cancelOrder, getOrder, refundQuote } from "../../services/orders";
+import { formatPrice } from "../../utils/money";
+import { ORDER_STATUS_TONES, TICKET_STATUS_LABELS, orderStatusLabel, refundOutcome, refundStatusLabel } from "../../utils/status";
 import { formatDateTime } from "../../utils/time";
 import { decodeQueryValue } from "../../utils/query";
 import { newToken } from "../../utils/token";
+
+interface TicketItem {
+  ticketId: string;
+  passengerName: string;
+  idCardNoMasked: string;
+  seatText: string;
+  priceText: string;
+  status: TicketStatus;
+  statusLabel: string;
+  refundText: string;
+  canReturn: boolean;
+}
 
 interface DetailView {
   orderId: string;
@@ -20,18 +35,20 @@ interface DetailView {
   departText: string;
   arriveText: string;
   seatClassName: string;
-  passengers: { name: string; idCardNoMasked: string }[];
+  tickets: TicketItem[];
   amountText: string;
   refundedText: string;
-  refundableText: string;
+  feesText: string;
   createdText: string;
   paidText: string;
   expiresText: string;
   timeline: { key: string; atText: string; label: string; note: string }[];
-  refunds: { refundId: string; amountText: string; statusLabel: string; atText: string; reason: string }[];
+  refunds: { refundId: string; amountText: string; feeText: string; statusLabel: string; atText: string; failureReason: string }[];
 }
 
 function detailView(o: OrderDetail): DetailView {
+  const beforeDeparture = o.serverNow < o.departAt;
+  const fees = o.tickets.reduce((s, t) => s + (t.status === "REFUNDED" ? (t.refundFee ?? 0) : 0), 0);
   return {
     orderId: o.orderId,
     outTradeNo: o.outTradeNo,
@@ -42,10 +59,20 @@ function detailView(o: OrderDetail): DetailView {
     departText: `${o.train.date} ${o.train.departTime}`,
     arriveText: o.train.arriveTime,
     seatClassName: o.train.seatClassName,
-    passengers: o.passengers.map((p) => ({ name: p.name, idCardNoMasked: p.idCardNoMasked })),
+    tickets: o.tickets.map((t) => ({
+      ticketId: t.ticketId,
+      passengerName: t.passengerName,
+      idCardNoMasked: t.idCardNoMasked,
+      seatText: `${t.carriage}车 ${t.seatNo}号`,
+      priceText: formatPrice(t.price),
+      status: t.status,
+      statusLabel: TICKET_STATUS_LABELS[t.status] ?? t.status,
+      refundText: t.refundAmount !== undefined ? `退票费 ${formatPrice(t.refundFee ?? 0)} · 实退 ${formatPrice(t.refundAmount)}` : "",
+      canReturn: t.status === "ISSUED" && beforeDeparture,
+    })),
     amountText: formatPrice(o.amount),
     refundedText: formatPrice(o.refundedAmount),
-    refundableText: formatPrice(o.amount - o.refundedAmount),
+    feesText: fees > 0 ? formatPrice(fees) : "",
     createdText: formatDateTime(o.createdAt),
     paidText: o.paidAt ? formatDateTime(o.paidAt) : "",
     expiresText: formatDateTime(o.expiresAt),
@@ -58,9 +85,10 @@ function detailView(o: OrderDetail): DetailView {
     refunds: o.refunds.map((r) => ({
       refundId: r.refundId,
       amountText: formatPrice(r.amount),
+      feeText: r.fee > 0 ? `退票费 ${formatPrice(r.fee)}` : "",
       statusLabel: refundStatusLabel(r.status),
       atText: formatDateTime(r.succeededAt ?? r.createdAt),
-      reason: r.reason ?? "",
+      failureReason: r.failureReason ?? "",
     })),
   };
 }
@@ -69,15 +97,12 @@ Component({
   data: {
     orderId: "",
     order: null as DetailView | null,
-    /** Fen still refundable; 0 when no refund is possible. */
-    refundable: 0,
-    refundOpen: false,
-    refundAmountText: "",
-    refundReason: "",
-    refundError: "",
-    refunding: false,
-    /** Kept across a retryable failure so the retry refunds at most once. */
+    /** The ticket being returned (its quote, confirmation and refund call in flight). */
+    returning: "",
+    /** Kept across a failure that may have refunded (no answer), so the retry refunds at most once. */
     refundToken: "",
+    refundTokenFor: "",
+    cancelling: false,
     loading: false,
     error: "",
     canRetry: false,
@@ -101,11 +126,7 @@ Component({
       this.setData({ loading: true, error: "", canRetry: false });
       try {
         const order = await getOrder(this.data.orderId);
-        this.setData({
-          order: detailView(order),
-          refundable: canRefund(order.status) ? order.amount - order.refundedAmount : 0,
-          loading: false,
-        });
+        this.setData({ order: detailView(order), loading: false });
       } catch (err) {
         this.setData({ loading: false, error: errorMessage(err), canRetry: isRetryable(err) });
       }
@@ -119,73 +140,55 @@ Component({
       wx.navigateTo({ url: `/pages/pay/index?orderId=${encodeURIComponent(this.data.orderId)}` });
     },
 
-    onOpenRefund() {
-      if (this.data.refundable <= 0) return;
-      this.setData({
-        refundOpen: true,
-        refundAmountText: formatYuan(this.data.refundable),
-        refundError: "",
-        refundToken: "",
-      });
-    },
-
-    onCloseRefund() {
-      if (this.data.refunding) return;
-      this.setData({ refundOpen: false, refundError: "" });
-    },
-
-    onRefundAmountInput(e: WechatMiniprogram.Input) {
-      // A different amount is a different refund: it gets its own token.
-      this.setData({ refundAmountText: e.detail.value, refundError: "", refundToken: "" });
-    },
-
-    onRefundReasonInput(e: WechatMiniprogram.Input) {
-      this.setData({ refundReason: e.detail.value });
-    },
-
-    async onSubmitRefund() {
-      if (this.data.refunding) return;
-      const amount = parseYuanToFen(this.data.refundAmountText);
-      if (amount === null) {
-        this.setData({ refundError: "请输入正确的退款金额（元，最多两位小数）" });
-        return;
-      }
-      if (amount > this.data.refundable) {
-        this.setData({ refundError: `最多可退 ${formatPrice(this.data.refundable)}` });
-        return;
-      }
-      this.setData({ refunding: true, refundError: "" });
-      const choice = await wx.showModal({
-        title: "确认退款",
-        content: `退款 ${formatPrice(amount)} 将原路退回微信支付，确定申请吗？`,
-        confirmText: "确认退款",
-        cancelText: "再想想",
-      });
-      if (!choice.confirm) {
-        this.setData({ refunding: false });
-        return;
-      }
-      const refundToken = this.data.refundToken || newToken("refund");
-      this.setData({ refundToken });
-      const reason = this.data.refundReason.trim();
+    async onCancel() {
+      if (this.data.cancelling) return;
+      const choice = await wx.showModal({ title: "取消订单", content: "取消后座位将被释放，确定取消吗？", confirmText: "取消订单", cancelText: "再想想" });
+      if (!choice.confirm) return;
+      this.setData({ cancelling: true });
       try {
-        const res = await call("refund", {
-          orderId: this.data.orderId,
-          amount,
-          refundToken,
-          ...(reason ? { reason } : {}),
+        const order = await cancelOrder(this.data.orderId);
+        this.setData({ cancelling: false, order: detailView(order) });
+        wx.showToast({ title: order.status === "CLOSED" ? "订单已取消" : "订单已支付，未取消", icon: "none" });
+      } catch (err) {
+        this.setData({ cancelling: false });
+        wx.showToast({ title: errorMessage(err), icon: "none" });
+      }
+    },
+
+    /** 退票 of one ticket: quote → confirm (fee and 实退 shown) → refund → outcome by status. */
+    async onReturnTicket(e: WechatMiniprogram.BaseEvent) {
+      const ticketId = String((e.currentTarget.dataset as { ticketId: string }).ticketId);
+      if (this.data.returning) return;
+      const ticket = this.data.order?.tickets.find((t) => t.ticketId === ticketId);
+      if (!ticket?.canReturn) return;
+      this.setData({ returning: ticketId });
+      try {
+        const quote = await refundQuote(this.data.orderId, [ticketId]);
+        const feeLine = quote.fee > 0 ? `退票费 ${formatPrice(quote.fee)}（票价 ${quote.feePercent}%，按 12306 规则）` : "距开车 8 天以上，免收退票费";
+        const choice = await wx.showModal({
+          title: `退票：${ticket.passengerName} ${ticket.seatText}`,
+          content: `${feeLine}\n实退 ${formatPrice(quote.amount)}，原路退回微信支付。确定退票吗？`,
+          confirmText: "确认退票",
+          cancelText: "再想想",
         });
-        this.setData({ refunding: false, refundOpen: false, refundToken: "", refundReason: "" });
-        wx.showToast({ title: res.status === "SUCCESS" ? "退款成功" : "退款申请已提交", icon: "none" });
+        if (!choice.confirm) {
+          this.setData({ returning: "" });
+          return;
+        }
+        const refundToken = this.data.refundTokenFor === ticketId && this.data.refundToken ? this.data.refundToken : newToken("refund");
+        this.setData({ refundToken, refundTokenFor: ticketId });
+        const res = await call("refund", { orderId: this.data.orderId, ticketIds: [ticketId], refundToken });
+        this.setData({ returning: "", refundToken: "", refundTokenFor: "" });
+        // icon "none": a success icon would cut the title to 7 characters.
+        wx.showToast({ title: refundOutcome(res), icon: "none" });
         await this.load();
       } catch (err) {
-        const message = errorMessage(err);
-        this.setData({
-          refunding: false,
-          refundError: message,
-          refundToken: isRetryable(err) ? refundToken : "",
-        });
-        wx.showToast({ title: message, icon: "none" });
+        // No answer: the refund may have been made; the retry keeps its token and refunds at most once.
+        this.setData({ returning: "", ...(isRetryable(err) ? {} : { refundToken: "", refundTokenFor: "" }) });
+        const code = codeOf(err);
+        wx.showToast({ title: code === "PAYMENT_FAILED" ? `退票未成功：${errorMessage(err)}` : errorMessage(err), icon: "none" });
+        // What can be returned changed under us (another refund, the train left): show it as it is.
+        if (code === "ORDER_STATE" || code === "REFUND_EXCEEDED" || code === "PAYMENT_FAILED") await this.load();
       }
     },
   },

@@ -1,18 +1,21 @@
 // 支付: launches WeChat Pay with createOrder's params; a reported success is confirmed with `sync`
-// (bounded polling) before 已支付 is shown. A cancel leaves the order 待支付 with 继续支付 and the
-// time left. In mock mode a simulated sheet pays through `mockPay`.
-import type { CreateOrderResult, OrderDetail, OrderStatus } from "../../../shared/contracts/api";
-import { errorMessage, isRetryable } from "../../services/errors";
+// (bounded polling) before 已支付 is shown, and a cancel or failure of the payment sheet — or the
+// page showing again — asks the server too (the payment may have gone through all the same). The
+// countdown runs on the server's clock (phones drift); at zero the order is read again and the page
+// offers 重新预订 / 查看订单. 取消订单 closes an unpaid order. No step leaves the page without a way on:
+// a network failure offers 重试. In mock mode a simulated sheet pays through `mockPay`.
+import type { CreateOrderResult, OrderDetail, OrderStatus, TrainRef } from "../../../shared/contracts/api";
+import { codeOf, errorMessage, isRetryable } from "../../services/errors";
 import { dropLaunch, loadLaunch, saveLaunch } from "../../services/launches";
-import { getOrder, mockPay, pollUntilSettled, resumePayment } from "../../services/orders";
+import { cancelOrder, getOrder, mockPay, pollUntilSettled, resumePayment, syncOrder } from "../../services/orders";
 import { launchPayment } from "../../services/payment";
 import { formatPrice } from "../../utils/money";
 import { ORDER_STATUS_TONES, orderStatusLabel } from "../../utils/status";
 import { formatCountdown } from "../../utils/time";
 import { decodeQueryValue } from "../../utils/query";
 
-/** What the page is doing: loading the order, idle, in WeChat Pay, or confirming with the server. */
-type Phase = "loading" | "idle" | "paying" | "confirming";
+/** What the page is doing: loading the order, idle, in WeChat Pay, confirming with the server, cancelling. */
+type Phase = "loading" | "idle" | "paying" | "confirming" | "cancelling";
 
 /** Countdown timers per page instance (not view data). */
 const timers = new WeakMap<object, ReturnType<typeof setInterval>>();
@@ -30,15 +33,21 @@ Component({
     seatText: "",
     passengerCount: 0,
     expiresAt: 0,
+    /** Server clock minus this phone's, from the last answer. */
+    clockOffset: 0,
     countdownText: "",
     expired: false,
-    /** No payment params on this device (e.g. another phone booked): pay cannot be launched here. */
+    /** The train, for 重新预订. */
+    train: null as TrainRef | null,
+    /** No payment params on this device and the server will not give new ones (expired, closed). */
     noLaunch: false,
     /** The server has not confirmed a payment WeChat reported; the user may check again. */
     unconfirmed: false,
     sheetVisible: false,
     error: "",
     canRetry: false,
+    /** 重试 after a failed resume: get the params and pay (the user was paying). */
+    retryPays: false,
   },
   lifetimes: {
     detached() {
@@ -60,12 +69,19 @@ Component({
       this.stopCountdown();
     },
 
+    /** Back from elsewhere (the payment sheet, another app): the order may have changed. */
+    onShow() {
+      if (this.data.status === "PENDING" && this.data.phase === "idle") return this.refresh();
+      return Promise.resolve();
+    },
+
     launch(): CreateOrderResult | null {
       return loadLaunch(this.data.orderId);
     },
 
     /** The stored launch, or — booked on another device, storage cleared — fresh params from the
-     *  server (kept for next time). Null when neither is to be had. */
+     *  server (kept for next time). Null when the server says the order can no longer be paid;
+     *  throws when it could not be asked (the caller offers 重试). */
     async ensureLaunch(): Promise<CreateOrderResult | null> {
       const stored = this.launch();
       if (stored) return stored;
@@ -73,27 +89,36 @@ Component({
         const fresh = await resumePayment(this.data.orderId);
         saveLaunch(fresh);
         return fresh;
-      } catch {
-        return null;
+      } catch (err) {
+        if (codeOf(err) === "ORDER_STATE" || codeOf(err) === "NOT_FOUND") return null;
+        throw err;
       }
     },
 
     /** Loads the order; with autoPay, opens payment right away if it is still to be paid. */
     async loadOrder(autoPay: boolean) {
-      this.setData({ phase: "loading", error: "", canRetry: false });
+      this.setData({ phase: "loading", error: "", canRetry: false, retryPays: false });
+      let order: OrderDetail;
       try {
-        const order = await getOrder(this.data.orderId);
-        this.show(order);
-        const launch = order.status === "PENDING" && !this.data.expired ? await this.ensureLaunch() : this.launch();
-        this.setData({
-          phase: "idle",
-          mode: launch ? launch.payment.mode : "",
-          noLaunch: order.status === "PENDING" && !launch,
-        });
-        if (autoPay && order.status === "PENDING" && launch && !this.data.expired) await this.onPay();
+        order = await getOrder(this.data.orderId);
       } catch (err) {
         this.setData({ phase: "idle", error: errorMessage(err), canRetry: isRetryable(err) });
+        return;
       }
+      this.show(order);
+      let launch: CreateOrderResult | null = null;
+      try {
+        launch = order.status === "PENDING" && !this.data.expired ? await this.ensureLaunch() : this.launch();
+      } catch (err) {
+        this.setData({ phase: "idle", error: errorMessage(err), canRetry: true, retryPays: autoPay });
+        return;
+      }
+      this.setData({
+        phase: "idle",
+        mode: launch ? launch.payment.mode : "",
+        noLaunch: order.status === "PENDING" && !launch,
+      });
+      if (autoPay && order.status === "PENDING" && launch && !this.data.expired) await this.onPay();
     },
 
     show(order: OrderDetail) {
@@ -106,6 +131,8 @@ Component({
         seatText: `${order.train.date} ${order.train.departTime} 开 · ${order.train.seatClassName}`,
         passengerCount: order.passengers.length,
         expiresAt: order.expiresAt,
+        train: order.train,
+        ...(typeof order.serverNow === "number" ? { clockOffset: order.serverNow - Date.now() } : {}),
       });
       if (order.status === "PENDING") this.startCountdown();
       else {
@@ -130,13 +157,25 @@ Component({
     },
 
     tick() {
-      const left = this.data.expiresAt - Date.now();
-      if (left <= 0) {
-        this.stopCountdown();
-        this.setData({ countdownText: formatCountdown(0), expired: true, sheetVisible: false });
+      const left = this.data.expiresAt - (Date.now() + this.data.clockOffset);
+      if (left > 0) {
+        this.setData({ countdownText: formatCountdown(left) });
         return;
       }
-      this.setData({ countdownText: formatCountdown(left) });
+      const first = !this.data.expired;
+      this.stopCountdown();
+      this.setData({ countdownText: formatCountdown(0), expired: true, sheetVisible: false });
+      // Time is up: what is the order now? (paid at the last second, or closed)
+      if (first && this.data.phase === "idle") void this.refresh();
+    },
+
+    /** Asks the server (which asks WeChat Pay) where the order stands, quietly. */
+    async refresh() {
+      try {
+        this.show(await syncOrder(this.data.orderId));
+      } catch {
+        // Shown as it was; every state of this page has a way on.
+      }
     },
 
     /** 立即支付 / 继续支付 */
@@ -159,6 +198,8 @@ Component({
       }
       this.setData({ phase: "idle" });
       wx.showToast({ title: outcome.kind === "cancel" ? "已取消支付" : outcome.message, icon: "none" });
+      // A cancelled or failed sheet is a hint too: the payment may have gone through.
+      await this.refresh();
     },
 
     /** WeChat reported success: ask the server (which asks WeChat Pay) until the order is settled. */
@@ -180,7 +221,35 @@ Component({
     },
 
     onRetry() {
-      return this.loadOrder(false);
+      return this.loadOrder(this.data.retryPays);
+    },
+
+    /** 取消订单: closed at WeChat Pay and here; a payment that got there first wins. */
+    async onCancel() {
+      if (this.data.phase !== "idle" || this.data.status !== "PENDING") return;
+      const choice = await wx.showModal({ title: "取消订单", content: "取消后座位将被释放，确定取消吗？", confirmText: "取消订单", cancelText: "再想想" });
+      if (!choice.confirm) return;
+      this.setData({ phase: "cancelling", error: "" });
+      try {
+        const order = await cancelOrder(this.data.orderId);
+        this.show(order);
+        this.setData({ phase: "idle" });
+        wx.showToast({ title: order.status === "CLOSED" ? "订单已取消" : order.status === "PAID" ? "订单已支付，未取消" : "订单未能取消", icon: "none" });
+      } catch (err) {
+        this.setData({ phase: "idle", error: errorMessage(err), canRetry: false });
+        wx.showToast({ title: errorMessage(err), icon: "none" });
+      }
+    },
+
+    /** 重新预订: the same train and class again (a new booking). */
+    onRebook() {
+      const t = this.data.train;
+      if (!t) {
+        wx.switchTab({ url: "/pages/search/index" });
+        return;
+      }
+      const q = [`trainId=${encodeURIComponent(t.trainId)}`, `seatClass=${t.seatClass}`, `from=${encodeURIComponent(t.from)}`, `to=${encodeURIComponent(t.to)}`, `date=${t.date}`].join("&");
+      wx.redirectTo({ url: `/pages/book/index?${q}` });
     },
 
     onSheetCancel() {

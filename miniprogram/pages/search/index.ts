@@ -1,4 +1,6 @@
 // 车次查询: pick from / to / date, list the trains with each seat class; tap a class to book it.
+// A new search clears the list at once (no train of another date can be tapped while it loads or
+// after it fails), and only the latest search's answer is shown (an older, slower one is dropped).
 import type { SeatClassView, TrainView } from "../../../shared/contracts/api";
 import { call } from "../../services/api";
 import { errorMessage, isRetryable } from "../../services/errors";
@@ -51,6 +53,9 @@ function stationsOf(trains: TrainView[], known: string[]): string[] {
   return [ANY_STATION, ...Object.keys(set).sort()];
 }
 
+/** Searches started per page instance: an answer is shown only if no later search began. */
+const searches = new WeakMap<object, number>();
+
 Component({
   data: {
     stations: [ANY_STATION] as string[],
@@ -84,9 +89,13 @@ Component({
       const filter: { from?: string; to?: string; date: string } = { date };
       if (from && from !== ANY_STATION) filter.from = from;
       if (to && to !== ANY_STATION) filter.to = to;
-      this.setData({ loading: true, error: "", canRetry: false });
+      const mine = (searches.get(this) ?? 0) + 1;
+      searches.set(this, mine);
+      const latest = () => searches.get(this) === mine;
+      this.setData({ loading: true, error: "", canRetry: false, trains: [] });
       try {
         const res = await call("trains", filter);
+        if (!latest()) return;
         const update: Record<string, unknown> = {
           trains: res.trains.map(trainItem),
           loading: false,
@@ -95,7 +104,8 @@ Component({
         if (!filter.from && !filter.to) update.stations = stationsOf(res.trains, stations);
         this.setData(update);
       } catch (err) {
-        this.setData({ loading: false, error: errorMessage(err), canRetry: isRetryable(err) });
+        if (!latest()) return;
+        this.setData({ loading: false, trains: [], error: errorMessage(err), canRetry: isRetryable(err) });
       }
     },
 
@@ -124,6 +134,7 @@ Component({
     },
 
     onSeatTap(e: WechatMiniprogram.BaseEvent) {
+      if (this.data.loading) return; // what is on screen is about to be replaced
       const { trainIndex, seatIndex } = e.currentTarget.dataset as { trainIndex: number; seatIndex: number };
       const train = this.data.trains[Number(trainIndex)];
       const seat = train?.seats[Number(seatIndex)];
