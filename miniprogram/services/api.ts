@@ -60,7 +60,7 @@ async function viaCloud(name: string, data: object): Promise<unknown> {
 }
 
 async function viaLocalStack(name: string, data: object): Promise<unknown> {
-  let answer;
+  let answer: Awaited<ReturnType<typeof postJson>>;
   try {
     answer = await postJson(`${localBaseUrl()}/functions/${name}`, data, {
       "x-wx-openid": config.localDev.openid,

@@ -234,13 +234,13 @@ async function blockingPassenger(deps: StoreDeps, train: TrainDoc, o: OrderDoc):
 /** The order's tickets moved to other seats before those are held (only while nothing is at WeChat Pay). */
 async function reseat(deps: PaymentDeps, o: OrderDoc, seats: ReturnType<typeof ticketSeat>[]): Promise<OrderDoc> {
   const set: Record<string, unknown> = {};
-  seats.forEach((s, i) => Object.entries(s).forEach(([k, v]) => (set[`tickets.${i}.${k}`] = v)));
+  for (const [i, s] of seats.entries()) for (const [k, v] of Object.entries(s)) set[`tickets.${i}.${k}`] = v;
   if ((await deps.db.orders.update({ _id: o._id, status: "PENDING", prepayId: { $exists: false } }, { $set: set })) === 1) {
     return { ...o, tickets: o.tickets.map((t, i) => ({ ...t, ...seats[i] })) };
   }
   // A twin call got further (or the order was closed): take the order as it is now.
   const now = await deps.db.orders.get(o._id);
-  if (!now || now.status !== "PENDING") throw new AppError("ORDER_STATE", "订单已关闭，请重新下单");
+  if (now?.status !== "PENDING") throw new AppError("ORDER_STATE", "订单已关闭，请重新下单");
   return now;
 }
 
@@ -250,7 +250,7 @@ async function adopt(deps: PaymentDeps, train: TrainDoc, o: OrderDoc, held: Map<
   const seats = o.tickets.map((t) => layout.get(held.get(t.ticketId) ?? t.seatKey) ?? { key: t.seatKey, carriage: t.carriage, seatNo: t.seatNo });
   if (seats.every((s, i) => s.key === o.tickets[i]!.seatKey)) return o;
   const set: Record<string, unknown> = {};
-  seats.forEach((s, i) => Object.entries(ticketSeat(s)).forEach(([k, v]) => (set[`tickets.${i}.${k}`] = v)));
+  for (const [i, s] of seats.entries()) for (const [k, v] of Object.entries(ticketSeat(s))) set[`tickets.${i}.${k}`] = v;
   await deps.db.orders.update({ _id: o._id, status: "PENDING" }, { $set: set });
   return { ...o, tickets: o.tickets.map((t, i) => ({ ...t, ...ticketSeat(seats[i]!) })) };
 }

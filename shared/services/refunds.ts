@@ -3,12 +3,12 @@
 // concurrent refunds can never add up to more than was paid — and a 退票 moves its tickets
 // ISSUED → REFUNDING in that same write, so one ticket is never returned twice —, then WeChat Pay
 // is asked. A crash after any step leaves a CREATED refund that the sweeper finishes (followRefund).
-import type { RefundResult } from "../contracts/api";
+import type { OrderStatus, RefundResult } from "../contracts/api";
 import { AppError } from "../errors";
 import { fenToYuanString } from "../money";
 import { outRefundNoFor, ticketIndexOf } from "../orders/ids";
 import type { TicketRefund } from "../orders/refund-fee";
-import { IllegalTransition, OPEN_REFUND_STATES, planOrder, planRefund, ticketChangesAt, type TicketMove } from "../orders/state-machine";
+import { IllegalTransition, OPEN_REFUND_STATES, type Plan, planOrder, planRefund, ticketChangesAt, type TicketMove } from "../orders/state-machine";
 import { logDecision, type LogContext } from "../runtime/log";
 import type { OrderDoc, RefundDoc } from "../store/model";
 import type { RefundRecord } from "../wechatpay/types";
@@ -114,7 +114,7 @@ export async function releaseReservation(deps: StoreDeps, doc: RefundDoc): Promi
 async function settleIfNothingLeft(deps: StoreDeps, orderId: string): Promise<void> {
   const order = await deps.db.orders.get(orderId);
   const tickets = order?.tickets ?? [];
-  if (!order || order.status !== "PARTIALLY_REFUNDED" || tickets.length === 0 || tickets.some((t) => t.status !== "REFUNDED")) return;
+  if (order?.status !== "PARTIALLY_REFUNDED" || tickets.length === 0 || tickets.some((t) => t.status !== "REFUNDED")) return;
   if (order.refundReserved !== order.refundedAmount) return; // another refund is still in flight: its credit decides
   await applyOrder(deps, order, planOrder(order, "refundsSettled", deps.now(), "退款已结清", { guard: { refundReserved: order.refundReserved, refundedAmount: order.refundedAmount } }));
 }
@@ -200,7 +200,7 @@ async function creditOrder(deps: StoreDeps, doc: RefundDoc, log: LogContext): Pr
     const tickets = order.tickets ?? [];
     const note = ticketIds.length > 0 ? `退票 ${ticketIds.length} 张，退款 ${fenToYuanString(doc.amount)} 元到账` : `退款 ${fenToYuanString(doc.amount)} 元到账`;
     const opts = { set: { refundedAmount: refunded, [key]: doc.amount }, guard: { refundedAmount: order.refundedAmount, [key]: { $exists: false } } };
-    let plan;
+    let plan: Plan<OrderStatus>;
     if (order.status === "CLOSED") plan = planOrder(order, "creditAutoRefund", deps.now(), note, opts);
     else {
       const left = tickets.filter((t) => !ticketIds.includes(t.ticketId) && t.status !== "REFUNDED" && t.status !== "CANCELLED");

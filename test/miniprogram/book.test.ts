@@ -5,6 +5,7 @@ import { trainG1, createOrderResult, orderDetail, VALID_ID_1, VALID_ID_2 } from 
 
 const QUERY = { trainId: trainG1.trainId, seatClass: "second", from: "北京南", to: "上海虹桥", date: "2026-11-28" };
 
+// biome-ignore lint/suspicious/noExplicitAny: each function has its own request type
 async function openBook(functions: Record<string, (d: any) => unknown> = {}) {
   const p = installPlatform({ trains: () => ok({ trains: [trainG1] }), ...functions });
   const page = renderPage("pages/book/index");
@@ -140,7 +141,8 @@ describe("填写订单 (pages/book)", () => {
     expect(textOf(page, ".train-no")).toBe("G1");
   });
 
-  async function filled(functions: Record<string, (d: any) => unknown>) { // eslint-disable-line @typescript-eslint/no-explicit-any -- per-function requests
+  // biome-ignore lint/suspicious/noExplicitAny: per-function requests
+  async function filled(functions: Record<string, (d: any) => unknown>) {
     const opened = await openBook(functions);
     await type(opened.page, ".name-input", 0, "张三");
     await type(opened.page, ".id-input", 0, VALID_ID_1);

@@ -38,7 +38,8 @@ installTsHook();
 
 // Types of the simulate API as used here (its own .d.ts needs the mini-program typings).
 export interface Rendered {
-  readonly data: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- page data is per page
+  // biome-ignore lint/suspicious/noExplicitAny: page data is per page
+  readonly data: Record<string, any>;
   readonly instance: Record<string, (...args: unknown[]) => unknown>;
   readonly dom: { textContent: string | null } | undefined;
   querySelector(selector: string): Rendered | undefined;
@@ -62,11 +63,13 @@ export function mpRequire<T>(relative: string): T {
   return nodeRequire(join(mpRoot, relative)) as T;
 }
 
-export type Handler = (data: any) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any -- each function has its own request type
+// biome-ignore lint/suspicious/noExplicitAny: each function has its own request type
+export type Handler = (data: any) => unknown;
 
 export interface FakePlatform {
   /** Every wx.cloud.callFunction, in order. */
-  calls: { name: string; data: any }[]; // eslint-disable-line @typescript-eslint/no-explicit-any -- see Handler
+  // biome-ignore lint/suspicious/noExplicitAny: see Handler
+  calls: { name: string; data: any }[];
   toasts: string[];
   modals: { title?: string; content?: string; confirmText?: string; cancelText?: string }[];
   navigations: string[];
