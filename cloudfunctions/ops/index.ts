@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { fileAssets } from "../../shared/ops/http/assets";
 import { handleOps } from "../../shared/ops/http/handler";
-import { failAnswer, type HttpAnswer } from "../../shared/runtime/http";
+import { failAnswer, type HttpAnswer } from "../../shared/runtime/http-access";
 import { hasMiniProgramCaller, isHttpAccessEvent } from "../../shared/runtime/identity";
 import { opsDeps } from "../../shared/runtime/ops";
 

@@ -4,8 +4,8 @@ import { TICKET_ID } from "../../shared/orders/ids";
 import { callable } from "../../shared/runtime/handler";
 import { paymentDeps } from "../../shared/runtime/payment";
 import { storeDeps } from "../../shared/runtime/store";
-import { cancelOrder, detailOf, listOrders, mockPay, ownOrder, resumePayment, syncOrder } from "../../shared/services/orderQueries";
-import { quoteRefund } from "../../shared/services/refundRequest";
+import { cancelOrder, detailOf, listOrders, mockPay, ownOrder, resumePayment, syncOrder } from "../../shared/services/traveller-orders";
+import { quoteRefund } from "../../shared/services/refund-request";
 import { oneOf, ORDER_ID, str, ticketIds } from "../../shared/validate";
 
 /** The mini-program polls sync after a payment; WeChat Pay is asked at most once a second per order. */

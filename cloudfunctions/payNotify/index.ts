@@ -1,6 +1,6 @@
 // payNotify: the HTTP route WeChat Pay posts notifications to (/api/payment/notify).
 import { AppError } from "../../shared/errors";
-import { failAnswer, type HttpAnswer } from "../../shared/runtime/http";
+import { failAnswer, type HttpAnswer } from "../../shared/runtime/http-access";
 import { hasMiniProgramCaller, isHttpAccessEvent } from "../../shared/runtime/identity";
 import { logError } from "../../shared/runtime/log";
 import { notificationRuntime, paymentDeps } from "../../shared/runtime/payment";

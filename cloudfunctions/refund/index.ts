@@ -6,7 +6,7 @@ import { TICKET_ID } from "../../shared/orders/ids";
 import { callable, envelope, eventData } from "../../shared/runtime/handler";
 import { hasMiniProgramCaller } from "../../shared/runtime/identity";
 import { paymentDeps } from "../../shared/runtime/payment";
-import { requestOperatorRefund, requestTicketRefund } from "../../shared/services/refundRequest";
+import { requestOperatorRefund, requestTicketRefund } from "../../shared/services/refund-request";
 import { optFen, optStr, ORDER_ID, str, ticketIds, TOKEN } from "../../shared/validate";
 
 const traveller = callable("refund", (event, caller) => {

@@ -1,7 +1,7 @@
 // trains: { from?, to?, date? } → { trains }.
 import { callable } from "../../shared/runtime/handler";
 import { storeDeps } from "../../shared/runtime/store";
-import { searchTrains } from "../../shared/services/catalogQueries";
+import { searchTrains } from "../../shared/services/train-search";
 import { optStr } from "../../shared/validate";
 
 const STATION = { max: 20, pattern: /^[\u4e00-\u9fa5A-Za-z]+$/ };

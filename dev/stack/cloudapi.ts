@@ -6,7 +6,7 @@
 // DescribeEnvInfo. Answers are `{ Response: { …, RequestId } }`, errors `{ Response: { Error: { Code,
 // Message }, RequestId } }`, as the real API does.
 import { randomUUID } from "node:crypto";
-import { isPlainObject } from "./http";
+import { isPlainObject } from "./http-body";
 import { ACL_TAGS, type AclTag, type CollectionCatalog } from "./db/catalog";
 import type { IndexKey } from "./db/index-rule";
 

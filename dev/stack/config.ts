@@ -1,6 +1,6 @@
 // cloudbaserc.json as the stack needs it: per-function timeout, env variables, HTTP path, timers.
 import { readFileSync, existsSync } from "node:fs";
-import { isPlainObject } from "./http";
+import { isPlainObject } from "./http-body";
 
 export interface TimerTrigger {
   name: string;

@@ -15,7 +15,7 @@ import { applyDeclaration } from "./db/declare";
 import { StackError, errorMessage } from "./errors";
 import { FunctionHost } from "./functions/host";
 import { guardConfig, refusal, type GuardConfig } from "./guard";
-import { readBody, parseJsonBody, sendJson } from "./http";
+import { readBody, parseJsonBody, sendJson } from "./http-body";
 import { isLoopbackHost, NonLoopbackHostError } from "./loopback";
 import { integrationEvent, matchRoute, routeTable, sendIntegrationResult } from "./routes";
 import { TimerScheduler, timerEvent } from "./timers/scheduler";

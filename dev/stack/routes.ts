@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import type { FunctionConfig } from "./config";
-import { isPlainObject } from "./http";
+import { isPlainObject } from "./http-body";
 
 export interface IntegrationEvent {
   path: string;

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import type { WechatPayConfig } from "../../shared/wechatpay/config";
 import { readSignatureHeaders } from "../../shared/wechatpay/headers";
-import { signedGet } from "../../shared/wechatpay/http";
+import { signedGet } from "../../shared/wechatpay/signed-request";
 import { createKeyStore, type WechatpayKeys } from "../../shared/wechatpay/key-setup";
 import { verifyMessage } from "../../shared/wechatpay/message-verifier";
 import type { Values } from "../deploy/tcb-config";

@@ -1,7 +1,7 @@
 // The queue's order actions, through the services' own transitions: ask WeChat Pay and apply the
 // answer (syncOrder), or close an expired order at WeChat Pay first and then here (closeExpired).
 import { closeExpired } from "../services/follow-up";
-import { syncOrder } from "../services/orderQueries";
+import { syncOrder } from "../services/traveller-orders";
 import type { OrderDoc } from "../store/model";
 import { audit } from "./audit";
 import { requireRole, type Actor } from "./authz";

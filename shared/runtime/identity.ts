@@ -1,4 +1,4 @@
-import type { HttpEvent } from "./http";
+import type { HttpEvent } from "./http-access";
 
 // The caller as CloudBase states it: environment variables set per invocation (what
 // cloud.getWXContext() reads). Fields of the event are client input and never identity.

@@ -5,7 +5,7 @@ import type { PaymentDeps } from "../services/deps";
 import { countRejection } from "../services/events";
 import { ACKNOWLEDGED, applyNotification } from "../services/notify";
 import type { NotificationParser } from "../wechatpay/types";
-import { failAnswer, noContent, type HttpAnswer, type HttpEvent } from "./http";
+import { failAnswer, noContent, type HttpAnswer, type HttpEvent } from "./http-access";
 import { logDecision, logError } from "./log";
 
 const FN = "payNotify";

@@ -5,7 +5,7 @@ import { AppError } from "../errors";
 import type { PaymentDeps } from "../services/deps";
 import { storeDeps } from "./store";
 import type { PayConfig } from "../wechatpay/config";
-import { getNotificationRuntime } from "../wechatpay/notify-runtime";
+import { getNotificationRuntime } from "../wechatpay/notify-from-env";
 import type { NotificationParser, PaymentGateway } from "../wechatpay/types";
 import { logDecision } from "./log";
 
@@ -32,7 +32,7 @@ export function notificationRuntime(fn: string): { config: PayConfig; notificati
 }
 
 async function gateway(fn: string): Promise<PaymentGateway> {
-  const { getPaymentRuntime } = await import("../wechatpay/runtime");
+  const { getPaymentRuntime } = await import("../wechatpay/payment-from-env");
   const rt = getPaymentRuntime(process.env);
   if (!rt.ok) throw configError(fn, rt.error.message);
   return rt.gateway;

@@ -7,7 +7,7 @@
 import { logDecision, type LogContext } from "../runtime/log";
 import type { PaymentDeps } from "./deps";
 import { closeExpired, followRefund } from "./follow-up";
-import { syncOrder } from "./orderQueries";
+import { syncOrder } from "./traveller-orders";
 import { reconcileYesterdayIfDue } from "./reconcile";
 import { releaseReservation } from "./refunds";
 import { releaseSeats, repairHoldLeaks } from "./seats";

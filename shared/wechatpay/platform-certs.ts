@@ -3,7 +3,7 @@
 // configured keys), cache. An unknown serial triggers a refresh at most once per interval.
 import type { KeyObject } from "node:crypto";
 import { decryptAeadResource } from "./aead";
-import { signedGet, type SignedCallConfig } from "./http";
+import { signedGet, type SignedCallConfig } from "./signed-request";
 import { StaticKeyStore, type WechatpayKeyStore } from "./key-store";
 import { normalizeSerial, parseCertificate, sameSerial } from "./keys";
 import { verifyMessage } from "./message-verifier";

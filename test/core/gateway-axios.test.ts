@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { formatTradeBill } from "../../shared/wechatpay/bill";
-import { createPaymentRuntime, type PaymentRuntime } from "../../shared/wechatpay/runtime";
+import { createPaymentRuntime, type PaymentRuntime } from "../../shared/wechatpay/payment-from-env";
 import { generateTestKeySet, testEnv, transactionResource, type TestKeySet } from "../../shared/wechatpay/testing";
 import type { PaymentGateway } from "../../shared/wechatpay/types";
 import { startPeer, type Peer } from "./wxpay-peer";

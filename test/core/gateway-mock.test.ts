@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createPaymentRuntime } from "../../shared/wechatpay/runtime";
+import { createPaymentRuntime } from "../../shared/wechatpay/payment-from-env";
 import { buildTestNotification, generateTestKeySet } from "../../shared/wechatpay/testing";
 
 const later = () => new Date(Date.now() + 30 * 60_000);

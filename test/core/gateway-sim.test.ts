@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWxPaySimPlugin, type WxPaySimPlugin } from "../../dev/wxpay-sim";
-import { createPaymentRuntime, type PaymentRuntime } from "../../shared/wechatpay/runtime";
+import { createPaymentRuntime, type PaymentRuntime } from "../../shared/wechatpay/payment-from-env";
 import { dataDirWithKeys } from "../helpers/tmp";
 import type { NotificationInput } from "../../shared/wechatpay/types";
 

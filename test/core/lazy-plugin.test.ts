@@ -16,7 +16,7 @@ describe("lazy plugin loading", () => {
       script,
       `
 import { createRequire } from "node:module";
-import { getPaymentRuntime } from ${JSON.stringify(join(root, "shared/wechatpay/runtime.ts"))};
+import { getPaymentRuntime } from ${JSON.stringify(join(root, "shared/wechatpay/payment-from-env.ts"))};
 import { buildTestNotification, generateTestKeySet, testEnv } from ${JSON.stringify(join(root, "shared/wechatpay/testing.ts"))};
 const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes("wechatpay-axios-plugin"));
 const keys = generateTestKeySet();
@@ -37,9 +37,9 @@ console.log(JSON.stringify({ parsed: parsed.ok, before, after: loaded() }));
       const r = await build({ entryPoints: [join(root, file)], bundle: true, platform: "node", format: "cjs", write: false, metafile: true, logLevel: "silent" });
       return Object.keys(r.metafile.inputs);
     };
-    const notifyOnly = await inputsOf("shared/wechatpay/notify-runtime.ts");
+    const notifyOnly = await inputsOf("shared/wechatpay/notify-from-env.ts");
     expect(notifyOnly.filter((p) => p.includes("node_modules"))).toEqual([]);
     // Positive control: the full runtime does bundle the plugin (loaded lazily at the first call).
-    expect((await inputsOf("shared/wechatpay/runtime.ts")).some((p) => p.includes("wechatpay-axios-plugin"))).toBe(true);
+    expect((await inputsOf("shared/wechatpay/payment-from-env.ts")).some((p) => p.includes("wechatpay-axios-plugin"))).toBe(true);
   });
 });

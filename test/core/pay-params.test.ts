@@ -1,7 +1,7 @@
 import { createVerify } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { signPayParams } from "../../shared/wechatpay/pay-params";
-import { createPaymentRuntime } from "../../shared/wechatpay/runtime";
+import { createPaymentRuntime } from "../../shared/wechatpay/payment-from-env";
 import { generateTestKeySet, payParamsMessage, testEnv, type TestKeySet } from "../../shared/wechatpay/testing";
 
 let keys: TestKeySet;

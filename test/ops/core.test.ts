@@ -20,7 +20,7 @@ import { reportDetail } from "../../shared/ops/reconciliation";
 import { createOpsRepos } from "../../shared/ops/repos";
 import { rerouteAbnormal } from "../../shared/ops/reroute";
 import { openSession, SESSION_TTL_MS, sessionOf } from "../../shared/ops/sessions";
-import type { HttpEvent } from "../../shared/runtime/http";
+import type { HttpEvent } from "../../shared/runtime/http-access";
 import type { OrderDoc, RefundDoc } from "../../shared/store/model";
 import { passengers, user, world, type World } from "../services/harness";
 import { deliverAll } from "../services/invariants";

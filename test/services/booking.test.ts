@@ -4,9 +4,9 @@
 import { describe, expect, it } from "vitest";
 import type { CreateOrderResult } from "../../shared/contracts/api";
 import { createOrder } from "../../shared/services/booking";
-import { listOrders, mockPay, ownOrder, resumePayment, syncOrder } from "../../shared/services/orderQueries";
+import { listOrders, mockPay, ownOrder, resumePayment, syncOrder } from "../../shared/services/traveller-orders";
 import { heldByOrder } from "../../shared/services/seats";
-import { requestOperatorRefund, requestTicketRefund } from "../../shared/services/refundRequest";
+import { requestOperatorRefund, requestTicketRefund } from "../../shared/services/refund-request";
 import { holdFirstAnswer } from "./gateway-wrappers";
 import { passengers, user, world } from "./harness";
 import { deliverAll, violations } from "./invariants";

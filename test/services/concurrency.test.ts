@@ -3,7 +3,7 @@
 // the database operations (interleave.ts); the seed is in every failure message.
 import { describe, expect, it } from "vitest";
 import type { RefundResult } from "../../shared/contracts/api";
-import { requestOperatorRefund, requestTicketRefund } from "../../shared/services/refundRequest";
+import { requestOperatorRefund, requestTicketRefund } from "../../shared/services/refund-request";
 import { user, world, type World } from "./harness";
 import { interleaved } from "./interleave";
 import { deliverAll, violations } from "./invariants";

@@ -5,7 +5,7 @@ import type { PassengerInput } from "../../shared/contracts/api";
 import { AppError } from "../../shared/errors";
 import { createOrder } from "../../shared/services/booking";
 import { BOOKINGS_PER_MINUTE } from "../../shared/services/fair-use";
-import { cancelOrder, syncOrder } from "../../shared/services/orderQueries";
+import { cancelOrder, syncOrder } from "../../shared/services/traveller-orders";
 import { login } from "../../shared/services/users";
 import type { OrderDoc } from "../../shared/store/model";
 import { passengers, user, world, type World } from "./harness";

@@ -3,7 +3,7 @@
 // Notifications are what WeChat Pay's ledger queued, signed and encrypted as WeChat Pay would send.
 import { createSecretKey } from "node:crypto";
 import type { NotificationInput } from "../../dev/wxpay-sim/notifier";
-import type { HttpAnswer } from "../../shared/runtime/http";
+import type { HttpAnswer } from "../../shared/runtime/http-access";
 import { handleNotificationRequest } from "../../shared/runtime/notify-http";
 import { StaticKeyStore } from "../../shared/wechatpay/key-store";
 import { createNotificationParser } from "../../shared/wechatpay/notification";

@@ -3,7 +3,7 @@
 // The route and the built function are proven once by test/functions/e2e.test.ts.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CreateOrderResult } from "../../shared/contracts/api";
-import { requestOperatorRefund } from "../../shared/services/refundRequest";
+import { requestOperatorRefund } from "../../shared/services/refund-request";
 import { refundResource, transactionResource } from "../../shared/wechatpay/testing";
 import { world, type World } from "./harness";
 import { edge, edgeKeys, type Edge, type EdgeKeys } from "./notify-edge";

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { chinaDate, chinaInstant } from "../../shared/catalog/catalog";
 import { reconcile } from "../../shared/services/reconcile";
-import { requestOperatorRefund } from "../../shared/services/refundRequest";
+import { requestOperatorRefund } from "../../shared/services/refund-request";
 import { sweep } from "../../shared/services/sweeper";
 import type { ReconcileReport } from "../../shared/store/model";
 import { world, type World } from "./harness";

@@ -3,7 +3,7 @@
 // the order was closed. Time passes on the fake clock.
 import { describe, expect, it } from "vitest";
 import { autoRefundIdFor } from "../../shared/orders/ids";
-import { syncOrder } from "../../shared/services/orderQueries";
+import { syncOrder } from "../../shared/services/traveller-orders";
 import { closeLocally } from "../../shared/services/settlement";
 import { sweep } from "../../shared/services/sweeper";
 import { holdFirstAnswer } from "./gateway-wrappers";

@@ -2,7 +2,7 @@
 // sweeper finds out at WeChat Pay, submits again (same out_refund_no) only when WeChat Pay never got
 // it, and never refunds or credits twice. Time passes on the fake clock.
 import { describe, expect, it } from "vitest";
-import { requestOperatorRefund } from "../../shared/services/refundRequest";
+import { requestOperatorRefund } from "../../shared/services/refund-request";
 import { RESUBMIT_AFTER_MS } from "../../shared/services/follow-up";
 import { sweep } from "../../shared/services/sweeper";
 import { world } from "./harness";

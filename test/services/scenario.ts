@@ -4,7 +4,7 @@ import { afterEach, beforeEach, expect, vi } from "vitest";
 import type { OrderDetail, SeatClassCode } from "../../shared/contracts/api";
 import { createOrder, type BookingInput } from "../../shared/services/booking";
 import type { PaymentDeps } from "../../shared/services/deps";
-import { detailOf, ownOrder } from "../../shared/services/orderQueries";
+import { detailOf, ownOrder } from "../../shared/services/traveller-orders";
 import type { OrderDoc, PaymentEventDoc, RefundDoc } from "../../shared/store/model";
 import { passengers, user, type World } from "./harness";
 import { deliverAll } from "./invariants";

@@ -1,7 +1,7 @@
 // 发起异常退款 end to end between our gateway (shared/wechatpay) and the simulator: validation, the
 // encrypted bank fields, ABNORMAL → PROCESSING → SUCCESS and the REFUND.SUCCESS notification after it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPaymentRuntime } from "../../shared/wechatpay/runtime";
+import { createPaymentRuntime } from "../../shared/wechatpay/payment-from-env";
 import type { PaymentGateway } from "../../shared/wechatpay/types";
 import { decryptResource, eventually, Receiver, Sim } from "./harness";
 

@@ -7,7 +7,7 @@
 // over `&key=value\r\n` for each signed parameter (key lower-cased, value as a string: strings
 // trimmed, others JSON), in the order the Authorization header lists them.
 import type { IncomingHttpHeaders } from "node:http";
-import { isPlainObject } from "../http";
+import { isPlainObject } from "../http-body";
 import { checkSigned, parseAuthorization, type Credentials, type Verdict, headerText, splitUrl } from "./tc3";
 import { createHash } from "node:crypto";
 

@@ -3,7 +3,7 @@
 // synchronously inside one SQLite transaction, so a conditional update is a true compare-and-set.
 import { randomUUID } from "node:crypto";
 import { StackError } from "../errors";
-import { isPlainObject } from "../http";
+import { isPlainObject } from "../http-body";
 import { CollectionCatalog } from "./catalog";
 import { parseEjson, wireText, type Doc } from "./ejson";
 import * as engine from "./engine";

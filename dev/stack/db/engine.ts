@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { Query, Aggregator, update as applyModifier } from "mingo";
 import type { AnyObject } from "mingo/types";
 import { StackError, errorMessage } from "../errors";
-import { isPlainObject } from "../http";
+import { isPlainObject } from "../http-body";
 import type { Doc } from "./ejson";
 import { checkQuery, checkUpdate, AGGREGATE_STAGES } from "./operators";
 

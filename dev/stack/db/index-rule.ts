@@ -9,7 +9,7 @@
 //   3. The index must bound the scan: it starts with a filtered or the first sort field.
 //   4. Other operators (`$exists`, `$ne`, `$nin`, `$regex`, …) are applied to what the index yields.
 //   5. `$or`, `$nor`, `$expr` at the top level are not served (no index union here).
-import { isPlainObject } from "../http";
+import { isPlainObject } from "../http-body";
 
 export type IndexKey = readonly [field: string, direction: 1 | -1];
 

@@ -1,7 +1,7 @@
 // Which MongoDB operators the local database accepts. Anything else is refused with
 // UNSUPPORTED_OPERATOR before mingo runs, so nothing half-applies and nothing silently matches.
 import { StackError } from "../errors";
-import { isPlainObject } from "../http";
+import { isPlainObject } from "../http-body";
 
 const QUERY_OPERATORS = new Set([
   "$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin",

@@ -2,7 +2,7 @@
 // `{ errCode, errMsg }` when the function throws or times out; 404 for an unknown function.
 import type { IncomingMessage } from "node:http";
 import type { StackError } from "../errors";
-import { isPlainObject, parseJsonBody } from "../http";
+import { isPlainObject, parseJsonBody } from "../http-body";
 import type { FunctionHost, Identity } from "./host";
 import type { Outcome } from "./pool";
 

@@ -2,7 +2,7 @@
 // content-hashed assets, each also gzipped at build time.
 import { existsSync, readFileSync } from "node:fs";
 import { extname, join } from "node:path";
-import type { HttpAnswer } from "../../runtime/http";
+import type { HttpAnswer } from "../../runtime/http-access";
 import { bytes, PAGE_CSP } from "./reply";
 
 const TYPES: Record<string, string> = {

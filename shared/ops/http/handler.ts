@@ -4,7 +4,7 @@
 // route, status, operator — never a cookie, token, password or body.
 import { timingSafeEqual } from "node:crypto";
 import { DEFAULT_MESSAGES } from "../../errors";
-import type { HttpAnswer, HttpEvent } from "../../runtime/http";
+import type { HttpAnswer, HttpEvent } from "../../runtime/http-access";
 import { logDecision, logError } from "../../runtime/log";
 import { atLeast, type Actor } from "../authz";
 import { CSRF_HEADER, type SessionView } from "../contract";

@@ -1,5 +1,5 @@
 // Answers in the HTTP access format, with the headers every console answer carries.
-import type { HttpAnswer } from "../../runtime/http";
+import type { HttpAnswer } from "../../runtime/http-access";
 import type { OpsErrorBody, OpsErrorCode } from "../contract";
 import { statusOf } from "../errors";
 

@@ -1,6 +1,6 @@
 // The HTTP access event → what the console's routes read. Header names lower-cased; the path
 // relative to /ops whether or not the platform kept the route prefix.
-import type { HttpEvent } from "../../runtime/http";
+import type { HttpEvent } from "../../runtime/http-access";
 
 export const BASE = "/ops";
 /** Larger bodies are refused: the console sends a few small JSON objects. */

@@ -1,6 +1,6 @@
 // The console's JSON API: one table of method, path, the least role allowed, and the core call.
 // Handlers only parse and answer; every decision is in shared/ops/*.
-import type { HttpAnswer } from "../../runtime/http";
+import type { HttpAnswer } from "../../runtime/http-access";
 import { ORDER_ID } from "../../validate";
 import { recentAudit } from "../audit";
 import type { Actor } from "../authz";

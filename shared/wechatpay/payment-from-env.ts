@@ -3,7 +3,7 @@ import { loadPayConfig, oncePerEnv, type Env, type PayConfig, type PayConfigErro
 import { createAxiosGateway } from "./gateway-axios";
 import { createMockGateway } from "./gateway-mock";
 import { createKeyStore } from "./key-setup";
-import { notificationParserFor } from "./notify-runtime";
+import { notificationParserFor } from "./notify-from-env";
 import type { NotificationParser, PaymentGateway } from "./types";
 
 export interface PaymentRuntime {

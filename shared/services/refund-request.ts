@@ -10,7 +10,7 @@ import { departAtOf } from "../catalog/catalog";
 import type { Caller } from "../runtime/identity";
 import type { OrderDoc } from "../store/model";
 import type { PaymentDeps, StoreDeps } from "./deps";
-import { ownOrder } from "./orderQueries";
+import { ownOrder } from "./traveller-orders";
 import { createAndSubmitRefund, refundResult } from "./refunds";
 
 export interface TicketRefundInput {
