@@ -45,7 +45,11 @@ interface Sample {
 function timeProcess(s: Subject): Sample {
   const code = `${s.code};const u=process.cpuUsage();process.stdout.write(String((u.user+u.system)/1000))`;
   const t = performance.now();
-  const r = spawnSync(process.execPath, ["-e", code], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? "", ...SCF_ENV }, stdio: ["ignore", "pipe", "pipe"] });
+  const r = spawnSync(process.execPath, ["-e", code], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? "", ...SCF_ENV },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const wallMs = performance.now() - t;
   if (r.status !== 0) throw new Error(`${s.name}: exit ${r.status ?? r.signal}\n${r.stderr.toString().slice(0, 2000)}`);
   return { wallMs, cpuMs: Number(r.stdout.toString()) };
@@ -88,7 +92,11 @@ export async function run(): Promise<void> {
     ["process", "wall ms", "cpu ms"],
     [
       ["floor: node -e 0", median(of(floor.name, "wallMs")), median(of(floor.name, "cpuMs"))],
-      ['naive: require("wx-server-sdk") + require("wechatpay-axios-plugin")', median(of(baseline.name, "wallMs")), median(of(baseline.name, "cpuMs"))],
+      [
+        'naive: require("wx-server-sdk") + require("wechatpay-axios-plugin")',
+        median(of(baseline.name, "wallMs")),
+        median(of(baseline.name, "cpuMs")),
+      ],
     ],
   );
   console.log("");
@@ -96,7 +104,15 @@ export async function run(): Promise<void> {
     ["function", "wall ms", "cpu ms", "ratio wall", "ratio cpu", "target", "verdict"],
     functions.map((f) => {
       const r = ratio(f.name, "wallMs");
-      return [f.name, median(of(f.name, "wallMs")), median(of(f.name, "cpuMs")), r.toFixed(2), ratio(f.name, "cpuMs").toFixed(2), `≤ ${TARGET_RATIO}`, verdict(r <= TARGET_RATIO)];
+      return [
+        f.name,
+        median(of(f.name, "wallMs")),
+        median(of(f.name, "cpuMs")),
+        r.toFixed(2),
+        ratio(f.name, "cpuMs").toFixed(2),
+        `≤ ${TARGET_RATIO}`,
+        verdict(r <= TARGET_RATIO),
+      ];
     }),
   );
   console.log("ratio = median over rounds of (function / naive baseline) in the same round; the verdict uses wall time.");

@@ -18,7 +18,6 @@ interface Row {
   p99ms: number;
 }
 
-
 /** Runs `op(worker, i)` from `concurrency` workers for SECONDS_PER_RUN; each worker waits for its answer. */
 async function measure(name: string, concurrency: number, op: (worker: number, i: number) => Promise<void>): Promise<Row> {
   const latencies: number[] = [];

@@ -37,8 +37,15 @@ function booker(stack: LocalStack, trains: string[]) {
     },
     async book(): Promise<void> {
       const i = n++;
-      const data = { trainId: trains[i % trains.length], seatClass: SEAT_CLASS, passengers: [{ name: "乘客甲", idCardNo: idCard(i) }], clientToken: `bench-${i}-${randomBytes(4).toString("hex")}` };
-      orders.push(unwrap<CreateOrderResult>("createOrder", await stack.call("createOrder", data, { openid: `o-bench-${i}`, appid: "wx-bench" })));
+      const data = {
+        trainId: trains[i % trains.length],
+        seatClass: SEAT_CLASS,
+        passengers: [{ name: "乘客甲", idCardNo: idCard(i) }],
+        clientToken: `bench-${i}-${randomBytes(4).toString("hex")}`,
+      };
+      orders.push(
+        unwrap<CreateOrderResult>("createOrder", await stack.call("createOrder", data, { openid: `o-bench-${i}`, appid: "wx-bench" })),
+      );
     },
   };
 }
@@ -53,7 +60,13 @@ function notifier(stack: LocalStack) {
     /** Built outside the timed section: signing is WeChat Pay's cost, not ours. */
     build(o: CreateOrderResult) {
       const amount = { total: o.amount, payer_total: o.amount, currency: "CNY", payer_currency: "CNY" };
-      return buildTestNotification(keys, signer, { resource: transactionResource(keys, { out_trade_no: o.outTradeNo, transaction_id: `4200${Date.now()}${randomBytes(4).readUInt32BE()}`, amount }) });
+      return buildTestNotification(keys, signer, {
+        resource: transactionResource(keys, {
+          out_trade_no: o.outTradeNo,
+          transaction_id: `4200${Date.now()}${randomBytes(4).readUInt32BE()}`,
+          amount,
+        }),
+      });
     },
     async post(n: { headers: Record<string, string>; body: string }): Promise<void> {
       const res = await fetch(url, { method: "POST", headers: { ...n.headers, "content-type": "application/json" }, body: n.body });
@@ -97,7 +110,15 @@ async function latencyRows(stack: LocalStack, name: string, op: (i: number) => P
     const r = await closedLoop(REQUESTS, c, () => op(i++));
     // Round trips under load: above the idle count means retries (e.g. lost compare-and-sets).
     const trips = counterDiff(before, await adminCounters(stack)).requests / REQUESTS;
-    rows.push([name, c, REQUESTS, percentile(r.latenciesMs, 50), percentile(r.latenciesMs, 99), (REQUESTS * 1000) / r.elapsedMs, trips.toFixed(2)]);
+    rows.push([
+      name,
+      c,
+      REQUESTS,
+      percentile(r.latenciesMs, 50),
+      percentile(r.latenciesMs, 99),
+      (REQUESTS * 1000) / r.elapsedMs,
+      trips.toFixed(2),
+    ]);
   }
   return rows;
 }
@@ -135,8 +156,22 @@ export async function run(): Promise<void> {
     printTable(
       ["function", "mean", "max", "target", "verdict", "actions per call"],
       [
-        ["createOrder", createTrips.mean, createTrips.max, `≤ ${TARGETS.createOrder}`, verdict(createTrips.max <= TARGETS.createOrder), createTrips.actions],
-        ["payNotify", notifyTrips.mean, notifyTrips.max, `≤ ${TARGETS.payNotify}`, verdict(notifyTrips.max <= TARGETS.payNotify), notifyTrips.actions],
+        [
+          "createOrder",
+          createTrips.mean,
+          createTrips.max,
+          `≤ ${TARGETS.createOrder}`,
+          verdict(createTrips.max <= TARGETS.createOrder),
+          createTrips.actions,
+        ],
+        [
+          "payNotify",
+          notifyTrips.mean,
+          notifyTrips.max,
+          `≤ ${TARGETS.payNotify}`,
+          verdict(notifyTrips.max <= TARGETS.payNotify),
+          notifyTrips.actions,
+        ],
       ],
       2,
     );

@@ -12,7 +12,10 @@ const PAIRS = 12;
 export async function run(): Promise<void> {
   const keys = generateTestKeySet();
   const apiV3Key = createSecretKey(Buffer.from(keys.apiV3Key));
-  const parser = createNotificationParser({ apiV3Key, keys: new StaticKeyStore(new Map([[keys.wechatpay.serial, keys.wechatpay.publicKey]])) });
+  const parser = createNotificationParser({
+    apiV3Key,
+    keys: new StaticKeyStore(new Map([[keys.wechatpay.serial, keys.wechatpay.publicKey]])),
+  });
   const signed = buildTestNotification(keys, keys.wechatpay);
   // As payNotify receives it: the CloudBase HTTP access event (like Node) lower-cases header names.
   const n = { headers: Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), v])), body: signed.body };
@@ -25,7 +28,8 @@ export async function run(): Promise<void> {
   const resource = JSON.parse(n.body).resource as { ciphertext: string; nonce: string; associated_data: string };
   const floor = () => {
     const message = Buffer.concat([Buffer.from(`${h["Wechatpay-Timestamp"]}\n${h["Wechatpay-Nonce"]}\n`), body, Buffer.from("\n")]);
-    if (!createVerify("RSA-SHA256").update(message).verify(keys.wechatpay.publicKey, h["Wechatpay-Signature"]!, "base64")) throw new Error("floor verify");
+    if (!createVerify("RSA-SHA256").update(message).verify(keys.wechatpay.publicKey, h["Wechatpay-Signature"]!, "base64"))
+      throw new Error("floor verify");
     const data = Buffer.from(resource.ciphertext, "base64");
     const d = createDecipheriv("aes-256-gcm", apiV3Key, Buffer.from(resource.nonce));
     d.setAuthTag(data.subarray(data.length - 16));

@@ -11,7 +11,9 @@ const all = readdirSync(dir)
   .filter((f) => f.endsWith(".bench.ts"))
   .map((f) => f.slice(0, -".bench.ts".length))
   .sort();
-const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim()).filter(Boolean);
+const only = process.env.BENCH_ONLY?.split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
 const unknown = only?.filter((n) => !all.includes(n)) ?? [];
 if (unknown.length) {
   console.error(`BENCH_ONLY: no bench named ${unknown.join(", ")} (have: ${all.join(", ")})`);

@@ -44,11 +44,19 @@ export async function run(): Promise<void> {
     const bookingRun = async (n: number, concurrency: number, trainOf: (i: number) => string): Promise<Measured> => {
       const first = user;
       user += n;
-      await logIn(stack, Array.from({ length: n }, (_, k) => `o-rush-${first + k}`));
+      await logIn(
+        stack,
+        Array.from({ length: n }, (_, k) => `o-rush-${first + k}`),
+      );
       const before = await adminCounters(stack);
       const r = await closedLoop(n, concurrency, async (i) => {
         const u = first + i;
-        const data = { trainId: trainOf(i), seatClass: SEAT_CLASS, passengers: [{ name: "乘客甲", idCardNo: idCard(u) }], clientToken: `rush-${u}-${randomBytes(4).toString("hex")}` };
+        const data = {
+          trainId: trainOf(i),
+          seatClass: SEAT_CLASS,
+          passengers: [{ name: "乘客甲", idCardNo: idCard(u) }],
+          clientToken: `rush-${u}-${randomBytes(4).toString("hex")}`,
+        };
         unwrap<CreateOrderResult>("createOrder", await stack.call("createOrder", data, { openid: `o-rush-${u}`, appid: "wx-bench" }));
       });
       const trips = counterDiff(before, await adminCounters(stack)).requests / n;
@@ -75,10 +83,18 @@ export async function run(): Promise<void> {
         rows.push([`c${c} round ${round + 1} hot (${hotTrain})`, x.perSecond, x.p50, x.p99, x.trips.toFixed(2)]);
       }
       const ratio = median(ratios);
-      summary.push([`concurrency ${c}`, ratio.toFixed(2), `≥ ${TARGET_RATIO}`, verdict(ratio >= TARGET_RATIO), ratios.map((r) => r.toFixed(2)).join(" ")]);
+      summary.push([
+        `concurrency ${c}`,
+        ratio.toFixed(2),
+        `≥ ${TARGET_RATIO}`,
+        verdict(ratio >= TARGET_RATIO),
+        ratios.map((r) => r.toFixed(2)).join(" "),
+      ]);
     }
 
-    console.log(`createOrder, ${BOOKINGS} bookings per run, one passenger each, ${SEAT_CLASS} class; spread over ${spread.length} trains vs one train (300 seats)`);
+    console.log(
+      `createOrder, ${BOOKINGS} bookings per run, one passenger each, ${SEAT_CLASS} class; spread over ${spread.length} trains vs one train (300 seats)`,
+    );
     printTable(["run", "bookings/s", "p50 ms", "p99 ms", "db trips/booking"], rows);
     console.log(`\nhot / spread bookings per second (median of ${ROUNDS} rounds)`);
     printTable(["level", "ratio", "target", "verdict", "per round"], summary);
@@ -91,4 +107,3 @@ export async function run(): Promise<void> {
 }
 
 runIfMain(import.meta.url, run);
-

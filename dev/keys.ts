@@ -140,9 +140,7 @@ export function loadOrCreateDevKeys(dataDir: string, env: NodeJS.ProcessEnv = pr
     wxpayPrivateKeyPem = pemFromEnv("WXPAY_SIM_PRIVATE_KEY", env.WXPAY_SIM_PRIVATE_KEY);
   } else {
     const privatePath = join(dir, KEY_FILES.wxpayPrivateKey);
-    wxpayPrivateKeyPem = readOrCreate(privatePath, () =>
-      newRsaKeyPair().privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-    );
+    wxpayPrivateKeyPem = readOrCreate(privatePath, () => newRsaKeyPair().privateKey.export({ type: "pkcs8", format: "pem" }).toString());
   }
   const wxpayPrivate = parsePrivate("WXPAY_SIM_PRIVATE_KEY", wxpayPrivateKeyPem);
   const wxpayPublic = createPublicKey(wxpayPrivate);
@@ -201,8 +199,18 @@ export function loadOrCreateDevKeys(dataDir: string, env: NodeJS.ProcessEnv = pr
   }
   writeSecret(settingsPath, JSON.stringify(stored, null, 2) + "\n");
 
-  const mchid = check("WECHAT_MCHID", env.WECHAT_MCHID ?? stored.mchid, /^[0-9]{1,32}$/.test(env.WECHAT_MCHID ?? stored.mchid), "must be digits, at most 32");
-  const appid = check("WECHAT_APPID", env.WECHAT_APPID ?? stored.appid, /^wx[0-9A-Za-z]{16}$/.test(env.WECHAT_APPID ?? stored.appid), "must be wx + 16 letters or digits");
+  const mchid = check(
+    "WECHAT_MCHID",
+    env.WECHAT_MCHID ?? stored.mchid,
+    /^[0-9]{1,32}$/.test(env.WECHAT_MCHID ?? stored.mchid),
+    "must be digits, at most 32",
+  );
+  const appid = check(
+    "WECHAT_APPID",
+    env.WECHAT_APPID ?? stored.appid,
+    /^wx[0-9A-Za-z]{16}$/.test(env.WECHAT_APPID ?? stored.appid),
+    "must be wx + 16 letters or digits",
+  );
   const apiV3Key = env.WECHAT_API_KEY ?? stored.apiV3Key;
   if (!/^[\x21-\x7e]{32}$/.test(apiV3Key)) throw new DevKeyError("BAD_ENV", "WECHAT_API_KEY", "must be 32 ASCII characters");
   const serialSource = env.WECHAT_SERIAL_NO ?? stored.merchantSerialNo;

@@ -185,7 +185,9 @@ export async function launchStack(opts: StartOptions = {}): Promise<LocalStack> 
       }
       if (ownDir) rmSync(dataDir, { recursive: true, force: true });
       if (misses.length > 0) {
-        throw new Error(`queries no declared index serves (see docs/database.md):\n${misses.map((m) => `  ${JSON.stringify(m)}`).join("\n")}`);
+        throw new Error(
+          `queries no declared index serves (see docs/database.md):\n${misses.map((m) => `  ${JSON.stringify(m)}`).join("\n")}`,
+        );
       }
     },
     stderr: () => stderr,
@@ -197,7 +199,13 @@ export async function launchStack(opts: StartOptions = {}): Promise<LocalStack> 
 export function signedHeaders(conn: StackFile, url: string, body: Record<string, unknown>): Record<string, string> {
   const headers: Record<string, string> = { "content-type": "application/json", Host: new URL(url).host, "User-Agent": "stack-test" };
   const { authorization, timestamp } = sign({
-    secretId: conn.secretId, secretKey: conn.secretKey, method: "post", url, params: body, headers, withSignedParams: true,
+    secretId: conn.secretId,
+    secretKey: conn.secretKey,
+    method: "post",
+    url,
+    params: body,
+    headers,
+    withSignedParams: true,
     timestamp: Math.floor(Date.now() / 1000) - 1,
   });
   // fetch sets Host itself (the same value, from the URL).

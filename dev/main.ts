@@ -38,7 +38,10 @@ async function main(): Promise<void> {
       port: parsePort(process.env.PORT),
       host: process.env.HOST || "127.0.0.1",
       dataDir: resolve(process.env.DATA_DIR || ".local"),
-      functionsDirs: (process.env.FUNCTIONS_DIRS || "build/cloudfunctions").split(delimiter).filter(Boolean).map((d) => resolve(d)),
+      functionsDirs: (process.env.FUNCTIONS_DIRS || "build/cloudfunctions")
+        .split(delimiter)
+        .filter(Boolean)
+        .map((d) => resolve(d)),
       configPath: resolve(process.env.CLOUDBASERC || "cloudbaserc.json"),
       plugins,
       timers: envFlag(process.env.TIMERS, true),

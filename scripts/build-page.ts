@@ -50,7 +50,13 @@ export async function buildPage(entry: string, publicDir: string): Promise<void>
   const outputs = Object.keys(result.metafile.outputs).map((p) => p.slice(p.lastIndexOf("/") + 1));
   const js = outputs.find((n) => n.endsWith(".js"));
   if (!js) throw new Error(`${entry}: esbuild produced no script`);
-  writeFileSync(join(publicDir, "index.html"), indexHtml(js, outputs.find((n) => n.endsWith(".css"))));
+  writeFileSync(
+    join(publicDir, "index.html"),
+    indexHtml(
+      js,
+      outputs.find((n) => n.endsWith(".css")),
+    ),
+  );
   for (const name of [...outputs, "index.html"]) {
     const file = join(publicDir, name);
     writeFileSync(file + ".gz", gzipSync(readFileSync(file), { level: 9 }));

@@ -39,7 +39,9 @@ main().then(
   (e: unknown) => {
     // manager-node's errors carry the Tencent Cloud code and RequestId, never the credentials.
     const err = e as { code?: string; requestId?: string; message?: string };
-    console.error(`db:setup failed: ${err.code ? `${err.code}: ` : ""}${err.message ?? String(e)}${err.requestId ? ` (RequestId ${err.requestId})` : ""}`);
+    console.error(
+      `db:setup failed: ${err.code ? `${err.code}: ` : ""}${err.message ?? String(e)}${err.requestId ? ` (RequestId ${err.requestId})` : ""}`,
+    );
     process.exit(1);
   },
 );

@@ -3,7 +3,15 @@
 // wait for the notification, see the seats, return one ticket (退票, 12306 fee), then the other — and a timeline.
 // Exits 0 only if every step ended as expected.
 import { randomBytes } from "node:crypto";
-import type { CreateOrderResult, FunctionResult, OrderDetail, OrderStatus, RefundQuote, RefundResult, TrainsResult } from "../shared/contracts/api";
+import type {
+  CreateOrderResult,
+  FunctionResult,
+  OrderDetail,
+  OrderStatus,
+  RefundQuote,
+  RefundResult,
+  TrainsResult,
+} from "../shared/contracts/api";
 import { chinaDate } from "../shared/catalog/catalog";
 import { idCardCheckChar } from "../shared/orders/idcard";
 import { fenToYuanString } from "../shared/money";
@@ -69,7 +77,10 @@ async function run(stack: LocalStack): Promise<void> {
 
   if (order.payment.mode === "wechatpay") {
     const { package: pkg, timeStamp, signType } = order.payment.params;
-    expect(pkg.startsWith("prepay_id=") && typeof timeStamp === "string" && signType === "RSA", "pay params: package=prepay_id=…, timeStamp string, RSA");
+    expect(
+      pkg.startsWith("prepay_id=") && typeof timeStamp === "string" && signType === "RSA",
+      "pay params: package=prepay_id=…, timeStamp string, RSA",
+    );
     const paid = await stack.post("/sim/pay", { prepay_id: pkg.slice("prepay_id=".length) });
     expect(paid.status === 200, `payer paid in the simulator: ${JSON.stringify(paid.json)}`);
   } else {
@@ -79,17 +90,34 @@ async function run(stack: LocalStack): Promise<void> {
   expect(paid.status === "PAID", mock ? "mockPay marked the order PAID" : "notification marked the order PAID");
 
   for (const t of paid.tickets) line(`  ${t.passengerName} ${t.idCardNoMasked} ${t.carriage}车${t.seatNo}号 ${t.status}`);
-  expect(paid.tickets.every((t) => t.status === "ISSUED"), "both tickets issued with car and seat numbers");
+  expect(
+    paid.tickets.every((t) => t.status === "ISSUED"),
+    "both tickets issued with car and seat numbers",
+  );
 
   const [t1, t2] = paid.tickets;
   const quote = await call<RefundQuote>(stack, "orders", { action: "refundQuote", orderId: order.orderId, ticketIds: [t1!.ticketId] });
-  line(`  退票报价 ${t1!.passengerName}: 退票费 ¥${fenToYuanString(quote.fee)}（${quote.feePercent}%），实退 ¥${fenToYuanString(quote.amount)}`);
-  const r1 = await call<RefundResult>(stack, "refund", { orderId: order.orderId, ticketIds: [t1!.ticketId], reason: "一位乘客行程取消", refundToken: `demo-r1-${randomBytes(6).toString("hex")}` });
+  line(
+    `  退票报价 ${t1!.passengerName}: 退票费 ¥${fenToYuanString(quote.fee)}（${quote.feePercent}%），实退 ¥${fenToYuanString(quote.amount)}`,
+  );
+  const r1 = await call<RefundResult>(stack, "refund", {
+    orderId: order.orderId,
+    ticketIds: [t1!.ticketId],
+    reason: "一位乘客行程取消",
+    refundToken: `demo-r1-${randomBytes(6).toString("hex")}`,
+  });
   line(`  退票 ${r1.outRefundNo} ¥${fenToYuanString(r1.amount)} (fee ¥${fenToYuanString(r1.fee)}) ${r1.status}`);
   const partial = await waitFor(stack, order.orderId, (o) => o.status === "PARTIALLY_REFUNDED", "PARTIALLY_REFUNDED");
-  expect(partial.refundedAmount === r1.amount, `one ticket returned: ¥${fenToYuanString(partial.refundedAmount)} back, ¥${fenToYuanString(r1.fee)} kept by 12306's rule`);
+  expect(
+    partial.refundedAmount === r1.amount,
+    `one ticket returned: ¥${fenToYuanString(partial.refundedAmount)} back, ¥${fenToYuanString(r1.fee)} kept by 12306's rule`,
+  );
 
-  const r2 = await call<RefundResult>(stack, "refund", { orderId: order.orderId, ticketIds: [t2!.ticketId], refundToken: `demo-r2-${randomBytes(6).toString("hex")}` });
+  const r2 = await call<RefundResult>(stack, "refund", {
+    orderId: order.orderId,
+    ticketIds: [t2!.ticketId],
+    refundToken: `demo-r2-${randomBytes(6).toString("hex")}`,
+  });
   expect(r2.amount + r2.fee === seat.price, `the other ticket ¥${fenToYuanString(r2.amount)} ${r2.status}`);
   const done = await waitFor(stack, order.orderId, (o) => o.status === "REFUNDED", "REFUNDED");
   expect(done.refundedAmount === order.amount - r1.fee - r2.fee, `every ticket returned: ¥${fenToYuanString(done.refundedAmount)} back`);
@@ -113,7 +141,8 @@ async function run(stack: LocalStack): Promise<void> {
 }
 
 const chinaTime = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().replace("T", " ").slice(0, 23);
-const statusLabel = (s: OrderStatus) => ({ PENDING: "待支付", PAID: "已支付", PARTIALLY_REFUNDED: "部分退款", REFUNDED: "已退款", CLOSED: "已关闭" })[s];
+const statusLabel = (s: OrderStatus) =>
+  ({ PENDING: "待支付", PAID: "已支付", PARTIALLY_REFUNDED: "部分退款", REFUNDED: "已退款", CLOSED: "已关闭" })[s];
 
 const stack = await launchStack({ env: { WXPAY_SIM_TIME_SCALE: "0.01", ...(mock ? { PAY_MODE: "mock" } : {}) } });
 try {

@@ -12,5 +12,7 @@ const root = resolve(i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : repo
 const online = process.argv.includes("--online");
 
 const findings = await runDoctor({ root, configPath: join(repo, "cloudbaserc.json"), online });
-process.stdout.write(formatFindings(`微信支付 + 云开发部署检查（${online ? "含联网检查" : "离线；加 -- --online 向微信支付发一次只读请求"}）`, findings));
+process.stdout.write(
+  formatFindings(`微信支付 + 云开发部署检查（${online ? "含联网检查" : "离线；加 -- --online 向微信支付发一次只读请求"}）`, findings),
+);
 process.exitCode = hasErrors(findings) ? 1 : 0;

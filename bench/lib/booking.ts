@@ -20,7 +20,10 @@ export const unwrap = <T>(what: string, r: { status: number; result: FunctionRes
 export async function bookableTrains(stack: LocalStack, seatClass: SeatClassCode, days: number): Promise<TrainView[]> {
   const out: TrainView[] = [];
   for (let d = 1; d <= days; d++) {
-    const r = unwrap<TrainsResult>("trains", await stack.call("trains", { date: chinaDate(Date.now() + d * 86400_000) }, { openid: "o-bench-browser" }));
+    const r = unwrap<TrainsResult>(
+      "trains",
+      await stack.call("trains", { date: chinaDate(Date.now() + d * 86400_000) }, { openid: "o-bench-browser" }),
+    );
     for (const t of r.trains) if (t.seats.some((s) => s.code === seatClass && s.remaining > 0)) out.push(t);
   }
   if (out.length === 0) throw new Error("no bookable trains in the catalog");
@@ -30,5 +33,9 @@ export async function bookableTrains(stack: LocalStack, seatClass: SeatClassCode
 /** Logs users in (what the app does at launch: it makes the user document fair use keeps its
  *  booking slot in), `concurrency` at a time. Not timed. */
 export async function logIn(stack: LocalStack, openids: readonly string[], concurrency = 16): Promise<void> {
-  await closedLoop(openids.length, concurrency, async (i) => void unwrap("login", await stack.call("login", {}, { openid: openids[i]!, appid: "wx-bench" })));
+  await closedLoop(
+    openids.length,
+    concurrency,
+    async (i) => void unwrap("login", await stack.call("login", {}, { openid: openids[i]!, appid: "wx-bench" })),
+  );
 }

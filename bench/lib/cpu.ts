@@ -17,7 +17,12 @@ export async function cpuRate(op: () => unknown, roundMs: number): Promise<numbe
 
 /** Back-to-back rounds of both, order alternated, after a warm-up: the ratio of each pair cancels
  *  drift in machine load; the medians are reported. */
-export async function pairedRates(floor: () => unknown, ours: () => unknown, pairs = 12, roundMs = 250): Promise<{ floor: number; ours: number; ratio: number }> {
+export async function pairedRates(
+  floor: () => unknown,
+  ours: () => unknown,
+  pairs = 12,
+  roundMs = 250,
+): Promise<{ floor: number; ours: number; ratio: number }> {
   await cpuRate(floor, roundMs);
   await cpuRate(ours, roundMs);
   const f: number[] = [];

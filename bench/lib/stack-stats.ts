@@ -10,7 +10,8 @@ export interface AdminCounters {
 export async function adminCounters(stack: LocalStack): Promise<AdminCounters> {
   const res = await stack.get("/dev/stats");
   const admin = (res.json as { admin?: Partial<AdminCounters> } | undefined)?.admin;
-  if (res.status !== 200 || typeof admin?.requests !== "number") throw new Error(`GET /dev/stats: HTTP ${res.status} ${res.text.slice(0, 200)}`);
+  if (res.status !== 200 || typeof admin?.requests !== "number")
+    throw new Error(`GET /dev/stats: HTTP ${res.status} ${res.text.slice(0, 200)}`);
   return { requests: admin.requests, byAction: { ...admin.byAction } };
 }
 

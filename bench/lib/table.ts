@@ -3,7 +3,8 @@
 export type Cell = string | number;
 
 /** Integers print as they are, other numbers with `digits` decimals, strings unchanged. */
-const show = (c: Cell, digits: number): string => (typeof c === "number" ? (Number.isInteger(c) ? String(c) : Number.isFinite(c) ? c.toFixed(digits) : "n/a") : c);
+const show = (c: Cell, digits: number): string =>
+  typeof c === "number" ? (Number.isInteger(c) ? String(c) : Number.isFinite(c) ? c.toFixed(digits) : "n/a") : c;
 
 /** Prints `rows` under `header`; number columns use `digits` decimals (default 1). */
 export function printTable(header: readonly string[], rows: readonly (readonly Cell[])[], digits = 1): void {

@@ -22,5 +22,8 @@ export const main = callable("orders", async (event, caller): Promise<OrdersResu
   const deps = paymentDeps("orders");
   if (action === "resume") return resumePayment(deps, order);
   if (action === "cancel") return detailOf(store, await cancelOrder(deps, order));
-  return detailOf(store, action === "sync" ? await syncOrder(deps, order, { fn: "orders" }, SYNC_MIN_INTERVAL_MS) : await mockPay(deps, order));
+  return detailOf(
+    store,
+    action === "sync" ? await syncOrder(deps, order, { fn: "orders" }, SYNC_MIN_INTERVAL_MS) : await mockPay(deps, order),
+  );
 });

@@ -22,7 +22,8 @@ const traveller = callable("refund", (event, caller) => {
 
 /** A Web SDK login (anonymous or custom) is an end user too, never an operator: the amount path is
  *  for invocations that carry no user at all (`tcb fn invoke`). */
-const webSdkUser = (env: NodeJS.ProcessEnv = process.env): boolean => Boolean(env.TCB_UUID || env.TCB_CUSTOM_USER_ID || env.TCB_ISANONYMOUS_USER === "true");
+const webSdkUser = (env: NodeJS.ProcessEnv = process.env): boolean =>
+  Boolean(env.TCB_UUID || env.TCB_CUSTOM_USER_ID || env.TCB_ISANONYMOUS_USER === "true");
 
 export function main(event: unknown) {
   if (hasMiniProgramCaller()) return traveller(event);

@@ -17,7 +17,10 @@ const DATABASE_INSTANCE = "tnt-local";
 type Params = Record<string, unknown>;
 
 class ApiError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -47,7 +50,8 @@ export class CloudApi {
     try {
       if (version !== CLOUDAPI_VERSION) throw new ApiError("InvalidParameterValue", `X-TC-Version must be ${CLOUDAPI_VERSION}`);
       if (!isPlainObject(body)) throw new ApiError("InvalidParameter", "the body must be a JSON object");
-      if (body.EnvId !== undefined && body.EnvId !== this.deps.envId) throw new ApiError("ResourceNotFound", `environment ${String(body.EnvId)} not found`);
+      if (body.EnvId !== undefined && body.EnvId !== this.deps.envId)
+        throw new ApiError("ResourceNotFound", `environment ${String(body.EnvId)} not found`);
       return { Response: { ...this.dispatch(action, body), RequestId } };
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
@@ -68,9 +72,13 @@ export class CloudApi {
         return {
           EnvInfo: {
             EnvBaseInfo: {
-              EnvId: this.deps.envId, Alias: "local", Status: "NORMAL", Region: "ap-shanghai",
+              EnvId: this.deps.envId,
+              Alias: "local",
+              Status: "NORMAL",
+              Region: "ap-shanghai",
               Databases: [{ InstanceId: DATABASE_INSTANCE, Status: "RUNNING", Region: "ap-shanghai" }],
-              Storages: [], Functions: [],
+              Storages: [],
+              Functions: [],
             },
           },
         };
@@ -78,13 +86,16 @@ export class CloudApi {
         const name = this.table(p);
         const indexes = [
           { Name: "_id_", Unique: true, Keys: [{ Name: "_id", Direction: "1" }] },
-          ...catalog.indexes(name).map((ix) => ({ Name: ix.name, Unique: false, Keys: ix.keys.map(([f, d]) => ({ Name: f, Direction: String(d) })) })),
+          ...catalog
+            .indexes(name)
+            .map((ix) => ({ Name: ix.name, Unique: false, Keys: ix.keys.map(([f, d]) => ({ Name: f, Direction: String(d) })) })),
         ].map((ix) => ({ ...ix, Size: 0, Accesses: { Ops: 0, Since: new Date(0).toISOString() } }));
         return { Indexes: indexes, IndexNum: indexes.length };
       }
       case "CreateTable": {
         const name = str(p, "TableName");
-        if (!catalog.create(name)) throw new ApiError("ResourceUnavailable.ResourceExist", `[ResourceUnavailable.ResourceExist] Table exist: ${name}`);
+        if (!catalog.create(name))
+          throw new ApiError("ResourceUnavailable.ResourceExist", `[ResourceUnavailable.ResourceExist] Table exist: ${name}`);
         return {};
       }
       case "UpdateTable":
@@ -95,7 +106,13 @@ export class CloudApi {
         const limit = typeof p.MgoLimit === "number" ? p.MgoLimit : 100;
         const page = names.slice(offset, offset + limit);
         return {
-          Tables: page.map((n) => ({ TableName: n, Count: this.deps.count(n), Size: 0, IndexCount: catalog.indexes(n).length + 1, IndexSize: 0 })),
+          Tables: page.map((n) => ({
+            TableName: n,
+            Count: this.deps.count(n),
+            Size: 0,
+            IndexCount: catalog.indexes(n).length + 1,
+            IndexSize: 0,
+          })),
           Pager: { Offset: offset, Limit: limit, Total: names.length },
         };
       }
@@ -104,7 +121,8 @@ export class CloudApi {
       case "ModifyDatabaseACL": {
         const name = this.table(p, "CollectionName");
         const tag = str(p, "AclTag");
-        if (!(ACL_TAGS as readonly string[]).includes(tag)) throw new ApiError("InvalidParameterValue", `AclTag must be one of ${ACL_TAGS.join(", ")}`);
+        if (!(ACL_TAGS as readonly string[]).includes(tag))
+          throw new ApiError("InvalidParameterValue", `AclTag must be one of ${ACL_TAGS.join(", ")}`);
         catalog.setAcl(name, tag as AclTag);
         return {};
       }
@@ -119,21 +137,26 @@ export class CloudApi {
     const drops = Array.isArray(p.DropIndexes) ? p.DropIndexes : [];
     // Validate everything first: an invalid request changes nothing.
     const specs = creates.map((c) => {
-      if (!isPlainObject(c) || typeof c.IndexName !== "string" || !/^\w{1,128}$/.test(c.IndexName)) throw new ApiError("InvalidParameter", "CreateIndexes[].IndexName must be a word");
+      if (!isPlainObject(c) || typeof c.IndexName !== "string" || !/^\w{1,128}$/.test(c.IndexName))
+        throw new ApiError("InvalidParameter", "CreateIndexes[].IndexName must be a word");
       const schema = c.MgoKeySchema;
-      if (!isPlainObject(schema) || !Array.isArray(schema.MgoIndexKeys) || schema.MgoIndexKeys.length === 0) throw new ApiError("InvalidParameter", "CreateIndexes[].MgoKeySchema.MgoIndexKeys is required");
+      if (!isPlainObject(schema) || !Array.isArray(schema.MgoIndexKeys) || schema.MgoIndexKeys.length === 0)
+        throw new ApiError("InvalidParameter", "CreateIndexes[].MgoKeySchema.MgoIndexKeys is required");
       // Nothing in this project relies on a unique secondary index (ids are derived into _id), so
       // the emulator does not enforce them and will not pretend to.
-      if (schema.MgoIsUnique === true) throw new ApiError("UnsupportedOperation", "unique secondary indexes are not emulated by the local stack");
+      if (schema.MgoIsUnique === true)
+        throw new ApiError("UnsupportedOperation", "unique secondary indexes are not emulated by the local stack");
       const keys: IndexKey[] = schema.MgoIndexKeys.map((k: unknown) => {
-        if (!isPlainObject(k) || typeof k.Name !== "string" || (k.Direction !== "1" && k.Direction !== "-1")) throw new ApiError("InvalidParameter", 'MgoIndexKeys[] must be { Name, Direction: "1" | "-1" }');
+        if (!isPlainObject(k) || typeof k.Name !== "string" || (k.Direction !== "1" && k.Direction !== "-1"))
+          throw new ApiError("InvalidParameter", 'MgoIndexKeys[] must be { Name, Direction: "1" | "-1" }');
         return [k.Name, k.Direction === "1" ? 1 : -1];
       });
       return { name: c.IndexName, keys };
     });
     for (const s of specs) {
       const same = catalog.indexes(name).find((ix) => ix.name === s.name);
-      if (same && JSON.stringify(same.keys) !== JSON.stringify(s.keys)) throw new ApiError("ResourceInUse", `index ${s.name} exists with other keys`);
+      if (same && JSON.stringify(same.keys) !== JSON.stringify(s.keys))
+        throw new ApiError("ResourceInUse", `index ${s.name} exists with other keys`);
     }
     for (const d of drops) if (isPlainObject(d) && typeof d.IndexName === "string") catalog.dropIndex(name, d.IndexName);
     for (const s of specs) catalog.createIndex(name, s);

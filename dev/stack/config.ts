@@ -55,10 +55,7 @@ export function loadFunctionConfigs(configPath: string): Map<string, FunctionCon
  * Fills `{{env.X}}` placeholders the way tcb does. A variable whose placeholder has no value is
  * left out entirely (an empty string would look configured).
  */
-export function resolveEnvVariables(
-  vars: Record<string, string>,
-  sources: Record<string, string | undefined>,
-): Record<string, string> {
+export function resolveEnvVariables(vars: Record<string, string>, sources: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, template] of Object.entries(vars)) {
     let missing = false;

@@ -25,7 +25,10 @@ export function guardConfig(host: string, port: number, extraOrigins: readonly s
 
 /** Parses STACK_ALLOWED_ORIGINS: comma-separated exact origins such as http://127.0.0.1:5173. */
 export function parseAllowedOrigins(value: string | undefined): string[] {
-  return (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function isJson(req: IncomingMessage): boolean {

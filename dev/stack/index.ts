@@ -75,9 +75,12 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
   if (opts.applySchema !== false && schema.length > 0) {
     const done = applyDeclaration(admin.catalog, schema);
     if (done.created.length || done.indexes.length) {
-      console.error(`[stack] database: created ${done.created.length} collection(s), ${done.indexes.length} index(es) from shared/store/schema.ts`);
+      console.error(
+        `[stack] database: created ${done.created.length} collection(s), ${done.indexes.length} index(es) from shared/store/schema.ts`,
+      );
     }
-    if (done.conflicts.length) console.error(`[stack] indexes declared with other keys than the stored ones (left alone): ${done.conflicts.join(", ")}`);
+    if (done.conflicts.length)
+      console.error(`[stack] indexes declared with other keys than the stored ones (left alone): ${done.conflicts.join(", ")}`);
   }
   const credentials = opts.credentials ?? newCredentials();
   const cloudApi = new CloudApi({ envId: LOCAL_ENV_ID, catalog: admin.catalog, count: (c) => admin.documentCount(c) });
@@ -130,16 +133,27 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         admin.counters.errors++;
         return sendJson(res, err.status, { code: err.code, message: err.message });
       }
-      const verdict = verifySdkRequest({ method: req.method, rawUrl: req.url ?? "/", headers: req.headers, body: parsed }, credentials, Date.now());
+      const verdict = verifySdkRequest(
+        { method: req.method, rawUrl: req.url ?? "/", headers: req.headers, body: parsed },
+        credentials,
+        Date.now(),
+      );
       if (!verdict.ok) return sendJson(res, 401, { code: "SIGN_PARAM_INVALID", message: `request signature refused: ${verdict.reason}` });
       return sendJson(res, 200, admin.handle(parsed, req.headers[INSPECTION_HEADER] === "1"));
     }
     if (path === CLOUDAPI_PATH) {
       if (req.method !== "POST") return sendJson(res, 405, { code: "INVALID_PARAM", message: "POST only" });
       const action = String(req.headers["x-tc-action"] ?? "");
-      const verdict = verifyCloudApiRequest({ method: req.method, rawUrl: req.url ?? "/", headers: req.headers, body }, credentials, "tcb", Date.now());
+      const verdict = verifyCloudApiRequest(
+        { method: req.method, rawUrl: req.url ?? "/", headers: req.headers, body },
+        credentials,
+        "tcb",
+        Date.now(),
+      );
       if (!verdict.ok) {
-        return sendJson(res, 200, { Response: { Error: { Code: "AuthFailure.SignatureFailure", Message: verdict.reason }, RequestId: "" } });
+        return sendJson(res, 200, {
+          Response: { Error: { Code: "AuthFailure.SignatureFailure", Message: verdict.reason }, RequestId: "" },
+        });
       }
       let parsed: unknown;
       try {
@@ -152,14 +166,16 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     if (path.startsWith("/functions/")) {
       if (req.method !== "POST") return sendJson(res, 405, { errCode: FN_ERR.INVALID_PARAM, errMsg: "POST only" });
       const name = decodeName(path.slice("/functions/".length));
-      if (name === undefined) return sendJson(res, 400, { errCode: FN_ERR.INVALID_PARAM, errMsg: "malformed percent-encoding in the function name" });
+      if (name === undefined)
+        return sendJson(res, 400, { errCode: FN_ERR.INVALID_PARAM, errMsg: "malformed percent-encoding in the function name" });
       const answer = await callFunction(host, name, req, body);
       return sendJson(res, answer.status, answer.body);
     }
     if (path.startsWith("/timers/")) {
       if (req.method !== "POST") return sendJson(res, 405, { errCode: FN_ERR.INVALID_PARAM, errMsg: "POST only" });
       const name = decodeName(path.slice("/timers/".length));
-      if (name === undefined) return sendJson(res, 400, { errCode: FN_ERR.INVALID_PARAM, errMsg: "malformed percent-encoding in the function name" });
+      if (name === undefined)
+        return sendJson(res, 400, { errCode: FN_ERR.INVALID_PARAM, errMsg: "malformed percent-encoding in the function name" });
       if (!host.entryOf(name)) return sendJson(res, 404, { errCode: FN_ERR.NOT_FOUND, errMsg: `function ${name} not found` });
       const trigger = configs.get(name)?.timers[0]?.name ?? "manual";
       const outcome = await host.invoke(name, timerEvent(trigger, new Date()), { kind: "timer" });

@@ -35,7 +35,8 @@ export function parseRfc3339WithOffset(text: string): number | null {
   const utc = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s);
   const check = new Date(utc);
   // Rejects 2026-02-30 and friends, which Date.UTC would roll over silently.
-  if (check.getUTCFullYear() !== +y || check.getUTCMonth() !== +mo - 1 || check.getUTCDate() !== +d || +h > 23 || +mi > 59 || +s > 59) return null;
+  if (check.getUTCFullYear() !== +y || check.getUTCMonth() !== +mo - 1 || check.getUTCDate() !== +d || +h > 23 || +mi > 59 || +s > 59)
+    return null;
   if (+oh > 14 || +om > 59) return null;
   const offset = (sign === "+" ? 1 : -1) * (+oh * 60 + +om) * 60_000;
   return utc - offset;

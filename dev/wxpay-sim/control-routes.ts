@@ -44,10 +44,13 @@ export class ControlApi {
    *  under another AppID is then answered 500 OPENID_MISMATCH. An openid is issued once. */
   private registerOpenid(body: Json): Checked<{ openid: string; appid: string }> {
     const { openid, appid } = body;
-    if (typeof openid !== "string" || !/^[0-9A-Za-z_-]{1,128}$/.test(openid)) return { ok: false, error: bad("openid must be 1-128 letters, digits, _ or -") };
-    if (typeof appid !== "string" || !/^[0-9A-Za-z_-]{1,32}$/.test(appid)) return { ok: false, error: bad("appid must be 1-32 letters, digits, _ or -") };
+    if (typeof openid !== "string" || !/^[0-9A-Za-z_-]{1,128}$/.test(openid))
+      return { ok: false, error: bad("openid must be 1-128 letters, digits, _ or -") };
+    if (typeof appid !== "string" || !/^[0-9A-Za-z_-]{1,32}$/.test(appid))
+      return { ok: false, error: bad("appid must be 1-32 letters, digits, _ or -") };
     const known = this.store.state.openids[openid];
-    if (known !== undefined && known !== appid) return { ok: false, error: apiError(409, "CONFLICT", "openid was issued for another appid") };
+    if (known !== undefined && known !== appid)
+      return { ok: false, error: apiError(409, "CONFLICT", "openid was issued for another appid") };
     this.store.state.openids[openid] = appid;
     this.store.save();
     return { ok: true, value: { openid, appid } };
@@ -57,7 +60,10 @@ export class ControlApi {
     const reply = this.route(method, url, body);
     await this.store.durable(); // e.g. /sim/pay: the payment is on disk before it is reported
     const bytes = reply.body ?? Buffer.alloc(0);
-    res.writeHead(reply.status, { "Content-Type": reply.contentType ?? "application/json; charset=utf-8", "Content-Length": String(bytes.length) });
+    res.writeHead(reply.status, {
+      "Content-Type": reply.contentType ?? "application/json; charset=utf-8",
+      "Content-Length": String(bytes.length),
+    });
     res.end(bytes);
   }
 
@@ -99,7 +105,8 @@ export class ControlApi {
       case "/sim/refunds/settle": {
         if (typeof body.out_refund_no !== "string") return errorReply(bad("out_refund_no (string) is required"));
         const status = body.status ?? "SUCCESS";
-        if (status !== "SUCCESS" && status !== "ABNORMAL" && status !== "CLOSED") return errorReply(bad("status must be SUCCESS, ABNORMAL or CLOSED"));
+        if (status !== "SUCCESS" && status !== "ABNORMAL" && status !== "CLOSED")
+          return errorReply(bad("status must be SUCCESS, ABNORMAL or CLOSED"));
         const options = notificationOptions(body);
         if (!options.ok) return errorReply(options.error);
         return answer(this.ledger.settleRefund(body.out_refund_no, status, options.value));

@@ -48,17 +48,16 @@ export function responseMessage(timestamp: string, nonce: string, body: Buffer):
 
 /** The message a merchant request signs: `METHOD\nPATH?QUERY\nTIMESTAMP\nNONCE\nBODY\n`. */
 export function requestMessage(method: string, pathWithQuery: string, timestamp: string, nonce: string, body: Buffer): Buffer {
-  return Buffer.concat([
-    Buffer.from(`${method}\n${pathWithQuery}\n${timestamp}\n${nonce}\n`, "utf8"),
-    body,
-    Buffer.from("\n", "utf8"),
-  ]);
+  return Buffer.concat([Buffer.from(`${method}\n${pathWithQuery}\n${timestamp}\n${nonce}\n`, "utf8"), body, Buffer.from("\n", "utf8")]);
 }
 
 /** WeChat Pay's sensitive-field decryption: RSAES-OAEP (SHA-1, MGF1) of base64 text; null when it fails. */
 export function rsaOaepDecrypt(ciphertextB64: string, key: KeyObject): string | null {
   try {
-    return privateDecrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" }, Buffer.from(ciphertextB64, "base64")).toString("utf8");
+    return privateDecrypt(
+      { key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" },
+      Buffer.from(ciphertextB64, "base64"),
+    ).toString("utf8");
   } catch {
     return null;
   }

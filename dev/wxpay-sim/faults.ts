@@ -46,19 +46,23 @@ function parseRule(raw: unknown, id: number): Checked<FaultRule> {
   if (endpoint !== "*" && !ENDPOINTS.includes(endpoint as Endpoint)) return fail(`endpoint must be "*" or one of ${ENDPOINTS.join(", ")}`);
   const rule: FaultRule = { id, endpoint: endpoint as Endpoint | "*" };
   if (r.latencyMs !== undefined) {
-    if (typeof r.latencyMs !== "number" || !Number.isInteger(r.latencyMs) || r.latencyMs < 0 || r.latencyMs > 600_000) return fail("latencyMs must be an integer 0..600000");
+    if (typeof r.latencyMs !== "number" || !Number.isInteger(r.latencyMs) || r.latencyMs < 0 || r.latencyMs > 600_000)
+      return fail("latencyMs must be an integer 0..600000");
     rule.latencyMs = r.latencyMs;
   }
   if (r.status !== undefined) {
-    if (typeof r.status !== "number" || !Number.isInteger(r.status) || r.status < 400 || r.status > 599) return fail("status must be an integer 400..599");
+    if (typeof r.status !== "number" || !Number.isInteger(r.status) || r.status < 400 || r.status > 599)
+      return fail("status must be an integer 400..599");
     rule.status = r.status;
   }
   if (r.code !== undefined) {
     if (typeof r.code !== "string" || !/^[A-Z_]{2,40}$/.test(r.code)) return fail("code must be a WeChat Pay error code such as NO_AUTH");
     rule.code = r.code;
   }
-  if (rule.status !== undefined && rule.status < 500 && rule.code === undefined) return fail("a 4xx status needs the code WeChat Pay would answer");
-  if (rule.status !== undefined && rule.status < 500 && r.applied === true) return fail("a 4xx refusal is never carried out: applied does not apply");
+  if (rule.status !== undefined && rule.status < 500 && rule.code === undefined)
+    return fail("a 4xx status needs the code WeChat Pay would answer");
+  if (rule.status !== undefined && rule.status < 500 && r.applied === true)
+    return fail("a 4xx refusal is never carried out: applied does not apply");
   for (const flag of ["timeout", "tamperSignature", "applied"] as const) {
     if (r[flag] !== undefined) {
       if (typeof r[flag] !== "boolean") return fail(`${flag} must be a boolean`);
@@ -84,7 +88,7 @@ export class FaultBook {
   add(body: unknown): Checked<FaultRule[]> {
     const list =
       typeof body === "object" && body !== null && Array.isArray((body as { rules?: unknown }).rules)
-        ? ((body as { rules: unknown[] }).rules)
+        ? (body as { rules: unknown[] }).rules
         : [body];
     const parsed: FaultRule[] = [];
     for (const raw of list) {

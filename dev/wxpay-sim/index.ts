@@ -55,7 +55,9 @@ function optionsFromEnv(opts: WxPaySimOptions): { timeScale: number; signMode: S
 }
 
 function refundSettleSeconds(opts: WxPaySimOptions): number | undefined {
-  const raw = opts.refundSettleSeconds ?? (process.env.WXPAY_SIM_REFUND_SETTLE_SECONDS ? Number(process.env.WXPAY_SIM_REFUND_SETTLE_SECONDS) : undefined);
+  const raw =
+    opts.refundSettleSeconds ??
+    (process.env.WXPAY_SIM_REFUND_SETTLE_SECONDS ? Number(process.env.WXPAY_SIM_REFUND_SETTLE_SECONDS) : undefined);
   if (raw !== undefined && !(raw >= 0 && Number.isFinite(raw))) throw new Error("WXPAY_SIM_REFUND_SETTLE_SECONDS: must be a number ≥ 0");
   return raw;
 }
@@ -83,7 +85,14 @@ export function createWxPaySimPlugin(opts: WxPaySimOptions = {}): WxPaySimPlugin
         { serial: keys.platformSerialNo, privateKeyPem: keys.platformPrivateKeyPem },
         nowMs,
       );
-      const notifier = new Notifier(store, signer, keys.apiV3Key, nowMs, timeScale, opts.notifyTimeoutMs ?? Math.max(5000 * timeScale, 1000));
+      const notifier = new Notifier(
+        store,
+        signer,
+        keys.apiV3Key,
+        nowMs,
+        timeScale,
+        opts.notifyTimeoutMs ?? Math.max(5000 * timeScale, 1000),
+      );
       const ledger = new Ledger(store, notifier, nowMs, timeScale, refundSettleSeconds(opts));
       const baseUrl = ctx.baseUrl.replace(/\/+$/, "");
       const v3 = new V3Api({ ...keys, signMode, baseUrl }, store, ledger, signer, faults, nowMs);

@@ -23,7 +23,10 @@ const TRADE_STATE_DESC: Record<TradeState, string> = {
   PAYERROR: "支付失败，请重新下单支付",
 };
 
-const REFUND_EVENTS: Record<Exclude<RefundStatus, "PROCESSING">, { eventType: "REFUND.SUCCESS" | "REFUND.ABNORMAL" | "REFUND.CLOSED"; summary: string }> = {
+const REFUND_EVENTS: Record<
+  Exclude<RefundStatus, "PROCESSING">,
+  { eventType: "REFUND.SUCCESS" | "REFUND.ABNORMAL" | "REFUND.CLOSED"; summary: string }
+> = {
   SUCCESS: { eventType: "REFUND.SUCCESS", summary: "退款成功" },
   ABNORMAL: { eventType: "REFUND.ABNORMAL", summary: "退款异常" },
   CLOSED: { eventType: "REFUND.CLOSED", summary: "退款关闭" },
@@ -122,7 +125,8 @@ export class Ledger {
     if (!isPaid(order)) return fail(400, "INVALID_REQUEST", "订单未支付，不能退款");
     if (input.amount.total !== order.total) return fail(400, "INVALID_REQUEST", "订单金额或退款金额与之前请求不一致，请核实后再试");
     const refundable = order.total - this.refundedOrPending(order.outTradeNo);
-    if (input.amount.refund > refundable) return fail(400, "INVALID_REQUEST", `申请退款金额超过订单可退金额 (refundable ${refundable} fen)`);
+    if (input.amount.refund > refundable)
+      return fail(400, "INVALID_REQUEST", `申请退款金额超过订单可退金额 (refundable ${refundable} fen)`);
 
     const now = this.nowMs();
     const refund: RefundRecord = {
@@ -276,7 +280,10 @@ export class Ledger {
   }
 
   private refundedOrPending(outTradeNo: string): number {
-    return this.store.refundsOf(outTradeNo).filter((r) => r.status !== "CLOSED").reduce((sum, r) => sum + r.refund, 0);
+    return this.store
+      .refundsOf(outTradeNo)
+      .filter((r) => r.status !== "CLOSED")
+      .reduce((sum, r) => sum + r.refund, 0);
   }
 
   private orderOfPrepay(prepayId: string): OrderRecord | undefined {
@@ -290,7 +297,8 @@ export class Ledger {
     if (isPaid(order)) return fail(409, "ORDERPAID", "order already paid");
     if (order.tradeState === "CLOSED") return fail(409, "ORDERCLOSED", "order is closed");
     const now = this.nowMs();
-    if (order.prepayId !== prepayId || now - order.prepayCreatedAt >= PREPAY_TTL_MS) return fail(410, "PREPAY_EXPIRED", "prepay_id expired (valid 2 hours)");
+    if (order.prepayId !== prepayId || now - order.prepayCreatedAt >= PREPAY_TTL_MS)
+      return fail(410, "PREPAY_EXPIRED", "prepay_id expired (valid 2 hours)");
     if (order.expiresAt !== undefined && now >= order.expiresAt) return fail(410, "ORDER_EXPIRED", "order is past its time_expire");
     return { ok: true, value: order };
   }

@@ -140,7 +140,11 @@ export class Notifier {
   }
 
   /** One POST, recorded; null when close() interrupted it (the delivery then stays pending). */
-  private async attempt(n: NotificationRecord, kind: DeliveryAttempt["kind"], headers: SignedHeaders & { "Request-ID": string }): Promise<DeliveryAttempt | null> {
+  private async attempt(
+    n: NotificationRecord,
+    kind: DeliveryAttempt["kind"],
+    headers: SignedHeaders & { "Request-ID": string },
+  ): Promise<DeliveryAttempt | null> {
     if (this.closed) return null;
     const started = Date.now();
     const controller = new AbortController();
@@ -175,7 +179,11 @@ export class Notifier {
     }
     // The simulator reaches loopback only; anything else would leave the machine.
     if (!LOOPBACK.has(target.hostname)) {
-      return Promise.resolve({ status: null, answer: "", error: "not delivered: only loopback notify_url hosts are reachable from the simulator" });
+      return Promise.resolve({
+        status: null,
+        answer: "",
+        error: "not delivered: only loopback notify_url hosts are reachable from the simulator",
+      });
     }
     const send = target.protocol === "https:" ? httpsRequest : httpRequest;
     return new Promise((resolve) => {

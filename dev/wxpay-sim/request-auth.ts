@@ -48,9 +48,11 @@ export function verifyMerchantRequest(
   const auth = parseAuthorization(authorization);
   if (!auth) return fail(`Authorization 头缺失或格式错误 (expected ${SCHEME} mchid=,nonce_str=,signature=,timestamp=,serial_no=)`);
   if (auth.mchid !== merchant.mchid) return fail("Authorization 中的商户号 mchid 与签名证书不匹配 (unknown mchid)");
-  if (auth.serial_no.toUpperCase() !== merchant.serialNo) return fail("商户证书序列号 serial_no 有误 (unknown merchant certificate serial)");
+  if (auth.serial_no.toUpperCase() !== merchant.serialNo)
+    return fail("商户证书序列号 serial_no 有误 (unknown merchant certificate serial)");
   if (!/^\d{1,12}$/.test(auth.timestamp)) return fail("timestamp 格式错误");
-  if (Math.abs(nowMs / 1000 - Number(auth.timestamp)) > MAX_CLOCK_SKEW_S) return fail("请求时间戳与当前时间相差超过5分钟 (timestamp outside ±300 s)");
+  if (Math.abs(nowMs / 1000 - Number(auth.timestamp)) > MAX_CLOCK_SKEW_S)
+    return fail("请求时间戳与当前时间相差超过5分钟 (timestamp outside ±300 s)");
   const message = requestMessage(method, rawPathWithQuery, auth.timestamp, auth.nonce_str, body);
   if (!rsaVerify(message, auth.signature, merchant.publicKey)) return fail("错误的签名，验签失败 (signature does not verify)");
   return null;

@@ -88,13 +88,16 @@ export class V3Api {
   }
 
   private route(method: string, path: string): Route | null {
-    const seg = path.split("/").slice(1).map((s) => {
-      try {
-        return decodeURIComponent(s);
-      } catch {
-        return s;
-      }
-    });
+    const seg = path
+      .split("/")
+      .slice(1)
+      .map((s) => {
+        try {
+          return decodeURIComponent(s);
+        } catch {
+          return s;
+        }
+      });
     const is = (...parts: string[]) => parts.length === seg.length && parts.every((p, i) => p === "*" || p === seg[i]);
     if (method === "POST" && is("v3", "pay", "transactions", "jsapi")) return { endpoint: "jsapi", run: (_u, b) => this.jsapi(b) };
     if (method === "GET" && is("v3", "pay", "transactions", "out-trade-no", "*")) {
@@ -128,13 +131,14 @@ export class V3Api {
     if (input.value.appid !== this.cfg.appid) return errorReply(apiError(400, "APPID_MCHID_NOT_MATCH", "appid和mch_id不匹配"));
     // WeChat Pay answers this one with 500, not 4xx (an openid belongs to exactly one AppID).
     const issuedFor = this.store.state.openids[input.value.payer.openid];
-    if (issuedFor !== undefined && issuedFor !== input.value.appid) return errorReply(apiError(500, "OPENID_MISMATCH", "openid和appid不匹配"));
+    if (issuedFor !== undefined && issuedFor !== input.value.appid)
+      return errorReply(apiError(500, "OPENID_MISMATCH", "openid和appid不匹配"));
     return fromChecked(this.ledger.prepay(input.value, canonicalJson(parsed.value)));
   }
 
   private withMchid(url: URL, run: () => Reply): Reply {
     const mchid = url.searchParams.get("mchid");
-    if (!mchid) return errorReply(paramError("输入源\"/query/mchid\"映射到字段\"mchid\"必填性规则校验失败，此字段为必填项"));
+    if (!mchid) return errorReply(paramError('输入源"/query/mchid"映射到字段"mchid"必填性规则校验失败，此字段为必填项'));
     if (mchid !== this.cfg.mchid) return errorReply(paramError("mchid 与请求签名的商户号不一致"));
     return run();
   }
@@ -168,7 +172,8 @@ export class V3Api {
     if (!key) return errorReply(paramError("Wechatpay-Serial 缺失或不是本商户的微信支付公钥ID/平台证书序列号"));
     const account = rsaOaepDecrypt(v.bank_account!, key);
     const name = rsaOaepDecrypt(v.real_name!, key);
-    if (account === null || name === null) return errorReply(paramError("bank_account 或 real_name 解密失败，请使用 Wechatpay-Serial 对应的公钥以 RSAES-OAEP 加密"));
+    if (account === null || name === null)
+      return errorReply(paramError("bank_account 或 real_name 解密失败，请使用 Wechatpay-Serial 对应的公钥以 RSAES-OAEP 加密"));
     return this.reroute(refundId, v.out_refund_no, abnormalTarget({ type: v.type, bankType: v.bank_type!, account, name }));
   }
 
@@ -180,7 +185,8 @@ export class V3Api {
   private decryptionKey(serial: string | string[] | undefined): KeyObject | undefined {
     if (typeof serial !== "string") return undefined;
     if (serial === this.cfg.wxpayPublicKeyId && this.cfg.signMode !== "cert") return createPrivateKey(this.cfg.wxpayPrivateKeyPem);
-    if (serial.toUpperCase() === this.cfg.platformSerialNo.toUpperCase() && this.cfg.signMode !== "pubkey") return createPrivateKey(this.cfg.platformPrivateKeyPem);
+    if (serial.toUpperCase() === this.cfg.platformSerialNo.toUpperCase() && this.cfg.signMode !== "pubkey")
+      return createPrivateKey(this.cfg.platformPrivateKeyPem);
     return undefined;
   }
 
@@ -212,8 +218,10 @@ export class V3Api {
     const billDate = url.searchParams.get("bill_date") ?? "";
     const billType = url.searchParams.get("bill_type") ?? "ALL";
     if (!/^\d{4}-\d{2}-\d{2}$/.test(billDate)) return errorReply(paramError("bill_date 格式应为 YYYY-MM-DD"));
-    if (billType !== "ALL" && billType !== "SUCCESS" && billType !== "REFUND") return errorReply(paramError("bill_type 应为 ALL、SUCCESS 或 REFUND"));
-    if (url.searchParams.has("tar_type")) return errorReply(paramError("tar_type 未被模拟器支持 (the simulator serves uncompressed bills only)"));
+    if (billType !== "ALL" && billType !== "SUCCESS" && billType !== "REFUND")
+      return errorReply(paramError("bill_type 应为 ALL、SUCCESS 或 REFUND"));
+    if (url.searchParams.has("tar_type"))
+      return errorReply(paramError("tar_type 未被模拟器支持 (the simulator serves uncompressed bills only)"));
     if (billDate > cstDate(this.nowMs())) return errorReply(paramError("bill_date 不能晚于今天"));
     const text = buildTradeBill(this.store.state, billDate, billType as BillType);
     if (text === null) return errorReply(apiError(400, "NO_STATEMENT_EXIST", "账单文件不存在"));
@@ -250,7 +258,10 @@ export class V3Api {
   private fail(req: IncomingMessage, res: ServerResponse, fault: FaultRule): Promise<void> | void {
     if (fault.status) {
       const code = fault.code ?? "SYSTEM_ERROR";
-      return this.send(res, errorReply(apiError(fault.status, code, fault.status >= 500 ? "系统错误 (injected fault)" : `${code} (injected fault)`)));
+      return this.send(
+        res,
+        errorReply(apiError(fault.status, code, fault.status >= 500 ? "系统错误 (injected fault)" : `${code} (injected fault)`)),
+      );
     }
     // Timeout: hold the connection without answering until the client gives up or we close.
     return new Promise((resolve) => {

@@ -56,7 +56,8 @@ export function parseJsonObject(body: Buffer): Checked<Json> {
 
 function str(body: Json, field: string, max: number, required: boolean): string | undefined | Error {
   const v = body[field];
-  if (v === undefined || v === null) return required ? new Error(`输入源"/body/${field}"映射到字段"${field}"必填性规则校验失败，此字段为必填项`) : undefined;
+  if (v === undefined || v === null)
+    return required ? new Error(`输入源"/body/${field}"映射到字段"${field}"必填性规则校验失败，此字段为必填项`) : undefined;
   if (typeof v !== "string") return new Error(`输入源"/body/${field}"映射到字段"${field}"类型校验失败，应为string`);
   if (required && v.length === 0) return new Error(`${field} 不能为空`);
   if (chars(v) > max) return new Error(`${field} 长度超过${max} (longer than ${max} characters)`);

@@ -1,16 +1,11 @@
 // Typed calls to the cloud functions. Every function answers { ok, data } or { ok: false, error };
 // this module turns that envelope into a value or an ApiCallError, and a call that got no answer
 // into a retryable NETWORK error.
-import type {
-  CallableFunctionName,
-  ErrorCode,
-  FunctionContract,
-  FunctionResult,
-} from "../../shared/contracts/api";
+import type { CallableFunctionName, ErrorCode, FunctionContract, FunctionResult } from "../../shared/contracts/api";
 import { config } from "../config";
 import { ApiCallError, SERVICE_DOWN_MESSAGE, networkError } from "./errors";
 import { postJson } from "./http";
-import { isLocalDev, localBaseUrl } from "./runtime";
+import { isLocalDev, localBaseUrl } from "./local-dev";
 
 export type Req<N extends CallableFunctionName> = FunctionContract[N]["req"];
 export type Res<N extends CallableFunctionName> = FunctionContract[N]["res"];

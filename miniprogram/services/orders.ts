@@ -61,10 +61,7 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
  * Calls sync until the order is no longer PENDING or the schedule runs out; answers the last order
  * seen. A network error during polling is not fatal: the next attempt may get through.
  */
-export async function pollUntilSettled(
-  orderId: string,
-  delays: readonly number[] = SYNC_DELAYS_MS,
-): Promise<OrderDetail | null> {
+export async function pollUntilSettled(orderId: string, delays: readonly number[] = SYNC_DELAYS_MS): Promise<OrderDetail | null> {
   let last: OrderDetail | null = null;
   let lastError: unknown = null;
   for (const delay of delays) {

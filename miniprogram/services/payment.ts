@@ -2,7 +2,7 @@
 // In local development mode the payment goes through the simulator's POST /sim/pay instead.
 import type { MiniProgramPayParams } from "../../shared/contracts/api";
 import { postJson } from "./http";
-import { isLocalDev, localBaseUrl } from "./runtime";
+import { isLocalDev, localBaseUrl } from "./local-dev";
 
 export type PayOutcome = { kind: "success" } | { kind: "cancel" } | { kind: "fail"; message: string };
 

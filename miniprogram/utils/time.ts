@@ -27,8 +27,7 @@ export function formatDuration(minutes: number): string {
 export function formatDateTime(epochMs: number): string {
   const d = new Date(epochMs + CHINA_OFFSET_MS);
   return (
-    `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ` +
-    `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`
+    `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ` + `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`
   );
 }
 

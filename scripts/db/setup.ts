@@ -59,7 +59,9 @@ export async function readLive(manager: CloudBase, schema: readonly CollectionDe
       continue;
     }
     const table = await manager.database.describeCollection(c.name);
-    const acl = (await common.call({ Action: "DescribeDatabaseACL", Param: { EnvId: envId, CollectionName: c.name } })) as { AclTag?: string };
+    const acl = (await common.call({ Action: "DescribeDatabaseACL", Param: { EnvId: envId, CollectionName: c.name } })) as {
+      AclTag?: string;
+    };
     out.push({
       name: c.name,
       exists,
@@ -103,10 +105,12 @@ export async function apply(manager: CloudBase, changes: readonly Change[], log:
     }
     if (ch.kind === "createIndex") {
       await manager.database.updateCollection(ch.collection, {
-        CreateIndexes: [{
-          IndexName: ch.index,
-          MgoKeySchema: { MgoIndexKeys: ch.keys.map(([Name, d]) => ({ Name, Direction: String(d) })), MgoIsUnique: false },
-        }],
+        CreateIndexes: [
+          {
+            IndexName: ch.index,
+            MgoKeySchema: { MgoIndexKeys: ch.keys.map(([Name, d]) => ({ Name, Direction: String(d) })), MgoIsUnique: false },
+          },
+        ],
       });
     }
     log(`done: ${describeChange(ch)}`);

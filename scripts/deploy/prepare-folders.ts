@@ -52,7 +52,10 @@ export async function prepareFunctionFolders(opts: PrepareOptions): Promise<Prep
   for (const fn of rendered.config.functions) {
     for (const [k, v] of Object.entries(fn.envVariables)) if (/[\r\n]/.test(v)) report.warnings.push(`${fn.name}: 环境变量 ${k} 含换行`);
     const bytes = envBytes(fn.envVariables);
-    if (bytes > SCF_ENV_LIMIT_BYTES) report.warnings.push(`${fn.name}: 环境变量共 ${bytes} 字节，超过 ${SCF_ENV_LIMIT_BYTES}（最大的是 ${largestVariable(fn.envVariables)}）`);
+    if (bytes > SCF_ENV_LIMIT_BYTES)
+      report.warnings.push(
+        `${fn.name}: 环境变量共 ${bytes} 字节，超过 ${SCF_ENV_LIMIT_BYTES}（最大的是 ${largestVariable(fn.envVariables)}）`,
+      );
   }
   return report;
 }

@@ -61,7 +61,8 @@ export function toConfig(raw: Record<string, unknown>): CloudbaseConfig {
     if (typeof r.name !== "string") continue;
     const envVariables: Record<string, string> = {};
     if (typeof r.envVariables === "object" && r.envVariables !== null) {
-      for (const [k, v] of Object.entries(r.envVariables as Record<string, unknown>)) envVariables[k] = typeof v === "string" ? v : JSON.stringify(v);
+      for (const [k, v] of Object.entries(r.envVariables as Record<string, unknown>))
+        envVariables[k] = typeof v === "string" ? v : JSON.stringify(v);
     }
     functions.push({
       name: r.name,

@@ -24,7 +24,11 @@ export function formatFindings(title: string, findings: readonly Finding[]): str
   }
   const errors = findings.filter((f) => f.level === "error").length;
   const warnings = findings.filter((f) => f.level === "warn").length;
-  lines.push(errors ? `结果：${errors} 项错误${warnings ? `，${warnings} 项警告` : ""}，请先修复再部署` : `结果：通过${warnings ? `（${warnings} 项警告）` : ""}`);
+  lines.push(
+    errors
+      ? `结果：${errors} 项错误${warnings ? `，${warnings} 项警告` : ""}，请先修复再部署`
+      : `结果：通过${warnings ? `（${warnings} 项警告）` : ""}`,
+  );
   return lines.join("\n") + "\n";
 }
 

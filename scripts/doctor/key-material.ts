@@ -15,7 +15,13 @@ export function readKeyFiles(root: string, values: Values, variable: string, out
   for (const path of pathsIn(value)) {
     const problem = pathProblem(root, path);
     if (problem) {
-      out.push(error(variable, PATH_PROBLEM_TEXT[problem], "把微信支付下发的文件放进 secrets/，在 .env.local 写相对路径，如 WECHAT_PRIVATE_KEY=secrets/apiclient_key.pem"));
+      out.push(
+        error(
+          variable,
+          PATH_PROBLEM_TEXT[problem],
+          "把微信支付下发的文件放进 secrets/，在 .env.local 写相对路径，如 WECHAT_PRIVATE_KEY=secrets/apiclient_key.pem",
+        ),
+      );
       return undefined;
     }
     texts.push(readFileSync(resolve(root, path), "utf8"));
@@ -24,6 +30,12 @@ export function readKeyFiles(root: string, values: Values, variable: string, out
 }
 
 export const pemKind = (pem: string): string =>
-  pem.includes("BEGIN RSA PRIVATE KEY") ? "PKCS#1" : pem.includes("BEGIN PRIVATE KEY") ? "PKCS#8" : pem.includes("BEGIN PUBLIC KEY") ? "SPKI" : "PEM";
+  pem.includes("BEGIN RSA PRIVATE KEY")
+    ? "PKCS#1"
+    : pem.includes("BEGIN PRIVATE KEY")
+      ? "PKCS#8"
+      : pem.includes("BEGIN PUBLIC KEY")
+        ? "SPKI"
+        : "PEM";
 
 export const day = (d: Date): string => d.toISOString().slice(0, 10);

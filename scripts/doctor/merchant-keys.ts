@@ -29,16 +29,34 @@ function checkPrivateKey(root: string, values: Values, out: Finding[]): KeyObjec
   if (pem === undefined) return undefined;
   const key = parseRsaPrivateKey(pem);
   if (!key.ok) {
-    out.push(error("WECHAT_PRIVATE_KEY", "无法解析为 2048 位 RSA 私钥（PKCS#8 或 PKCS#1 PEM）", `应为商户 API 证书的私钥 apiclient_key.pem；${CERT_FIX}`));
+    out.push(
+      error(
+        "WECHAT_PRIVATE_KEY",
+        "无法解析为 2048 位 RSA 私钥（PKCS#8 或 PKCS#1 PEM）",
+        `应为商户 API 证书的私钥 apiclient_key.pem；${CERT_FIX}`,
+      ),
+    );
     return undefined;
   }
   out.push(ok("WECHAT_PRIVATE_KEY", `${pemKind(pem)} RSA 私钥，${key.value.asymmetricKeyDetails?.modulusLength ?? "?"} 位`));
   return key.value;
 }
 
-function checkMerchantCert(root: string, values: Values, now: Date, privateKey: KeyObject | undefined, out: Finding[]): CertificateKey | undefined {
+function checkMerchantCert(
+  root: string,
+  values: Values,
+  now: Date,
+  privateKey: KeyObject | undefined,
+  out: Finding[],
+): CertificateKey | undefined {
   if (!(values.WECHAT_MERCHANT_CERT ?? "").trim()) {
-    out.push(warn("WECHAT_MERCHANT_CERT", "未设置：无法核对私钥与证书是否一对、序列号是否正确、证书是否过期", "在 .env.local 写 WECHAT_MERCHANT_CERT=secrets/apiclient_cert.pem"));
+    out.push(
+      warn(
+        "WECHAT_MERCHANT_CERT",
+        "未设置：无法核对私钥与证书是否一对、序列号是否正确、证书是否过期",
+        "在 .env.local 写 WECHAT_MERCHANT_CERT=secrets/apiclient_cert.pem",
+      ),
+    );
     return undefined;
   }
   const pem = readKeyFiles(root, values, "WECHAT_MERCHANT_CERT", out)?.[0];
@@ -57,7 +75,13 @@ function checkMerchantCert(root: string, values: Values, now: Date, privateKey: 
     out.push(ok("WECHAT_MERCHANT_CERT", `证书序列号 ${cert.serial}，有效期至 ${day(cert.notAfter)}`));
   }
   if (privateKey && !samePublicKey(createPublicKey(privateKey), cert.publicKey)) {
-    out.push(error("WECHAT_PRIVATE_KEY", "与 apiclient_cert.pem 不是一对（私钥不属于该证书）", "使用同一次申请证书得到的 apiclient_key.pem 与 apiclient_cert.pem"));
+    out.push(
+      error(
+        "WECHAT_PRIVATE_KEY",
+        "与 apiclient_cert.pem 不是一对（私钥不属于该证书）",
+        "使用同一次申请证书得到的 apiclient_key.pem 与 apiclient_cert.pem",
+      ),
+    );
   }
   return cert;
 }
@@ -66,13 +90,32 @@ function checkSerial(values: Values, cert: CertificateKey | undefined, out: Find
   const serial = (values.WECHAT_SERIAL_NO ?? "").trim();
   if (!serial) {
     if (cert) out.push(ok("WECHAT_SERIAL_NO", `未设置：云函数启动时从 apiclient_cert.pem 读出（${cert.serial}）`));
-    else out.push(error("WECHAT_SERIAL_NO", "未设置，也没有 WECHAT_MERCHANT_CERT 可以读出", "写 WECHAT_MERCHANT_CERT=secrets/apiclient_cert.pem（推荐），或商户平台 → API安全 → 管理证书 中的证书序列号"));
+    else
+      out.push(
+        error(
+          "WECHAT_SERIAL_NO",
+          "未设置，也没有 WECHAT_MERCHANT_CERT 可以读出",
+          "写 WECHAT_MERCHANT_CERT=secrets/apiclient_cert.pem（推荐），或商户平台 → API安全 → 管理证书 中的证书序列号",
+        ),
+      );
     return;
   }
   if (!/^[0-9A-Fa-f]{8,64}$/.test(serial)) {
-    out.push(error("WECHAT_SERIAL_NO", "不是十六进制的证书序列号", "删除该行让它从 apiclient_cert.pem 读出，或从商户平台 → API安全 → 管理证书 复制"));
+    out.push(
+      error(
+        "WECHAT_SERIAL_NO",
+        "不是十六进制的证书序列号",
+        "删除该行让它从 apiclient_cert.pem 读出，或从商户平台 → API安全 → 管理证书 复制",
+      ),
+    );
   } else if (cert && !sameSerial(serial, cert.serial)) {
-    out.push(error("WECHAT_SERIAL_NO", `与 apiclient_cert.pem 的序列号（${cert.serial}）不一致：微信支付会以 401 SIGN_ERROR 拒绝每个请求`, "删除 WECHAT_SERIAL_NO 让它从证书读出，或改为证书序列号"));
+    out.push(
+      error(
+        "WECHAT_SERIAL_NO",
+        `与 apiclient_cert.pem 的序列号（${cert.serial}）不一致：微信支付会以 401 SIGN_ERROR 拒绝每个请求`,
+        "删除 WECHAT_SERIAL_NO 让它从证书读出，或改为证书序列号",
+      ),
+    );
   } else {
     out.push(ok("WECHAT_SERIAL_NO", cert ? "与 apiclient_cert.pem 一致" : "已设置（无证书可核对）"));
   }
@@ -84,8 +127,12 @@ function checkWechatpayKeys(root: string, values: Values, now: Date, merchantKey
   const hasCerts = Boolean((values.WECHAT_PLATFORM_CERTS ?? "").trim());
   const download = (values.WECHAT_PLATFORM_CERTS_DOWNLOAD ?? "").trim() || "auto";
   const PUBKEY_FIX = "商户平台 → 账户中心 → API安全 → 微信支付公钥：下载 pub_key.pem 并复制公钥 ID";
-  if (id && !/^PUB_KEY_ID_[0-9A-Za-z_]{1,64}$/.test(id)) out.push(error("WECHAT_PUBLIC_KEY_ID", "应形如 PUB_KEY_ID_…（微信支付公钥 ID）", PUBKEY_FIX));
-  if (id && !hasKey) out.push(error("WECHAT_PUBLIC_KEY", "设置了 WECHAT_PUBLIC_KEY_ID 却没有公钥文件", `写 WECHAT_PUBLIC_KEY=secrets/pub_key.pem；${PUBKEY_FIX}`));
+  if (id && !/^PUB_KEY_ID_[0-9A-Za-z_]{1,64}$/.test(id))
+    out.push(error("WECHAT_PUBLIC_KEY_ID", "应形如 PUB_KEY_ID_…（微信支付公钥 ID）", PUBKEY_FIX));
+  if (id && !hasKey)
+    out.push(
+      error("WECHAT_PUBLIC_KEY", "设置了 WECHAT_PUBLIC_KEY_ID 却没有公钥文件", `写 WECHAT_PUBLIC_KEY=secrets/pub_key.pem；${PUBKEY_FIX}`),
+    );
   if (hasKey && !id) out.push(error("WECHAT_PUBLIC_KEY_ID", "设置了 WECHAT_PUBLIC_KEY 却没有公钥 ID", PUBKEY_FIX));
   if (hasKey) {
     const pem = readKeyFiles(root, values, "WECHAT_PUBLIC_KEY", out)?.[0];
@@ -101,7 +148,8 @@ function checkWechatpayKeys(root: string, values: Values, now: Date, merchantKey
     if (certs && !certs.ok) out.push(error("WECHAT_PLATFORM_CERTS", "含无法解析的证书", "重新下载平台证书，或改用微信支付公钥"));
     else if (certs?.ok) {
       const live = certs.value.filter((c) => c.notAfter.getTime() > now.getTime());
-      if (live.length === 0) out.push(error("WECHAT_PLATFORM_CERTS", "平台证书都已过期", "允许下载（WECHAT_PLATFORM_CERTS_DOWNLOAD=on）或改用微信支付公钥"));
+      if (live.length === 0)
+        out.push(error("WECHAT_PLATFORM_CERTS", "平台证书都已过期", "允许下载（WECHAT_PLATFORM_CERTS_DOWNLOAD=on）或改用微信支付公钥"));
       else out.push(ok("WECHAT_PLATFORM_CERTS", `${live.length} 张有效平台证书`));
     }
   }
@@ -109,7 +157,13 @@ function checkWechatpayKeys(root: string, values: Values, now: Date, merchantKey
   if (!hasKey && !hasCerts && download === "off") {
     out.push(error("WECHAT_PUBLIC_KEY", "没有任何微信支付验签密钥（公钥、平台证书都未配置，且不下载）", PUBKEY_FIX));
   } else if (!hasKey && !hasCerts) {
-    out.push(warn("WECHAT_PUBLIC_KEY", "未配置微信支付公钥：将从 /v3/certificates 下载平台证书（仅 2024 年前开户的商户可用）", `新商户请配置公钥；${PUBKEY_FIX}`));
+    out.push(
+      warn(
+        "WECHAT_PUBLIC_KEY",
+        "未配置微信支付公钥：将从 /v3/certificates 下载平台证书（仅 2024 年前开户的商户可用）",
+        `新商户请配置公钥；${PUBKEY_FIX}`,
+      ),
+    );
   } else if (hasKey && (hasCerts || download === "on")) {
     out.push(ok("WECHAT_PLATFORM_CERTS", "迁移期：微信支付公钥与平台证书并用"));
   }

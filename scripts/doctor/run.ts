@@ -43,7 +43,9 @@ function startupCheck(root: string, values: Values, findings: Finding[]): Findin
   const parsed = parsePayConfig(values, { keyFileDirs: [root] });
   if (parsed.ok) return [];
   const named = new Set(findings.filter((f) => f.level === "error").flatMap((f) => f.subject.split(" / ")));
-  return parsed.error.issues.filter((i) => !named.has(i.variable)).map((i) => error(i.variable, `云函数启动时会拒绝：${i.variable} ${i.reason}`));
+  return parsed.error.issues
+    .filter((i) => !named.has(i.variable))
+    .map((i) => error(i.variable, `云函数启动时会拒绝：${i.variable} ${i.reason}`));
 }
 
 /** Runs whenever the functions could start with this configuration (other errors may remain). */

@@ -49,7 +49,10 @@ function serialize(node: DomNode): string {
   const el = node as DomElement;
   const tag = el.tagName.toLowerCase();
   const attrs: string[] = [];
-  const cls = (el.getAttribute("class") ?? "").split(/\s+/).filter(Boolean).map((c) => c.replace(CLASS_PREFIX, ""));
+  const cls = (el.getAttribute("class") ?? "")
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((c) => c.replace(CLASS_PREFIX, ""));
   if (cls.length) attrs.push(`class="${escapeHtml(cls.join(" "))}"`);
   const style = el.getAttribute("style");
   if (style) attrs.push(`style="${escapeHtml(rpxToPx(style))}"`);

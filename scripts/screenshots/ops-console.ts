@@ -16,7 +16,8 @@ mkdirSync(out, { recursive: true });
 /** Runs in the page (a function, not a string: the page's CSP forbids eval). Typed by hand because
  *  this file is compiled without the DOM library. */
 function settled(): boolean {
-  const doc = (globalThis as unknown as { document: { getAnimations(): Array<{ playState: string }>; querySelector(s: string): unknown } }).document;
+  const doc = (globalThis as unknown as { document: { getAnimations(): Array<{ playState: string }>; querySelector(s: string): unknown } })
+    .document;
   return doc.getAnimations().every((a) => a.playState !== "running") && !doc.querySelector(".el-button.is-loading");
 }
 

@@ -65,7 +65,9 @@ function detail(overrides: Partial<OrderDetail> = {}): OrderDetail {
   const date = new Date(NOW + 8 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
   const seats = [{ passengerName: "张三" }, { passengerName: "欧阳娜娜", idCardNoMasked: "440***********0013", seatNo: "12D" }];
   const status = overrides.status ?? "PENDING";
-  const ticketStatus = ({ PENDING: "UNPAID", PAID: "ISSUED", PARTIALLY_REFUNDED: "ISSUED", REFUNDED: "REFUNDED", CLOSED: "CANCELLED" } as const)[status];
+  const ticketStatus = (
+    { PENDING: "UNPAID", PAID: "ISSUED", PARTIALLY_REFUNDED: "ISSUED", REFUNDED: "REFUNDED", CLOSED: "CANCELLED" } as const
+  )[status];
   return orderDetail({
     outTradeNo: "TP5d4e508e89b087dc3dc62bb5",
     passengers: [
@@ -73,7 +75,17 @@ function detail(overrides: Partial<OrderDetail> = {}): OrderDetail {
       { name: "欧阳娜娜", idCardNoMasked: "440***********0013" },
     ],
     tickets: tickets(ticketStatus, seats),
-    train: { trainId: `G1-${date}`, trainNo: t.trainNo, from: t.from, to: t.to, date, departTime: t.departTime, arriveTime: t.arriveTime, seatClass: "second", seatClassName: "二等座" },
+    train: {
+      trainId: `G1-${date}`,
+      trainNo: t.trainNo,
+      from: t.from,
+      to: t.to,
+      date,
+      departTime: t.departTime,
+      arriveTime: t.arriveTime,
+      seatClass: "second",
+      seatClassName: "二等座",
+    },
     departAt: departAtOf({ date, departTime: t.departTime }),
     serverNow: Date.now(),
     createdAt: NOW - 3 * MIN,
@@ -94,7 +106,13 @@ const paidDetail = () =>
   });
 
 /** 退票 of 张三's ticket a day before departure: 10 % of ¥553, rounded to ¥55.50. */
-const QUOTE: RefundQuote = { amount: 49750, fee: 5550, feePercent: 10, tickets: [{ ticketId: "ord_1-1", fee: 5550, refundAmount: 49750 }], serverNow: NOW };
+const QUOTE: RefundQuote = {
+  amount: 49750,
+  fee: 5550,
+  feePercent: 10,
+  tickets: [{ ticketId: "ord_1-1", fee: 5550, refundAmount: 49750 }],
+  serverNow: NOW,
+};
 
 const partlyRefundedDetail = () => {
   const paid = paidDetail();
@@ -102,8 +120,23 @@ const partlyRefundedDetail = () => {
     ...paid,
     status: "PARTIALLY_REFUNDED",
     refundedAmount: 49750,
-    tickets: tickets("ISSUED", [{ status: "REFUNDED", refundFee: 5550, refundAmount: 49750 }, { passengerName: "欧阳娜娜", seatNo: "12D" }]),
-    refunds: [{ refundId: "r1", outRefundNo: "RF7e210356cf98d816e98141f2", amount: 49750, fee: 5550, ticketIds: ["ord_1-1"], status: "SUCCESS", reason: "旅客退票", createdAt: NOW - MIN, succeededAt: NOW - MIN + 4000 }],
+    tickets: tickets("ISSUED", [
+      { status: "REFUNDED", refundFee: 5550, refundAmount: 49750 },
+      { passengerName: "欧阳娜娜", seatNo: "12D" },
+    ]),
+    refunds: [
+      {
+        refundId: "r1",
+        outRefundNo: "RF7e210356cf98d816e98141f2",
+        amount: 49750,
+        fee: 5550,
+        ticketIds: ["ord_1-1"],
+        status: "SUCCESS",
+        reason: "旅客退票",
+        createdAt: NOW - MIN,
+        succeededAt: NOW - MIN + 4000,
+      },
+    ],
     timeline: [...paid.timeline, { at: NOW - MIN, status: "PARTIALLY_REFUNDED", note: "退票 1 张，退款 497.50 元到账" }],
   });
 };
@@ -111,7 +144,15 @@ const partlyRefundedDetail = () => {
 function summaries(): OrderSummary[] {
   const trains = catalogTrains();
   const pick = (no: string) => trains.find((t) => t.trainNo === no)!;
-  const row = (i: number, no: string, status: OrderStatus, amount: number, refunded: number, seat: "first" | "second", n: number): OrderSummary => {
+  const row = (
+    i: number,
+    no: string,
+    status: OrderStatus,
+    amount: number,
+    refunded: number,
+    seat: "first" | "second",
+    n: number,
+  ): OrderSummary => {
     const t = pick(no);
     return {
       orderId: `o${i}`,
@@ -119,7 +160,17 @@ function summaries(): OrderSummary[] {
       status,
       amount,
       refundedAmount: refunded,
-      train: { trainId: t.trainId, trainNo: t.trainNo, from: t.from, to: t.to, date: t.date, departTime: t.departTime, arriveTime: t.arriveTime, seatClass: seat, seatClassName: seat === "first" ? "一等座" : "二等座" },
+      train: {
+        trainId: t.trainId,
+        trainNo: t.trainNo,
+        from: t.from,
+        to: t.to,
+        date: t.date,
+        departTime: t.departTime,
+        arriveTime: t.arriveTime,
+        seatClass: seat,
+        seatClassName: seat === "first" ? "一等座" : "二等座",
+      },
       passengerCount: n,
       createdAt: NOW - i * 37 * MIN,
       expiresAt: NOW - i * 37 * MIN + 15 * MIN,
@@ -235,7 +286,10 @@ const SHOTS: Record<string, Shot> = {
     async run() {
       const p = installPlatform({
         trains: trainsAnswer(catalogTrains()),
-        createOrder: () => ({ ok: false, error: { code: "ORDER_STATE", message: "您有一个待支付的订单，请先支付或取消", data: { pendingOrderId: "ord_9" } } }),
+        createOrder: () => ({
+          ok: false,
+          error: { code: "ORDER_STATE", message: "您有一个待支付的订单，请先支付或取消", data: { pendingOrderId: "ord_9" } },
+        }),
       });
       const r = await open("pages/book/index", p, bookQuery());
       await typeInto(r.comp, ".name-input", 0, "张三");
@@ -283,7 +337,10 @@ const SHOTS: Record<string, Shot> = {
     height: 600,
     async run() {
       // The countdown reached zero on the page: the order is read again (closed by then).
-      const p = installPlatform({ orders: (d: { action: string }) => ok(d.action === "sync" ? detail({ status: "CLOSED", expiresAt: NOW - 1000 }) : detail({ expiresAt: Date.now() + 50 })) });
+      const p = installPlatform({
+        orders: (d: { action: string }) =>
+          ok(d.action === "sync" ? detail({ status: "CLOSED", expiresAt: NOW - 1000 }) : detail({ expiresAt: Date.now() + 50 })),
+      });
       p.payResult = "cancel";
       p.storage.set("launch:ord_1", launchOf("wechatpay"));
       const r = await open("pages/pay/index", p, { orderId: "ord_1" });
@@ -371,7 +428,9 @@ const SHOTS: Record<string, Shot> = {
       let returned = false;
       const p = installPlatform({
         orders: (d: { action: string }) => ok(d.action === "refundQuote" ? QUOTE : returned ? partlyRefundedDetail() : paidDetail()),
-        refund: () => ((returned = true), ok({ refundId: "r1", outRefundNo: "RF7e210356cf98d816e98141f2", amount: 49750, fee: 5550, status: "SUCCESS" })),
+        refund: () => (
+          (returned = true), ok({ refundId: "r1", outRefundNo: "RF7e210356cf98d816e98141f2", amount: 49750, fee: 5550, status: "SUCCESS" })
+        ),
       });
       const r = await open("pages/order-detail/index", p, { orderId: "ord_1" });
       r.comp.querySelectorAll(".ticket-refund")[0]!.dispatchEvent("tap");
@@ -395,10 +454,20 @@ function screenshot(htmlFile: string, pngFile: string, width: number, height: nu
     execFileSync(
       "chromium",
       [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-        `--user-data-dir=${profile}`, `--window-size=${width},${height}`, `--force-device-scale-factor=${scale}`,
-        `--screenshot=${pngFile}`, `file://${htmlFile}`,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        `--user-data-dir=${profile}`,
+        `--window-size=${width},${height}`,
+        `--force-device-scale-factor=${scale}`,
+        `--screenshot=${pngFile}`,
+        `file://${htmlFile}`,
       ],
       { stdio: "ignore", timeout: 60_000 },
     );
@@ -433,6 +502,8 @@ for (const name of names) {
   const htmlFile = join(out, `${name}.html`);
   writeFileSync(htmlFile, html);
   screenshot(htmlFile, join(out, `${name}.png`), width, shot.height, scale);
-  console.log(`${name}: ${join(out, name)}.png  (calls: ${p.calls.map((c) => c.name).join(",") || "-"}; toasts: ${p.toasts.join(" | ") || "-"})`);
+  console.log(
+    `${name}: ${join(out, name)}.png  (calls: ${p.calls.map((c) => c.name).join(",") || "-"}; toasts: ${p.toasts.join(" | ") || "-"})`,
+  );
 }
 process.exit(0); // the fake platform may leave never-settling promises behind

@@ -77,7 +77,16 @@ export function seatLayout(totals: Record<SeatClassCode, { total: number }>): Re
       const row = (rowIndex % rowsPerCarriage) + 1;
       const l = letters[i % letters.length]!;
       const seatNo = `${row}${l.letter}`;
-      seats.push({ key: `${pad2(carriage)}-${seatNo}`, seatClass, carriage: pad2(carriage), row, letter: l.letter, seatNo, kind: l.kind, side: l.side });
+      seats.push({
+        key: `${pad2(carriage)}-${seatNo}`,
+        seatClass,
+        carriage: pad2(carriage),
+        row,
+        letter: l.letter,
+        seatNo,
+        kind: l.kind,
+        side: l.side,
+      });
     }
     out[seatClass] = seats;
   }

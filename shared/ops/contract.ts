@@ -189,7 +189,15 @@ export interface ReconcileSummary {
   truncated?: boolean;
 }
 export interface ReconcileDetail extends ReconcileSummary {
-  items: Array<{ kind: string; outTradeNo?: string; outRefundNo?: string; detail?: string; orderId?: string; key: string; resolved?: { note: string; by: string; at: number } }>;
+  items: Array<{
+    kind: string;
+    outTradeNo?: string;
+    outRefundNo?: string;
+    detail?: string;
+    orderId?: string;
+    key: string;
+    resolved?: { note: string; by: string; at: number };
+  }>;
 }
 
 // ---- 操作员 ----

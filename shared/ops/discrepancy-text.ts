@@ -1,8 +1,20 @@
 // A reconciliation discrepancy in words staff read (the report keeps the service's own codes and
 // English details). No imports: the page uses it too.
-const STATUS: Record<string, string> = { PENDING: "待支付", PAID: "已支付", PARTIALLY_REFUNDED: "部分退款", REFUNDED: "已退款", CLOSED: "已关闭" };
+const STATUS: Record<string, string> = {
+  PENDING: "待支付",
+  PAID: "已支付",
+  PARTIALLY_REFUNDED: "部分退款",
+  REFUNDED: "已退款",
+  CLOSED: "已关闭",
+};
 
-const REFUND_STATUS: Record<string, string> = { CREATED: "待提交", PROCESSING: "处理中", ABNORMAL: "退款异常", CLOSED: "已关闭", FAILED: "失败" };
+const REFUND_STATUS: Record<string, string> = {
+  CREATED: "待提交",
+  PROCESSING: "处理中",
+  ABNORMAL: "退款异常",
+  CLOSED: "已关闭",
+  FAILED: "失败",
+};
 
 const yuan = (fen: string) => (Number(fen) / 100).toFixed(2);
 

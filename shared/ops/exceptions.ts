@@ -39,12 +39,17 @@ const DISCREPANCY_TITLES: Record<Discrepancy["kind"], string> = {
 const UNDATED: ReadonlySet<Discrepancy["kind"]> = new Set(["CLOSED_ORDER_NOT_REFUNDED"]);
 
 export const reconcileKey = (billDate: string, d: Discrepancy): string =>
-  UNDATED.has(d.kind) ? `RECONCILE:${d.kind}:${d.outTradeNo ?? "-"}` : `RECONCILE:${billDate}:${d.kind}:${d.outRefundNo ?? d.outTradeNo ?? "-"}`;
+  UNDATED.has(d.kind)
+    ? `RECONCILE:${d.kind}:${d.outTradeNo ?? "-"}`
+    : `RECONCILE:${billDate}:${d.kind}:${d.outRefundNo ?? d.outTradeNo ?? "-"}`;
 
 // Unverified notifications are only counted per day (notify_rejections), never stored one by one:
 // they are not items here — anyone on the internet can post to the notify URL.
 async function rejectedNotifications(deps: OpsStoreDeps): Promise<{ items: Draft[]; truncated: boolean }> {
-  const events = await deps.db.paymentEvents.find({ decision: { $in: ["REJECTED_MISMATCH", "UNKNOWN_ORDER"] } }, { orderBy: ["at", "desc"], limit: LIMIT });
+  const events = await deps.db.paymentEvents.find(
+    { decision: { $in: ["REJECTED_MISMATCH", "UNKNOWN_ORDER"] } },
+    { orderBy: ["at", "desc"], limit: LIMIT },
+  );
   // WeChat Pay sends a refused notification again and again: one item per notification.
   const groups = new Map<string, PaymentEventDoc[]>();
   for (const e of events) {
@@ -60,7 +65,9 @@ async function rejectedNotifications(deps: OpsStoreDeps): Promise<{ items: Draft
       kind: "NOTIFY_REJECTED",
       at: e.at,
       title: DECISION_TITLES[e.decision] ?? e.decision,
-      detail: [e.eventType, e.detail, `${list.length} 次投递`, e.requestId ? `Request-ID ${e.requestId}` : undefined].filter(Boolean).join(" · "),
+      detail: [e.eventType, e.detail, `${list.length} 次投递`, e.requestId ? `Request-ID ${e.requestId}` : undefined]
+        .filter(Boolean)
+        .join(" · "),
       ...(orderId ? { orderId } : {}),
       ...(e.outTradeNo ? { outTradeNo: e.outTradeNo } : {}),
       ...(e.outRefundNo ? { outRefundNo: e.outRefundNo } : {}),
@@ -89,7 +96,10 @@ async function closedOrderPayments(deps: OpsStoreDeps): Promise<Draft[]> {
 
 async function abnormalRefunds(deps: OpsStoreDeps): Promise<Draft[]> {
   // Automatic ones are CLOSED_ORDER_PAID items (with the same re-route action).
-  const list = await deps.db.refunds.find({ status: "ABNORMAL", automatic: { $ne: true } }, { orderBy: ["createdAt", "desc"], limit: LIMIT });
+  const list = await deps.db.refunds.find(
+    { status: "ABNORMAL", automatic: { $ne: true } },
+    { orderBy: ["createdAt", "desc"], limit: LIMIT },
+  );
   return list.map((r) => ({
     key: abnormalKey(r._id),
     kind: "REFUND_ABNORMAL",
@@ -110,29 +120,34 @@ async function discrepancies(deps: OpsStoreDeps): Promise<Draft[]> {
   // An undated discrepancy stands as the latest run found it (gone once a run no longer does).
   const latest = reports.reduce<ReconcileReport | undefined>((a, r) => (!a || r.checkedAt > a.checkedAt ? r : a), undefined);
   return reports.flatMap((rep) =>
-    rep.discrepancies.filter((d) => !UNDATED.has(d.kind) || rep === latest).map((d): Draft => {
-      const orderId = d.outTradeNo ? orderIdFromOutTradeNo(d.outTradeNo) : undefined;
-      const refundId = d.outRefundNo ? refundIdFromOutRefundNo(d.outRefundNo) : undefined;
-      return {
-        key: reconcileKey(rep.billDate, d),
-        kind: "RECONCILE",
-        at: rep.checkedAt,
-        title: `对账差异 ${rep.billDate}：${DISCREPANCY_TITLES[d.kind]}`,
-        detail: [discrepancyText(d.detail), d.kind].filter(Boolean).join(" · "),
-        billDate: rep.billDate,
-        ...(orderId ? { orderId } : {}),
-        ...(d.outTradeNo ? { outTradeNo: d.outTradeNo } : {}),
-        ...(d.outRefundNo ? { outRefundNo: d.outRefundNo } : {}),
-        ...(refundId ? { refundId } : {}),
-        actions: orderId ? ["sync", "rerunReconcile", "resolve"] : ["rerunReconcile", "resolve"],
-      };
-    }),
+    rep.discrepancies
+      .filter((d) => !UNDATED.has(d.kind) || rep === latest)
+      .map((d): Draft => {
+        const orderId = d.outTradeNo ? orderIdFromOutTradeNo(d.outTradeNo) : undefined;
+        const refundId = d.outRefundNo ? refundIdFromOutRefundNo(d.outRefundNo) : undefined;
+        return {
+          key: reconcileKey(rep.billDate, d),
+          kind: "RECONCILE",
+          at: rep.checkedAt,
+          title: `对账差异 ${rep.billDate}：${DISCREPANCY_TITLES[d.kind]}`,
+          detail: [discrepancyText(d.detail), d.kind].filter(Boolean).join(" · "),
+          billDate: rep.billDate,
+          ...(orderId ? { orderId } : {}),
+          ...(d.outTradeNo ? { outTradeNo: d.outTradeNo } : {}),
+          ...(d.outRefundNo ? { outRefundNo: d.outRefundNo } : {}),
+          ...(refundId ? { refundId } : {}),
+          actions: orderId ? ["sync", "rerunReconcile", "resolve"] : ["rerunReconcile", "resolve"],
+        };
+      }),
   );
 }
 
 async function expiredPending(deps: OpsStoreDeps): Promise<Draft[]> {
   // The sweeper's own query shape (least recently checked first): the same index serves it.
-  const list = await deps.db.orders.find({ status: "PENDING", expiresAt: { $lte: deps.now() - EXPIRED_GRACE_MS } }, { orderBy: ["checkedAt", "asc"], limit: LIMIT });
+  const list = await deps.db.orders.find(
+    { status: "PENDING", expiresAt: { $lte: deps.now() - EXPIRED_GRACE_MS } },
+    { orderBy: ["checkedAt", "asc"], limit: LIMIT },
+  );
   return list.map((o) => ({
     key: `PENDING_EXPIRED:${o._id}`,
     kind: "PENDING_EXPIRED",
@@ -155,13 +170,27 @@ export async function resolutionsOf(deps: OpsStoreDeps, keys: string[]): Promise
 }
 
 export async function listExceptions(deps: OpsStoreDeps, show: "open" | "resolved" | "all" = "open"): Promise<ExceptionList> {
-  const [notify, closed, abnormal, recon, expired] = await Promise.all([rejectedNotifications(deps), closedOrderPayments(deps), abnormalRefunds(deps), discrepancies(deps), expiredPending(deps)]);
+  const [notify, closed, abnormal, recon, expired] = await Promise.all([
+    rejectedNotifications(deps),
+    closedOrderPayments(deps),
+    abnormalRefunds(deps),
+    discrepancies(deps),
+    expiredPending(deps),
+  ]);
   const drafts = [...notify.items, ...closed, ...abnormal, ...recon, ...expired];
-  const done = await resolutionsOf(deps, drafts.map((d) => d.key));
+  const done = await resolutionsOf(
+    deps,
+    drafts.map((d) => d.key),
+  );
   const items = drafts
     .map((d): ExceptionItem => {
       const r = done.get(d.key);
-      return { ...d, status: r?.resolved ? "resolved" : "open", ...(r?.resolved ? { resolution: r.resolved } : {}), ...(r?.rerouted ? { rerouted: r.rerouted } : {}) };
+      return {
+        ...d,
+        status: r?.resolved ? "resolved" : "open",
+        ...(r?.resolved ? { resolution: r.resolved } : {}),
+        ...(r?.rerouted ? { rerouted: r.rerouted } : {}),
+      };
     })
     .filter((i) => show === "all" || i.status === show)
     .sort((a, b) => b.at - a.at);
@@ -186,7 +215,9 @@ export async function resolveException(deps: OpsStoreDeps, actor: Actor, key: st
   const resolved = { note, by: actor.username, at: deps.now() };
   // Only the first resolution is kept (two people closing the same item at once).
   const { resolutions } = deps.ops;
-  const won = (await resolutions.insert({ _id: key, resolved })) === "inserted" || (await resolutions.update({ _id: key, resolved: { $exists: false } }, { $set: { resolved } })) === 1;
+  const won =
+    (await resolutions.insert({ _id: key, resolved })) === "inserted" ||
+    (await resolutions.update({ _id: key, resolved: { $exists: false } }, { $set: { resolved } })) === 1;
   if (!won) throw new OpsError("CONFLICT", "该异常已处理");
   await audit(deps, actor, {
     action: "exception.resolve",

@@ -30,8 +30,17 @@ export async function manualRefund(deps: OpsDeps, actor: Actor, orderId: string,
     if (order.status !== "PAID" && order.status !== "PARTIALLY_REFUNDED") throw new OpsError("ORDER_STATE", "只有已支付的订单可以退款");
     const left = order.amount - order.refundReserved;
     if (req.amount > left) throw new OpsError("REFUND_EXCEEDED", left <= 0 ? "该订单已无可退金额" : `最多可退 ${fenToYuanString(left)} 元`);
-    const doc = await createAndSubmitRefund(deps.payment(), order, { refundId, amount: req.amount, reason: req.reason, automatic: false, openid: order.openid }, { fn: "ops" });
-    await audit(deps, actor, { ...base, outcome: "ok", after: { refundStatus: doc.status, amount: doc.amount, outRefundNo: doc.outRefundNo } });
+    const doc = await createAndSubmitRefund(
+      deps.payment(),
+      order,
+      { refundId, amount: req.amount, reason: req.reason, automatic: false, openid: order.openid },
+      { fn: "ops" },
+    );
+    await audit(deps, actor, {
+      ...base,
+      outcome: "ok",
+      after: { refundStatus: doc.status, amount: doc.amount, outRefundNo: doc.outRefundNo },
+    });
     return refundRow(doc);
   } catch (e) {
     const code = e instanceof OpsError || e instanceof AppError ? e.code : "INTERNAL";

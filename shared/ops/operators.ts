@@ -43,8 +43,16 @@ export async function login(deps: OpsStoreDeps, username: string, password: stri
     if (fresh && fresh.failedLogins >= MAX_FAILURES) {
       const until = now + LOCK_MS;
       // Only one of several racing failures sets the lock (and audits it); the others see it set.
-      const won = await operators.update({ _id: op._id, failedLogins: { $gte: MAX_FAILURES } }, { $set: { failedLogins: 0, lockedUntil: until } });
-      if (won === 1) await audit(deps, { username: op._id, role: op.role }, { action: "operator.locked", outcome: "ok", target: op._id, after: { lockedUntil: until } });
+      const won = await operators.update(
+        { _id: op._id, failedLogins: { $gte: MAX_FAILURES } },
+        { $set: { failedLogins: 0, lockedUntil: until } },
+      );
+      if (won === 1)
+        await audit(
+          deps,
+          { username: op._id, role: op.role },
+          { action: "operator.locked", outcome: "ok", target: op._id, after: { lockedUntil: until } },
+        );
       throw locked(until, now);
     }
     throw new OpsError("INVALID_CREDENTIALS", BAD_LOGIN);
@@ -82,7 +90,15 @@ function checkPassword(password: string): void {
 async function newOperator(req: NewOperatorRequest, now: number, createdBy?: string): Promise<OperatorDoc> {
   if (!USERNAME.test(req.username)) throw new OpsError("INVALID_ARGUMENT", "用户名须为 3-32 位小写字母、数字或 _.-，以字母开头");
   checkPassword(req.password);
-  return { _id: req.username, role: checkRole(req.role), passwordHash: await hashPassword(req.password), disabled: false, failedLogins: 0, createdAt: now, ...(createdBy ? { createdBy } : {}) };
+  return {
+    _id: req.username,
+    role: checkRole(req.role),
+    passwordHash: await hashPassword(req.password),
+    disabled: false,
+    failedLogins: 0,
+    createdAt: now,
+    ...(createdBy ? { createdBy } : {}),
+  };
 }
 
 export async function addOperator(deps: OpsStoreDeps, actor: Actor, req: NewOperatorRequest): Promise<OperatorView> {

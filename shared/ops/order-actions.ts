@@ -33,7 +33,13 @@ export async function closeExpiredAction(deps: OpsDeps, actor: Actor, orderId: s
   if (order.status !== "PENDING" || order.expiresAt > deps.now()) throw new OpsError("ORDER_STATE", "只有已过支付时限的待支付订单可以关闭");
   const result = await closeExpired(deps.payment(), order, "query", LOG);
   const fresh = await mustGetOrder(deps, orderId);
-  await audit(deps, actor, { action: "order.closeExpired", outcome: result === "retry" ? "error" : "ok", orderId, before: { status: order.status }, after: { status: fresh.status, result } });
+  await audit(deps, actor, {
+    action: "order.closeExpired",
+    outcome: result === "retry" ? "error" : "ok",
+    orderId,
+    before: { status: order.status },
+    after: { status: fresh.status, result },
+  });
   if (result === "retry") throw new OpsError("PAYMENT_FAILED", "微信支付暂时无法确认订单状态，请稍后重试");
   return orderDetail(deps, orderId);
 }

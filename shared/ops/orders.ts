@@ -36,7 +36,12 @@ function matches(o: OrderDoc, q: OrderSearchQuery, created: FieldOps | undefined
 
 /** The database filters on the most selective condition an index serves (docs/database.md); the
  *  others are checked on what it answers. */
-async function candidates(deps: OpsStoreDeps, q: OrderSearchQuery, orderId: string | undefined, created: FieldOps | undefined): Promise<{ found: OrderDoc[]; limit: number }> {
+async function candidates(
+  deps: OpsStoreDeps,
+  q: OrderSearchQuery,
+  orderId: string | undefined,
+  created: FieldOps | undefined,
+): Promise<{ found: OrderDoc[]; limit: number }> {
   const { orders } = deps.db;
   const during = created ? { createdAt: created } : {};
   const newest = { orderBy: ["createdAt", "desc"] as [string, "desc"] };

@@ -22,7 +22,9 @@ export async function overview(deps: OpsStoreDeps): Promise<OverviewView> {
     refunds.find({ status: "SUCCESS", succeededAt: since }, { limit: LIMIT }),
     listExceptions(deps, "open"),
   ]);
-  const byDate = new Map<string, DaySummary>(dates.map((date) => [date, { date, orders: 0, paidCount: 0, paidAmount: 0, refundCount: 0, refundAmount: 0 }]));
+  const byDate = new Map<string, DaySummary>(
+    dates.map((date) => [date, { date, orders: 0, paidCount: 0, paidAmount: 0, refundCount: 0, refundAmount: 0 }]),
+  );
   for (const o of created) {
     const d = byDate.get(chinaDate(o.createdAt));
     if (d) d.orders++;

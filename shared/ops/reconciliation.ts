@@ -48,7 +48,12 @@ export async function rerunReconcile(deps: OpsDeps, actor: Actor, billDate: stri
     outcome: report.error ? "error" : "ok",
     billDate,
     before: before ? { discrepancies: before.discrepancies.length, checkedAt: before.checkedAt } : null,
-    after: { discrepancies: report.discrepancies.length, payments: report.payments, refunds: report.refunds, ...(report.error ? { error: report.error } : {}) },
+    after: {
+      discrepancies: report.discrepancies.length,
+      payments: report.payments,
+      refunds: report.refunds,
+      ...(report.error ? { error: report.error } : {}),
+    },
   });
   return reportDetail(deps, billDate);
 }

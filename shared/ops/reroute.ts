@@ -21,8 +21,18 @@ export async function rerouteAbnormal(deps: OpsDeps, actor: Actor, refundId: str
   requireRole(actor, "support");
   const doc = await deps.db.refunds.get(refundId);
   if (!doc) throw new OpsError("NOT_FOUND", "退款不存在");
-  const masked = { type: req.type, ...(req.bankType ? { bankType: req.bankType } : {}), ...(req.bankAccount ? { bankAccount: `****${req.bankAccount.slice(-4)}` } : {}) };
-  const base = { action: "refund.reroute", orderId: doc.orderId, refundId, before: { status: doc.status }, target: abnormalKey(refundId) } as const;
+  const masked = {
+    type: req.type,
+    ...(req.bankType ? { bankType: req.bankType } : {}),
+    ...(req.bankAccount ? { bankAccount: `****${req.bankAccount.slice(-4)}` } : {}),
+  };
+  const base = {
+    action: "refund.reroute",
+    orderId: doc.orderId,
+    refundId,
+    before: { status: doc.status },
+    target: abnormalKey(refundId),
+  } as const;
   try {
     if (doc.status !== "ABNORMAL") throw new OpsError("ORDER_STATE", "只有退款异常（ABNORMAL）的退款可以发起异常退款");
     const payment = deps.payment();
@@ -30,7 +40,14 @@ export async function rerouteAbnormal(deps: OpsDeps, actor: Actor, refundId: str
     const wxRefundId = doc.wxRefundId ?? (await wxRefundIdOf(payment, doc));
     const request: AbnormalRefundRequest =
       req.type === "USER_BANK_CARD"
-        ? { refundId: wxRefundId, outRefundNo: doc.outRefundNo, type: req.type, bankType: req.bankType ?? "", bankAccount: req.bankAccount ?? "", realName: req.realName ?? "" }
+        ? {
+            refundId: wxRefundId,
+            outRefundNo: doc.outRefundNo,
+            type: req.type,
+            bankType: req.bankType ?? "",
+            bankAccount: req.bankAccount ?? "",
+            realName: req.realName ?? "",
+          }
         : { refundId: wxRefundId, outRefundNo: doc.outRefundNo, type: req.type };
     const res = await gw.applyAbnormalRefund(request);
     if (res.kind === "business_error" || res.kind === "config_error") {
@@ -39,9 +56,21 @@ export async function rerouteAbnormal(deps: OpsDeps, actor: Actor, refundId: str
     }
     // Outcome unknown: WeChat Pay may have taken it. The refund stays ABNORMAL and is asked about;
     // repeating the same request is harmless (WeChat Pay keys it by the refund).
-    const after = res.kind === "ok" ? await applyRefundOutcome(payment, doc, res.value, { fn: "ops", ...(res.requestId ? { requestId: res.requestId } : {}) }) : doc;
+    const after =
+      res.kind === "ok"
+        ? await applyRefundOutcome(payment, doc, res.value, { fn: "ops", ...(res.requestId ? { requestId: res.requestId } : {}) })
+        : doc;
     await noteReroute(deps, abnormalKey(refundId), { type: req.type, by: actor.username, at: deps.now() });
-    await audit(deps, actor, { ...base, outcome: "ok", after: { ...masked, wechatpay: res.kind === "ok" ? res.value.status : "UNKNOWN", receivedAccount: res.kind === "ok" ? res.value.userReceivedAccount : undefined, requestId: res.requestId } });
+    await audit(deps, actor, {
+      ...base,
+      outcome: "ok",
+      after: {
+        ...masked,
+        wechatpay: res.kind === "ok" ? res.value.status : "UNKNOWN",
+        receivedAccount: res.kind === "ok" ? res.value.userReceivedAccount : undefined,
+        requestId: res.requestId,
+      },
+    });
     return refundRow(after);
   } catch (e) {
     const code = e instanceof OpsError || e instanceof AppError ? e.code : "INTERNAL";

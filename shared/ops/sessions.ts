@@ -13,7 +13,13 @@ const idOf = (token: string): string => createHash("sha256").update(token).diges
 export async function openSession(deps: OpsStoreDeps, username: string): Promise<{ token: string; session: OpsSessionDoc }> {
   const now = deps.now();
   const token = randomBytes(32).toString("base64url");
-  const session: OpsSessionDoc = { _id: idOf(token), username, csrfToken: randomBytes(24).toString("base64url"), createdAt: now, expiresAt: now + SESSION_TTL_MS };
+  const session: OpsSessionDoc = {
+    _id: idOf(token),
+    username,
+    csrfToken: randomBytes(24).toString("base64url"),
+    createdAt: now,
+    expiresAt: now + SESSION_TTL_MS,
+  };
   await deps.ops.sessions.insert(session);
   // Expired sessions are swept here rather than by a timer of their own.
   await deps.ops.sessions.remove({ expiresAt: { $lte: now } });

@@ -39,7 +39,11 @@ export interface TicketRefund {
 }
 
 /** Fee and refund of each ticket (by price) at `at`; undefined once the train has departed. */
-export function quoteTickets(tickets: readonly { ticketId: string; price: number }[], departAt: number, at: number): { percent: number; tickets: TicketRefund[]; fee: number; amount: number } | undefined {
+export function quoteTickets(
+  tickets: readonly { ticketId: string; price: number }[],
+  departAt: number,
+  at: number,
+): { percent: number; tickets: TicketRefund[]; fee: number; amount: number } | undefined {
   const percent = feePercentAt(departAt, at);
   if (percent === undefined) return undefined;
   const each = tickets.map((t) => {

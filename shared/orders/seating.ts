@@ -11,7 +11,13 @@ interface Group {
 }
 
 /** The n seats a booking asks for, or undefined when fewer than n are free. */
-export function chooseSeats(layout: readonly Seat[], isTaken: (key: string) => boolean, n: number, preference?: SeatPreference, random: () => number = Math.random): Seat[] | undefined {
+export function chooseSeats(
+  layout: readonly Seat[],
+  isTaken: (key: string) => boolean,
+  n: number,
+  preference?: SeatPreference,
+  random: () => number = Math.random,
+): Seat[] | undefined {
   const free = layout.filter((s) => !isTaken(s.key));
   if (free.length < n || n <= 0) return undefined;
 
@@ -22,10 +28,16 @@ export function chooseSeats(layout: readonly Seat[], isTaken: (key: string) => b
     // one row
     () => rows.filter((r) => r.seats.length >= n),
     // two neighbouring rows of one carriage
-    () => rows.flatMap((r, i) => {
-      const next = rows[i + 1];
-      return next && next.seats[0]!.carriage === r.seats[0]!.carriage && next.seats[0]!.row === r.seats[0]!.row + 1 && r.seats.length + next.seats.length >= n ? [{ seats: [...r.seats, ...next.seats] }] : [];
-    }),
+    () =>
+      rows.flatMap((r, i) => {
+        const next = rows[i + 1];
+        return next &&
+          next.seats[0]!.carriage === r.seats[0]!.carriage &&
+          next.seats[0]!.row === r.seats[0]!.row + 1 &&
+          r.seats.length + next.seats.length >= n
+          ? [{ seats: [...r.seats, ...next.seats] }]
+          : [];
+      }),
     // one carriage
     () => groupBy(free, (s) => s.carriage).filter((c) => c.seats.length >= n),
     // anywhere

@@ -21,16 +21,36 @@ export const ORDER_TRANSITIONS = {
   close: { from: ["PENDING"], to: ["CLOSED"], on: "expired and closed at WeChat Pay, prepay refused, or WeChat Pay reports CLOSED" },
   cancel: { from: ["PENDING"], to: ["CLOSED"], on: "the traveller cancelled it (取消订单): closed at WeChat Pay first" },
   latePayment: { from: ["CLOSED"], to: ["CLOSED"], on: "a payment arrives for a closed order: recorded, then refunded automatically" },
-  creditRefund: { from: ["PAID", "PARTIALLY_REFUNDED"], to: ["PARTIALLY_REFUNDED", "REFUNDED"], on: "a refund reaches SUCCESS: credited once, keyed by refund id" },
+  creditRefund: {
+    from: ["PAID", "PARTIALLY_REFUNDED"],
+    to: ["PARTIALLY_REFUNDED", "REFUNDED"],
+    on: "a refund reaches SUCCESS: credited once, keyed by refund id",
+  },
   creditAutoRefund: { from: ["CLOSED"], to: ["CLOSED"], on: "the automatic refund of a late payment reaches SUCCESS: credited once" },
-  refundsSettled: { from: ["PARTIALLY_REFUNDED"], to: ["REFUNDED"], on: "no ticket is left and the last refund in flight (an operator's) ended without money" },
+  refundsSettled: {
+    from: ["PARTIALLY_REFUNDED"],
+    to: ["REFUNDED"],
+    on: "no ticket is left and the last refund in flight (an operator's) ended without money",
+  },
 } as const satisfies Record<string, TransitionRule<OrderStatus>>;
 
 /** Refund transitions. A refund is inserted CREATED (or FAILED when a crashed request is abandoned). */
 export const REFUND_TRANSITIONS = {
-  accept: { from: ["CREATED", "ABNORMAL"], to: ["PROCESSING"], on: "WeChat Pay accepted it and is paying it out (again, after an ABNORMAL one is re-routed)" },
-  refuse: { from: ["CREATED"], to: ["FAILED"], on: "WeChat Pay refused it (4xx) or our configuration is unusable; never for automatic refunds, which are retried" },
-  abnormal: { from: ["CREATED", "PROCESSING"], to: ["ABNORMAL"], on: "the money could not reach the payer (closed card): waits for the merchant" },
+  accept: {
+    from: ["CREATED", "ABNORMAL"],
+    to: ["PROCESSING"],
+    on: "WeChat Pay accepted it and is paying it out (again, after an ABNORMAL one is re-routed)",
+  },
+  refuse: {
+    from: ["CREATED"],
+    to: ["FAILED"],
+    on: "WeChat Pay refused it (4xx) or our configuration is unusable; never for automatic refunds, which are retried",
+  },
+  abnormal: {
+    from: ["CREATED", "PROCESSING"],
+    to: ["ABNORMAL"],
+    on: "the money could not reach the payer (closed card): waits for the merchant",
+  },
   succeed: { from: ["CREATED", "PROCESSING", "ABNORMAL"], to: ["SUCCESS"], on: "WeChat Pay reports SUCCESS" },
   close: { from: ["CREATED", "PROCESSING", "ABNORMAL"], to: ["CLOSED"], on: "WeChat Pay reports CLOSED" },
 } as const satisfies Record<string, TransitionRule<StoredRefundStatus>>;
@@ -103,9 +123,14 @@ export interface TicketMove {
 }
 
 /** The conditions and changes that move tickets of an order; throws for a move the table forbids. */
-export function ticketChanges(tickets: readonly TicketDoc[], move: TicketMove): { guard: Filter; set: Record<string, unknown>; unset: string[] } {
+export function ticketChanges(
+  tickets: readonly TicketDoc[],
+  move: TicketMove,
+): { guard: Filter; set: Record<string, unknown>; unset: string[] } {
   const rule: TransitionRule<TicketStatus> = TICKET_TRANSITIONS[move.event];
-  const chosen = move.ticketIds ? move.ticketIds.map((id) => tickets.findIndex((t) => t.ticketId === id)) : tickets.flatMap((t, i) => (rule.from.includes(t.status) ? [i] : []));
+  const chosen = move.ticketIds
+    ? move.ticketIds.map((id) => tickets.findIndex((t) => t.ticketId === id))
+    : tickets.flatMap((t, i) => (rule.from.includes(t.status) ? [i] : []));
   return changesAt(
     chosen.map((i) => {
       const t = tickets[i];
@@ -118,10 +143,16 @@ export function ticketChanges(tickets: readonly TicketDoc[], move: TicketMove): 
 
 /** The same, for tickets known by position only (no read of the order): the event's single `from`
  *  state becomes the condition. */
-export function ticketChangesAt(tickets: readonly { index: number; ticketId: string }[], move: TicketMove): { guard: Filter; set: Record<string, unknown>; unset: string[] } {
+export function ticketChangesAt(
+  tickets: readonly { index: number; ticketId: string }[],
+  move: TicketMove,
+): { guard: Filter; set: Record<string, unknown>; unset: string[] } {
   const rule: TransitionRule<TicketStatus> = TICKET_TRANSITIONS[move.event];
   if (rule.from.length !== 1) throw new Error(`ticket ${move.event} has several source states: read the order`);
-  return changesAt(tickets.map((t) => ({ ...t, from: rule.from[0]! })), move);
+  return changesAt(
+    tickets.map((t) => ({ ...t, from: rule.from[0]! })),
+    move,
+  );
 }
 
 function changesAt(tickets: readonly { index: number; ticketId: string; from: TicketStatus }[], move: TicketMove) {
@@ -170,7 +201,9 @@ function plan<S extends string>(
 }
 
 function pathOf(doc: Record<string, unknown>, path: string): unknown {
-  return path.split(".").reduce<unknown>((v, k) => (typeof v === "object" && v !== null ? (v as Record<string, unknown>)[k] : undefined), doc);
+  return path
+    .split(".")
+    .reduce<unknown>((v, k) => (typeof v === "object" && v !== null ? (v as Record<string, unknown>)[k] : undefined), doc);
 }
 
 export const timelineEntry = (at: number, status: OrderStatus, note: string): TimelineEntry => ({ at, status, note });
@@ -187,12 +220,18 @@ export function planOrder(
 ): Plan<OrderStatus> {
   const to = opts.to ?? ORDER_TRANSITIONS[event].to[0];
   const moves = [...(TICKETS_ON[event] ? [{ event: TICKETS_ON[event] }] : []), ...(opts.tickets ?? [])];
-  return plan("order", ORDER_TRANSITIONS, event, order, withTickets(order.tickets ?? [], moves, opts), { timeline: timelineEntry(at, to, note) });
+  return plan("order", ORDER_TRANSITIONS, event, order, withTickets(order.tickets ?? [], moves, opts), {
+    timeline: timelineEntry(at, to, note),
+  });
 }
 
 /** Tickets moved on an order whose own status stays (退票 reserved, a refund given back). The order
  *  must still be in the status it was read in. */
-export function planTickets(order: Pick<OrderDoc, "_id" | "status" | "tickets">, moves: readonly TicketMove[], opts: Omit<PlanOptions<OrderStatus>, "to"> = {}): Plan<OrderStatus> {
+export function planTickets(
+  order: Pick<OrderDoc, "_id" | "status" | "tickets">,
+  moves: readonly TicketMove[],
+  opts: Omit<PlanOptions<OrderStatus>, "to"> = {},
+): Plan<OrderStatus> {
   const o = withTickets(order.tickets ?? [], moves, opts);
   const update: Update = { $set: { ...o.set } };
   if (o.inc) update.$inc = o.inc;
@@ -224,7 +263,11 @@ function withTickets<S extends string>(tickets: readonly TicketDoc[], moves: rea
   return { ...opts, guard, set, unset };
 }
 
-export function planRefund(refund: Pick<RefundDoc, "_id" | "status">, event: RefundEvent, opts: PlanOptions<StoredRefundStatus> = {}): Plan<StoredRefundStatus> {
+export function planRefund(
+  refund: Pick<RefundDoc, "_id" | "status">,
+  event: RefundEvent,
+  opts: PlanOptions<StoredRefundStatus> = {},
+): Plan<StoredRefundStatus> {
   return plan("refund", REFUND_TRANSITIONS, event, refund, opts);
 }
 

@@ -33,7 +33,9 @@ export function isHttpAccessEvent(event: unknown): event is HttpEvent {
   const headers = e.headers;
   return (
     typeof e.httpMethod === "string" &&
-    typeof headers === "object" && headers !== null && !Array.isArray(headers) &&
+    typeof headers === "object" &&
+    headers !== null &&
+    !Array.isArray(headers) &&
     (e.body === undefined || e.body === null || typeof e.body === "string") &&
     (e.isBase64Encoded === undefined || typeof e.isBase64Encoded === "boolean")
   );

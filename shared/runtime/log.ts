@@ -25,6 +25,14 @@ export function logDecision(fields: LogFields): void {
 export function logError(fn: string, e: unknown, extra: Record<string, string | undefined> = {}): void {
   const err = e as { code?: unknown; message?: unknown; name?: unknown };
   console.error(
-    JSON.stringify({ at: new Date().toISOString(), fn, decision: "ERROR", error: String(err?.name ?? "Error"), code: err?.code !== undefined ? String(err.code) : undefined, message: String(err?.message ?? e).slice(0, 300), ...extra }),
+    JSON.stringify({
+      at: new Date().toISOString(),
+      fn,
+      decision: "ERROR",
+      error: String(err?.name ?? "Error"),
+      code: err?.code !== undefined ? String(err.code) : undefined,
+      message: String(err?.message ?? e).slice(0, 300),
+      ...extra,
+    }),
   );
 }

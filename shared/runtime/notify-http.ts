@@ -12,7 +12,10 @@ const FN = "payNotify";
 
 export async function handleNotificationRequest(event: HttpEvent, parser: NotificationParser, deps: PaymentDeps): Promise<HttpAnswer> {
   if ((event.httpMethod ?? "").toUpperCase() !== "POST") return failAnswer(405, "method not allowed");
-  const parsed = await parser.parse({ headers: event.headers ?? {}, body: event.body ?? "", isBase64Encoded: event.isBase64Encoded === true }, new Date(deps.now()));
+  const parsed = await parser.parse(
+    { headers: event.headers ?? {}, body: event.body ?? "", isBase64Encoded: event.isBase64Encoded === true },
+    new Date(deps.now()),
+  );
   if (!parsed.ok) {
     logDecision({ fn: FN, decision: "REJECTED_VERIFICATION", code: parsed.code });
     await countRejection(deps, parsed.code).catch((e: unknown) => logError(FN, e));

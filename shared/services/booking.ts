@@ -108,7 +108,11 @@ export async function createOrder(deps: PaymentDeps, input: BookingInput, caller
       return other;
     }
     logDecision({ ...ids, decision: "PREPAY_REFUSED", ...refusalLogFields(prepay) });
-    throw new AppError("PAYMENT_FAILED", prepay.kind === "business_error" ? `微信支付下单失败：${prepay.message}` : "支付配置有误，请联系客服", { resumable: false });
+    throw new AppError(
+      "PAYMENT_FAILED",
+      prepay.kind === "business_error" ? `微信支付下单失败：${prepay.message}` : "支付配置有误，请联系客服",
+      { resumable: false },
+    );
   } finally {
     // A booking that leaves no unpaid order gives the slot back (keyed by order: never another's).
     if (!pending) await releaseBookingSlot(deps, caller.openid, fresh._id).catch(() => undefined);
@@ -116,7 +120,13 @@ export async function createOrder(deps: PaymentDeps, input: BookingInput, caller
 }
 
 /** Free seats for n passengers from what the train document showed, or undefined. */
-function pickSeats(deps: StoreDeps, train: TrainDoc, seatClass: SeatClassCode, n: number, preference: SeatPreference | undefined): Seat[] | undefined {
+function pickSeats(
+  deps: StoreDeps,
+  train: TrainDoc,
+  seatClass: SeatClassCode,
+  n: number,
+  preference: SeatPreference | undefined,
+): Seat[] | undefined {
   if (train.seats[seatClass].remaining < n) return undefined;
   const taken = train.seatMap ?? {};
   return chooseSeats(seatLayout(train.seats)[seatClass], (k) => k in taken, n, preference, deps.random ?? Math.random);
@@ -129,7 +139,12 @@ const ticketSeat = (s: Pick<Seat, "key" | "carriage" | "seatNo">) => ({ seatKey:
 function newOrder(deps: PaymentDeps, input: BookingInput, caller: Caller, train: TrainDoc, now: number, seats: Seat[]): OrderDoc {
   const orderId = orderIdFor(caller.openid, input.clientToken);
   const seat = train.seats[input.seatClass];
-  const tickets: TicketDoc[] = seats.map((s, i) => ({ ticketId: ticketIdFor(orderId, i), ...ticketSeat(s), price: seat.price, status: "UNPAID" }));
+  const tickets: TicketDoc[] = seats.map((s, i) => ({
+    ticketId: ticketIdFor(orderId, i),
+    ...ticketSeat(s),
+    price: seat.price,
+    status: "UNPAID",
+  }));
   return {
     _id: orderId,
     outTradeNo: outTradeNoFor(orderId),
@@ -166,13 +181,18 @@ function newOrder(deps: PaymentDeps, input: BookingInput, caller: Caller, train:
 
 /** Inserts the order, or — same clientToken again — resumes the one that exists: answered at once
  *  if it already has its prepay, continued if an earlier attempt stopped before. */
-async function insertOrResume(deps: PaymentDeps, fresh: OrderDoc): Promise<{ kind: "order"; order: OrderDoc } | { kind: "answer"; result: CreateOrderResult } | { kind: "mismatch" }> {
+async function insertOrResume(
+  deps: PaymentDeps,
+  fresh: OrderDoc,
+): Promise<{ kind: "order"; order: OrderDoc } | { kind: "answer"; result: CreateOrderResult } | { kind: "mismatch" }> {
   if ((await deps.db.orders.insert(fresh)) === "inserted") return { kind: "order", order: fresh };
   const existing = await deps.db.orders.get(fresh._id);
   if (!existing) throw new AppError("CONFLICT", "该预订请求正在处理，请稍后重试");
   if (existing.fingerprint !== fresh.fingerprint) return { kind: "mismatch" };
   if (existing.status !== "PENDING") throw new AppError("ORDER_STATE", "该订单已处理，请在我的订单中查看", { orderId: existing._id });
-  return existing.prepayId ? { kind: "answer", result: await answer(deps, existing, existing.prepayId) } : { kind: "order", order: existing };
+  return existing.prepayId
+    ? { kind: "answer", result: await answer(deps, existing, existing.prepayId) }
+    : { kind: "order", order: existing };
 }
 
 /** Holds the order's seats; when one was taken meanwhile, reads the train again and chooses again
@@ -246,8 +266,14 @@ async function reseat(deps: PaymentDeps, o: OrderDoc, seats: ReturnType<typeof t
 
 /** This order's seats as the train holds them; the order's copy is corrected when it differs. */
 async function adopt(deps: PaymentDeps, train: TrainDoc, o: OrderDoc, held: Map<string, string>): Promise<OrderDoc> {
-  const layout = new Map(Object.values(seatLayout(train.seats)).flat().map((s) => [s.key, s]));
-  const seats = o.tickets.map((t) => layout.get(held.get(t.ticketId) ?? t.seatKey) ?? { key: t.seatKey, carriage: t.carriage, seatNo: t.seatNo });
+  const layout = new Map(
+    Object.values(seatLayout(train.seats))
+      .flat()
+      .map((s) => [s.key, s]),
+  );
+  const seats = o.tickets.map(
+    (t) => layout.get(held.get(t.ticketId) ?? t.seatKey) ?? { key: t.seatKey, carriage: t.carriage, seatNo: t.seatNo },
+  );
   if (seats.every((s, i) => s.key === o.tickets[i]!.seatKey)) return o;
   const set: Record<string, unknown> = {};
   for (const [i, s] of seats.entries()) for (const [k, v] of Object.entries(ticketSeat(s))) set[`tickets.${i}.${k}`] = v;
@@ -269,5 +295,12 @@ async function closeRefused(deps: PaymentDeps, order: OrderDoc): Promise<CreateO
 export async function answer(deps: PaymentDeps, order: OrderDoc, prepayId: string): Promise<CreateOrderResult> {
   const gw = await deps.gateway();
   const payment: PaymentLaunch = deps.mode === "mock" ? { mode: "mock" } : { mode: "wechatpay", params: gw.payParams(prepayId) };
-  return { orderId: order._id, outTradeNo: order.outTradeNo, amount: order.amount, expiresAt: order.expiresAt, serverNow: deps.now(), payment };
+  return {
+    orderId: order._id,
+    outTradeNo: order.outTradeNo,
+    amount: order.amount,
+    expiresAt: order.expiresAt,
+    serverNow: deps.now(),
+    payment,
+  };
 }

@@ -21,8 +21,20 @@ export async function takeBookingSlot(deps: StoreDeps, caller: Caller, orderId: 
   const minute = Math.floor(now / MINUTE_MS);
   const take = { pendingOrderId: orderId, pendingUntil: until };
   // The first booking of a minute; then one more within the minute.
-  if ((await users.update({ _id: caller.openid, pendingUntil: { $lte: now }, rateWindow: { $ne: minute } }, { $set: { ...take, rateWindow: minute, rateCount: 1 } })) === 1) return;
-  if ((await users.update({ _id: caller.openid, pendingUntil: { $lte: now }, rateWindow: minute, rateCount: { $lt: BOOKINGS_PER_MINUTE } }, { $set: take, $inc: { rateCount: 1 } })) === 1) return;
+  if (
+    (await users.update(
+      { _id: caller.openid, pendingUntil: { $lte: now }, rateWindow: { $ne: minute } },
+      { $set: { ...take, rateWindow: minute, rateCount: 1 } },
+    )) === 1
+  )
+    return;
+  if (
+    (await users.update(
+      { _id: caller.openid, pendingUntil: { $lte: now }, rateWindow: minute, rateCount: { $lt: BOOKINGS_PER_MINUTE } },
+      { $set: take, $inc: { rateCount: 1 } },
+    )) === 1
+  )
+    return;
 
   // Read, decide, compare-and-set on exactly what was read.
   for (let attempt = 0; attempt < 4; attempt++) {
@@ -36,7 +48,8 @@ export async function takeBookingSlot(deps: StoreDeps, caller: Caller, orderId: 
     if (u.pendingOrderId === orderId && pendingUntil > now) return; // this very booking again
     if (u.pendingOrderId && pendingUntil > now) {
       const other = await deps.db.orders.get(u.pendingOrderId);
-      if (other?.status === "PENDING") throw new AppError("ORDER_STATE", "您有一个待支付的订单，请先支付或取消", { pendingOrderId: other._id });
+      if (other?.status === "PENDING")
+        throw new AppError("ORDER_STATE", "您有一个待支付的订单，请先支付或取消", { pendingOrderId: other._id });
       // Paid or closed since: the slot is free.
     }
     const sameMinute = u.rateWindow === minute;
@@ -46,7 +59,13 @@ export async function takeBookingSlot(deps: StoreDeps, caller: Caller, orderId: 
       throw new AppError("RATE_LIMITED", `预订过于频繁，请 ${retryAfterSeconds} 秒后再试`, { retryAfterSeconds });
     }
     const was = (v: unknown) => (v === undefined ? { $exists: false } : v);
-    const where = { _id: caller.openid, pendingOrderId: was(u.pendingOrderId), pendingUntil: was(u.pendingUntil), rateWindow: was(u.rateWindow), rateCount: was(u.rateCount) };
+    const where = {
+      _id: caller.openid,
+      pendingOrderId: was(u.pendingOrderId),
+      pendingUntil: was(u.pendingUntil),
+      rateWindow: was(u.rateWindow),
+      rateCount: was(u.rateCount),
+    };
     if ((await users.update(where, { $set: { ...take, rateWindow: minute, rateCount: count + 1 } })) === 1) return;
   }
   throw new AppError("CONFLICT", "请求过于频繁，请稍后重试");

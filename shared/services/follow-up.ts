@@ -26,7 +26,13 @@ export async function claimCheck(deps: StoreDeps, coll: "orders" | "refunds", id
   return (await deps.db[coll].update({ _id: id, checkedAt: { $lte: now - minIntervalMs } }, { $set: { checkedAt: now } })) === 1;
 }
 
-async function paidFromQuery(deps: PaymentDeps, order: OrderDoc, tx: Parameters<typeof applyPaid>[2], source: EventSource, log: LogContext): Promise<Settled> {
+async function paidFromQuery(
+  deps: PaymentDeps,
+  order: OrderDoc,
+  tx: Parameters<typeof applyPaid>[2],
+  source: EventSource,
+  log: LogContext,
+): Promise<Settled> {
   const s = await applyPaid(deps, order, { ...tx, tradeState: "SUCCESS" }, log);
   await recordEvent(deps, source, {
     decision: s.decision,
@@ -62,14 +68,26 @@ export async function queryAndApply(deps: PaymentDeps, order: OrderDoc, source: 
 
 /** Closes an expired order at WeChat Pay first, then here. Any answer but a plain success is settled
  *  by asking WeChat Pay what the order is (a close refused with ORDERPAID means it was paid). */
-export function closeExpired(deps: PaymentDeps, order: OrderDoc, source: EventSource, log: LogContext): Promise<"closed" | "paid" | "retry"> {
+export function closeExpired(
+  deps: PaymentDeps,
+  order: OrderDoc,
+  source: EventSource,
+  log: LogContext,
+): Promise<"closed" | "paid" | "retry"> {
   return closeAtWeChatPay(deps, order, source, log, "close", "超时未支付，订单关闭");
 }
 
 /** Closes an unpaid order at WeChat Pay first, then here (`close` on expiry, `cancel` when the
  *  traveller asks). A close WeChat Pay answers with anything but success is settled by asking what
  *  the order is: paid (ORDERPAID) makes it PAID here, closed closes it, anything else is "retry". */
-export async function closeAtWeChatPay(deps: PaymentDeps, order: OrderDoc, source: EventSource, log: LogContext, event: "close" | "cancel", note: string): Promise<"closed" | "paid" | "retry"> {
+export async function closeAtWeChatPay(
+  deps: PaymentDeps,
+  order: OrderDoc,
+  source: EventSource,
+  log: LogContext,
+  event: "close" | "cancel",
+  note: string,
+): Promise<"closed" | "paid" | "retry"> {
   const gw = await deps.gateway();
   const res = await gw.close(order.outTradeNo);
   if (res.kind === "ok" || (res.kind === "business_error" && res.code === "ORDER_NOT_EXIST")) {
@@ -118,5 +136,6 @@ export async function followRefund(deps: PaymentDeps, r: RefundDoc, log: LogCont
   }
   // Its amount can no longer be reserved (the request stopped before reserving and others took it).
   const res = await applyRefund(deps, r, planRefund(r, "refuse", { set: { failure: "REFUND_EXCEEDED", reservationHeld: false } }));
-  if (res.outcome === "applied") logDecision({ ...ctx, decision: "REFUND_REFUSED", orderId: r.orderId, outRefundNo: r.outRefundNo, code: "REFUND_EXCEEDED" });
+  if (res.outcome === "applied")
+    logDecision({ ...ctx, decision: "REFUND_REFUSED", orderId: r.orderId, outRefundNo: r.outRefundNo, code: "REFUND_EXCEEDED" });
 }

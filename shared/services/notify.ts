@@ -22,7 +22,13 @@ export const ACKNOWLEDGED: readonly EventDecision[] = ["APPLIED", "ALREADY_APPLI
 
 export async function applyNotification(deps: PaymentDeps, n: PaymentNotification): Promise<NotificationOutcome> {
   const log: LogContext = { fn: FN, notificationId: n.id, ...(n.requestId ? { requestId: n.requestId } : {}) };
-  const base: EventRecord = { decision: "IGNORED", notificationId: n.id, eventType: n.eventType === "UNHANDLED" ? n.rawEventType : n.eventType, serial: n.serial, ...(n.requestId ? { requestId: n.requestId } : {}) };
+  const base: EventRecord = {
+    decision: "IGNORED",
+    notificationId: n.id,
+    eventType: n.eventType === "UNHANDLED" ? n.rawEventType : n.eventType,
+    serial: n.serial,
+    ...(n.requestId ? { requestId: n.requestId } : {}),
+  };
   let rec: EventRecord;
   try {
     rec = { ...base, ...(await decide(deps, n, log)) };
@@ -36,7 +42,11 @@ export async function applyNotification(deps: PaymentDeps, n: PaymentNotificatio
   return { decision: rec.decision, ...(rec.detail ? { detail: rec.detail } : {}) };
 }
 
-async function decide(deps: PaymentDeps, n: PaymentNotification, log: LogContext): Promise<Partial<EventRecord> & { decision: EventDecision }> {
+async function decide(
+  deps: PaymentDeps,
+  n: PaymentNotification,
+  log: LogContext,
+): Promise<Partial<EventRecord> & { decision: EventDecision }> {
   if (n.eventType === "UNHANDLED") {
     logDecision({ ...log, decision: "IGNORED", eventType: n.rawEventType });
     return { decision: "IGNORED" };
@@ -63,7 +73,8 @@ async function decide(deps: PaymentDeps, n: PaymentNotification, log: LogContext
   const before = doc.status;
   const after = await applyRefundOutcome(deps, doc, r, log);
   let decision: EventDecision;
-  if (after.status !== r.status) decision = "REJECTED_MISMATCH"; // e.g. SUCCESS for a refund we hold as CLOSED
+  if (after.status !== r.status)
+    decision = "REJECTED_MISMATCH"; // e.g. SUCCESS for a refund we hold as CLOSED
   else if (before === r.status) decision = "ALREADY_APPLIED";
   else decision = "APPLIED";
   return { decision, orderId: doc.orderId, outTradeNo: doc.outTradeNo, outRefundNo: doc.outRefundNo };

@@ -41,7 +41,15 @@ export async function reconcile(deps: PaymentDeps, billDate: string, log: LogCon
   if (!rows) {
     const reason = bill.kind === "business_error" ? bill.code : bill.kind === "unknown" ? bill.reason : "config";
     logDecision({ ...log, decision: "RECONCILE_DEFERRED", billDate, reason });
-    const failed: ReconcileReport = { _id: billDate, billDate, checkedAt: deps.now(), payments: 0, refunds: 0, discrepancies: [], error: reason };
+    const failed: ReconcileReport = {
+      _id: billDate,
+      billDate,
+      checkedAt: deps.now(),
+      payments: 0,
+      refunds: 0,
+      discrepancies: [],
+      error: reason,
+    };
     await reconciliations.set(failed);
     return failed;
   }
@@ -56,7 +64,8 @@ export async function reconcile(deps: PaymentDeps, billDate: string, log: LogCon
     const order = ours.get(orderIdFromOutTradeNo(outTradeNo) ?? "");
     const amount = yuanToFen(r[COL.settled] ?? "");
     if (!order) found.push({ kind: "UNKNOWN_ORDER", outTradeNo });
-    else if (amount !== order.amount) found.push({ kind: "AMOUNT_MISMATCH", outTradeNo, detail: `bill ${r[COL.settled]} yuan, order ${order.amount} fen` });
+    else if (amount !== order.amount)
+      found.push({ kind: "AMOUNT_MISMATCH", outTradeNo, detail: `bill ${r[COL.settled]} yuan, order ${order.amount} fen` });
     else if (order.transactionId !== r[COL.transactionId] || order.status === "PENDING") {
       found.push({ kind: "PAID_NOT_RECORDED", outTradeNo, detail: `order is ${order.status}` });
     }
@@ -68,7 +77,8 @@ export async function reconcile(deps: PaymentDeps, billDate: string, log: LogCon
     const outRefundNo = r[COL.outRefundNo] ?? "";
     const refund = ourRefunds.get(refundIdFromOutRefundNo(outRefundNo) ?? "");
     if (!refund) found.push({ kind: "UNKNOWN_REFUND", outRefundNo, outTradeNo: r[COL.outTradeNo] });
-    else if (yuanToFen(r[COL.refundAmount] ?? "") !== refund.amount) found.push({ kind: "REFUND_AMOUNT_MISMATCH", outRefundNo, detail: `bill ${r[COL.refundAmount]} yuan, refund ${refund.amount} fen` });
+    else if (yuanToFen(r[COL.refundAmount] ?? "") !== refund.amount)
+      found.push({ kind: "REFUND_AMOUNT_MISMATCH", outRefundNo, detail: `bill ${r[COL.refundAmount]} yuan, refund ${refund.amount} fen` });
   }
 
   // The other direction: what we recorded that day (China time) must be in the bill.
@@ -83,16 +93,33 @@ export async function reconcile(deps: PaymentDeps, billDate: string, log: LogCon
   // Refund rows are filed under the day the refund was requested (as the simulator's bill does).
   const refundedThatDay = await refunds.find({ status: "SUCCESS", createdAt: thatDay }, { limit: LOCAL_LIMIT });
   for (const r of refundedThatDay) {
-    if (!refundsInBill.has(r.outRefundNo)) found.push({ kind: "NOT_IN_BILL", outRefundNo: r.outRefundNo, outTradeNo: r.outTradeNo, detail: "refund" });
+    if (!refundsInBill.has(r.outRefundNo))
+      found.push({ kind: "NOT_IN_BILL", outRefundNo: r.outRefundNo, outTradeNo: r.outTradeNo, detail: "refund" });
   }
 
   found.push(...(await closedOrdersNotRefunded(deps)));
 
   const truncated = paidThatDay.length === LOCAL_LIMIT || refundedThatDay.length === LOCAL_LIMIT;
-  const report: ReconcileReport = { _id: billDate, billDate, checkedAt: deps.now(), payments: payments.length, refunds: refundRows.length, discrepancies: found, ...(truncated ? { truncated } : {}) };
+  const report: ReconcileReport = {
+    _id: billDate,
+    billDate,
+    checkedAt: deps.now(),
+    payments: payments.length,
+    refunds: refundRows.length,
+    discrepancies: found,
+    ...(truncated ? { truncated } : {}),
+  };
   await reconciliations.set(report);
-  for (const d of found) logDecision({ ...log, decision: `RECONCILE_${d.kind}`, billDate, outTradeNo: d.outTradeNo, outRefundNo: d.outRefundNo });
-  logDecision({ ...log, decision: "RECONCILED", billDate, payments: report.payments, refunds: report.refunds, discrepancies: found.length });
+  for (const d of found)
+    logDecision({ ...log, decision: `RECONCILE_${d.kind}`, billDate, outTradeNo: d.outTradeNo, outRefundNo: d.outRefundNo });
+  logDecision({
+    ...log,
+    decision: "RECONCILED",
+    billDate,
+    payments: report.payments,
+    refunds: report.refunds,
+    discrepancies: found.length,
+  });
   return report;
 }
 
@@ -105,7 +132,11 @@ async function closedOrdersNotRefunded(deps: StoreDeps): Promise<Discrepancy[]> 
   return closedPaid
     .map((o, i) => ({ o, r: autos.get(autoIds[i] as string) }))
     .filter(({ r }) => r?.status !== "SUCCESS")
-    .map(({ o, r }) => ({ kind: "CLOSED_ORDER_NOT_REFUNDED" as const, outTradeNo: o.outTradeNo, detail: r ? `automatic refund ${r.status}${r.failure ? ` (${r.failure})` : ""}` : "no refund recorded" }));
+    .map(({ o, r }) => ({
+      kind: "CLOSED_ORDER_NOT_REFUNDED" as const,
+      outTradeNo: o.outTradeNo,
+      detail: r ? `automatic refund ${r.status}${r.failure ? ` (${r.failure})` : ""}` : "no refund recorded",
+    }));
 }
 
 /** Bills for a day are ready after 10:00 China time the next day. */

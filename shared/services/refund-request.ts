@@ -23,12 +23,18 @@ export interface TicketRefundInput {
 /** What returning these tickets refunds at `now`; throws (changing nothing) when they cannot be
  *  returned: NOT_FOUND for a ticket not in the order, ORDER_STATE for an unpaid order, a ticket
  *  not issued, or a train that has left. */
-export function ticketRefundQuote(order: OrderDoc, ticketIds: readonly string[], now: number): { percent: number; tickets: TicketRefund[]; fee: number; amount: number } {
-  if (order.status !== "PAID" && order.status !== "PARTIALLY_REFUNDED") throw new AppError("ORDER_STATE", "只有已支付的订单可以退票", { orderId: order._id });
+export function ticketRefundQuote(
+  order: OrderDoc,
+  ticketIds: readonly string[],
+  now: number,
+): { percent: number; tickets: TicketRefund[]; fee: number; amount: number } {
+  if (order.status !== "PAID" && order.status !== "PARTIALLY_REFUNDED")
+    throw new AppError("ORDER_STATE", "只有已支付的订单可以退票", { orderId: order._id });
   const tickets = ticketIds.map((id) => {
     const t = (order.tickets ?? []).find((x) => x.ticketId === id);
     if (!t) throw new AppError("NOT_FOUND", "车票不存在");
-    if (t.status !== "ISSUED") throw new AppError("ORDER_STATE", t.status === "REFUNDING" ? "车票正在退票中" : "车票已退，不能再次退票", { orderId: order._id });
+    if (t.status !== "ISSUED")
+      throw new AppError("ORDER_STATE", t.status === "REFUNDING" ? "车票正在退票中" : "车票已退，不能再次退票", { orderId: order._id });
     return t;
   });
   const q = quoteTickets(tickets, departAtOf(order.train), now);
@@ -53,7 +59,12 @@ export async function requestTicketRefund(deps: PaymentDeps, input: TicketRefund
     return refundResult(existing);
   }
   const q = ticketRefundQuote(order, input.ticketIds, deps.now());
-  const doc = await createAndSubmitRefund(deps, order, { refundId, amount: q.amount, tickets: q.tickets, reason: input.reason ?? "旅客退票", automatic: false, openid: caller.openid }, { fn: "refund" });
+  const doc = await createAndSubmitRefund(
+    deps,
+    order,
+    { refundId, amount: q.amount, tickets: q.tickets, reason: input.reason ?? "旅客退票", automatic: false, openid: caller.openid },
+    { fn: "refund" },
+  );
   return refundResult(doc);
 }
 
@@ -75,10 +86,17 @@ export async function requestOperatorRefund(deps: PaymentDeps, input: OperatorRe
     if (input.amount !== undefined && input.amount !== existing.amount) throw new AppError("CONFLICT", "该退款请求已提交过不同的金额");
     return refundResult(existing);
   }
-  if (order.status !== "PAID" && order.status !== "PARTIALLY_REFUNDED") throw new AppError("ORDER_STATE", "只有已支付的订单可以退款", { orderId: order._id });
+  if (order.status !== "PAID" && order.status !== "PARTIALLY_REFUNDED")
+    throw new AppError("ORDER_STATE", "只有已支付的订单可以退款", { orderId: order._id });
   const left = order.amount - order.refundReserved;
   const amount = input.amount ?? left;
-  if (left <= 0 || amount > left) throw new AppError("REFUND_EXCEEDED", left <= 0 ? "该订单已无可退金额" : `最多可退 ${fenToYuanString(left)} 元`);
-  const doc = await createAndSubmitRefund(deps, order, { refundId, amount, reason: input.reason ?? "运营退款", automatic: false, openid: order.openid }, { fn: "refund.operator" });
+  if (left <= 0 || amount > left)
+    throw new AppError("REFUND_EXCEEDED", left <= 0 ? "该订单已无可退金额" : `最多可退 ${fenToYuanString(left)} 元`);
+  const doc = await createAndSubmitRefund(
+    deps,
+    order,
+    { refundId, amount, reason: input.reason ?? "运营退款", automatic: false, openid: order.openid },
+    { fn: "refund.operator" },
+  );
   return refundResult(doc);
 }

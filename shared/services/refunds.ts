@@ -8,7 +8,15 @@ import { AppError } from "../errors";
 import { fenToYuanString } from "../money";
 import { outRefundNoFor, ticketIndexOf } from "../orders/ids";
 import type { TicketRefund } from "../orders/refund-fee";
-import { IllegalTransition, OPEN_REFUND_STATES, type Plan, planOrder, planRefund, ticketChangesAt, type TicketMove } from "../orders/state-machine";
+import {
+  IllegalTransition,
+  OPEN_REFUND_STATES,
+  type Plan,
+  planOrder,
+  planRefund,
+  ticketChangesAt,
+  type TicketMove,
+} from "../orders/state-machine";
 import { logDecision, type LogContext } from "../runtime/log";
 import type { OrderDoc, RefundDoc } from "../store/model";
 import type { RefundRecord } from "../wechatpay/types";
@@ -82,9 +90,18 @@ function ticketsOf(doc: RefundDoc): { index: number; ticketId: string }[] {
 export async function reserve(deps: StoreDeps, doc: RefundDoc, orderAmount: number): Promise<"reserved" | "exceeded" | "tickets"> {
   const key = `refundReservations.${doc._id}`;
   const byId = new Map((doc.tickets ?? []).map((t) => [t.ticketId, t]));
-  const moved = ticketChangesAt(ticketsOf(doc), { event: "return", set: (id) => ({ refundId: doc._id, refundFee: byId.get(id)!.fee, refundAmount: byId.get(id)!.refundAmount }) });
+  const moved = ticketChangesAt(ticketsOf(doc), {
+    event: "return",
+    set: (id) => ({ refundId: doc._id, refundFee: byId.get(id)!.fee, refundAmount: byId.get(id)!.refundAmount }),
+  });
   const won = await deps.db.orders.update(
-    { _id: doc.orderId, status: doc.automatic ? "CLOSED" : { $in: [...REFUNDABLE] }, refundReserved: { $lte: orderAmount - doc.amount }, [key]: { $exists: false }, ...moved.guard },
+    {
+      _id: doc.orderId,
+      status: doc.automatic ? "CLOSED" : { $in: [...REFUNDABLE] },
+      refundReserved: { $lte: orderAmount - doc.amount },
+      [key]: { $exists: false },
+      ...moved.guard,
+    },
     { $inc: { refundReserved: doc.amount }, $set: { [key]: doc.amount, ...moved.set } },
   );
   if (won === 1) return "reserved";
@@ -103,7 +120,11 @@ export async function releaseReservation(deps: StoreDeps, doc: RefundDoc): Promi
   const ticketGuard = Object.fromEntries(ticketsOf(doc).map(({ index }) => [`tickets.${index}.refundId`, doc._id]));
   await deps.db.orders.update(
     { _id: doc.orderId, [key]: { $exists: true }, ...restored.guard, ...ticketGuard },
-    { $inc: { refundReserved: -doc.amount }, $unset: { [key]: true, ...Object.fromEntries(restored.unset.map((k) => [k, true as const])) }, ...(Object.keys(restored.set).length ? { $set: restored.set } : {}) },
+    {
+      $inc: { refundReserved: -doc.amount },
+      $unset: { [key]: true, ...Object.fromEntries(restored.unset.map((k) => [k, true as const])) },
+      ...(Object.keys(restored.set).length ? { $set: restored.set } : {}),
+    },
   );
   await deps.db.refunds.update({ _id: doc._id, reservationHeld: true }, { $set: { reservationHeld: false } });
   if (!doc.tickets && !doc.automatic) await settleIfNothingLeft(deps, doc.orderId);
@@ -116,11 +137,23 @@ async function settleIfNothingLeft(deps: StoreDeps, orderId: string): Promise<vo
   const tickets = order?.tickets ?? [];
   if (order?.status !== "PARTIALLY_REFUNDED" || tickets.length === 0 || tickets.some((t) => t.status !== "REFUNDED")) return;
   if (order.refundReserved !== order.refundedAmount) return; // another refund is still in flight: its credit decides
-  await applyOrder(deps, order, planOrder(order, "refundsSettled", deps.now(), "退款已结清", { guard: { refundReserved: order.refundReserved, refundedAmount: order.refundedAmount } }));
+  await applyOrder(
+    deps,
+    order,
+    planOrder(order, "refundsSettled", deps.now(), "退款已结清", {
+      guard: { refundReserved: order.refundReserved, refundedAmount: order.refundedAmount },
+    }),
+  );
 }
 
 /** CREATED → FAILED, then the reservation goes back. */
-async function refuse(deps: StoreDeps, doc: RefundDoc, code: string, log: LogContext, fields: Record<string, string> = { code }): Promise<void> {
+async function refuse(
+  deps: StoreDeps,
+  doc: RefundDoc,
+  code: string,
+  log: LogContext,
+  fields: Record<string, string> = { code },
+): Promise<void> {
   const r = await applyRefund(deps, doc, planRefund(doc, "refuse", { set: { failure: code } }));
   if (r.outcome !== "conflict") await releaseReservation(deps, doc);
   logDecision({ ...log, decision: "REFUND_REFUSED", orderId: doc.orderId, outRefundNo: doc.outRefundNo, ...fields });
@@ -130,14 +163,24 @@ async function refuse(deps: StoreDeps, doc: RefundDoc, code: string, log: LogCon
 export async function submitRefund(deps: PaymentDeps, doc: RefundDoc, total: number, log: LogContext): Promise<RefundDoc> {
   const gw = await deps.gateway();
   const res = await gw.refund({ outTradeNo: doc.outTradeNo, outRefundNo: doc.outRefundNo, reason: doc.reason, refund: doc.amount, total });
-  if (res.kind === "ok") return applyRefundOutcome(deps, doc, res.value, { ...log, ...(res.requestId ? { requestId: res.requestId } : {}) });
+  if (res.kind === "ok")
+    return applyRefundOutcome(deps, doc, res.value, { ...log, ...(res.requestId ? { requestId: res.requestId } : {}) });
   if (res.kind === "business_error" || res.kind === "config_error") {
     const code = res.kind === "business_error" ? res.code : "CONFIG";
     if (doc.automatic) {
       // The payer's money must go back: an automatic refund stays CREATED (reserved) and the sweeper
       // sends it again with the same out_refund_no until WeChat Pay takes it.
-      await deps.db.refunds.update({ _id: doc._id, status: "CREATED" }, { $set: { failure: code, checkedAt: deps.now() }, $inc: { refusals: 1 } });
-      logDecision({ ...log, decision: "AUTO_REFUND_REFUSED_WILL_RETRY", orderId: doc.orderId, outRefundNo: doc.outRefundNo, ...refusalLogFields(res) });
+      await deps.db.refunds.update(
+        { _id: doc._id, status: "CREATED" },
+        { $set: { failure: code, checkedAt: deps.now() }, $inc: { refusals: 1 } },
+      );
+      logDecision({
+        ...log,
+        decision: "AUTO_REFUND_REFUSED_WILL_RETRY",
+        orderId: doc.orderId,
+        outRefundNo: doc.outRefundNo,
+        ...refusalLogFields(res),
+      });
       return { ...doc, failure: code, refusals: (doc.refusals ?? 0) + 1 };
     }
     // Refused (a WeChat Pay 4xx, or our own configuration): nothing was refunded.
@@ -145,7 +188,14 @@ export async function submitRefund(deps: PaymentDeps, doc: RefundDoc, total: num
     throw new AppError("PAYMENT_FAILED", res.kind === "business_error" ? `退款失败：${res.message}` : "支付配置有误，请联系客服");
   }
   // Outcome unknown: stays CREATED; the sweeper queries and, if WeChat Pay never got it, resubmits.
-  logDecision({ ...log, decision: "REFUND_UNKNOWN", orderId: doc.orderId, outRefundNo: doc.outRefundNo, reason: res.reason, requestId: res.requestId });
+  logDecision({
+    ...log,
+    decision: "REFUND_UNKNOWN",
+    orderId: doc.orderId,
+    outRefundNo: doc.outRefundNo,
+    reason: res.reason,
+    requestId: res.requestId,
+  });
   return doc;
 }
 
@@ -175,14 +225,25 @@ export async function applyRefundOutcome(
       break;
     case "SUCCESS":
       await creditOrder(deps, doc, log);
-      result = await applyRefund(deps, doc, planRefund(doc, "succeed", { set: { ...wx, succeededAt: rec.successTime ? Date.parse(rec.successTime) || at : at } }));
+      result = await applyRefund(
+        deps,
+        doc,
+        planRefund(doc, "succeed", { set: { ...wx, succeededAt: rec.successTime ? Date.parse(rec.successTime) || at : at } }),
+      );
       break;
     case "CLOSED":
       result = await applyRefund(deps, doc, planRefund(doc, "close", { set: wx }));
       if (result.outcome === "applied") await releaseReservation(deps, doc);
       break;
   }
-  if (result.outcome === "applied") logDecision({ ...log, decision: `REFUND_${rec.status}`, orderId: doc.orderId, outTradeNo: doc.outTradeNo, outRefundNo: doc.outRefundNo });
+  if (result.outcome === "applied")
+    logDecision({
+      ...log,
+      decision: `REFUND_${rec.status}`,
+      orderId: doc.orderId,
+      outTradeNo: doc.outTradeNo,
+      outRefundNo: doc.outRefundNo,
+    });
   return result.doc ?? doc;
 }
 
@@ -198,8 +259,14 @@ async function creditOrder(deps: StoreDeps, doc: RefundDoc, log: LogContext): Pr
     if (!order || order.refundCredits?.[doc._id] !== undefined) return;
     const refunded = order.refundedAmount + doc.amount;
     const tickets = order.tickets ?? [];
-    const note = ticketIds.length > 0 ? `退票 ${ticketIds.length} 张，退款 ${fenToYuanString(doc.amount)} 元到账` : `退款 ${fenToYuanString(doc.amount)} 元到账`;
-    const opts = { set: { refundedAmount: refunded, [key]: doc.amount }, guard: { refundedAmount: order.refundedAmount, [key]: { $exists: false } } };
+    const note =
+      ticketIds.length > 0
+        ? `退票 ${ticketIds.length} 张，退款 ${fenToYuanString(doc.amount)} 元到账`
+        : `退款 ${fenToYuanString(doc.amount)} 元到账`;
+    const opts = {
+      set: { refundedAmount: refunded, [key]: doc.amount },
+      guard: { refundedAmount: order.refundedAmount, [key]: { $exists: false } },
+    };
     let plan: Plan<OrderStatus>;
     if (order.status === "CLOSED") plan = planOrder(order, "creditAutoRefund", deps.now(), note, opts);
     else {
@@ -210,7 +277,8 @@ async function creditOrder(deps: StoreDeps, doc: RefundDoc, log: LogContext): Pr
       const moves: TicketMove[] = [];
       if (ticketIds.length > 0) moves.push({ event: "refund", ticketIds });
       // Nothing paid is left (an operator's refund): no ticket can be used.
-      if (whole && left.some((t) => t.status === "ISSUED")) moves.push({ event: "refundWhole", ticketIds: left.filter((t) => t.status === "ISSUED").map((t) => t.ticketId) });
+      if (whole && left.some((t) => t.status === "ISSUED"))
+        moves.push({ event: "refundWhole", ticketIds: left.filter((t) => t.status === "ISSUED").map((t) => t.ticketId) });
       plan = planOrder(order, "creditRefund", deps.now(), note, { ...opts, to: whole ? "REFUNDED" : "PARTIALLY_REFUNDED", tickets: moves });
     }
     const r = await applyOrder(deps, order, plan);

@@ -28,7 +28,13 @@ export const ticketHolds = (order: Pick<OrderDoc, "tickets" | "passengers">): Ti
   order.tickets.map((t, i) => ({ ticketId: t.ticketId, seatKey: t.seatKey, rider: riderKey(order.passengers[i]!.idCardNo) }));
 
 /** Holds every ticket's seat in one conditional update; false when any seat or passenger is taken. */
-export async function holdSeats(deps: StoreDeps, trainId: string, orderId: string, seatClass: SeatClassCode, holds: readonly TicketHold[]): Promise<boolean> {
+export async function holdSeats(
+  deps: StoreDeps,
+  trainId: string,
+  orderId: string,
+  seatClass: SeatClassCode,
+  holds: readonly TicketHold[],
+): Promise<boolean> {
   const at = deps.now();
   const where: Record<string, unknown> = { _id: trainId, [`seats.${seatClass}.remaining`]: { $gte: holds.length } };
   const set: Record<string, unknown> = {};
@@ -50,7 +56,11 @@ export function heldByOrder(train: Pick<TrainDoc, "seatMap">, orderId: string): 
 
 /** Gives held seats back, each only if still held by the same ticket (and, with `at`, the hold as
  *  seen then). One update for all of them; one each when that matches nothing. Answers how many. */
-export async function releaseHolds(deps: StoreDeps, trainId: string, holds: readonly { seatKey: string; hold: SeatHold }[]): Promise<number> {
+export async function releaseHolds(
+  deps: StoreDeps,
+  trainId: string,
+  holds: readonly { seatKey: string; hold: SeatHold }[],
+): Promise<number> {
   const one = async (list: readonly { seatKey: string; hold: SeatHold }[]) => {
     const where: Record<string, unknown> = { _id: trainId };
     const unset: Record<string, true> = {};
@@ -78,8 +88,14 @@ export async function releaseHolds(deps: StoreDeps, trainId: string, holds: read
 export async function releaseSeats(deps: StoreDeps, order: Pick<OrderDoc, "_id" | "train">, ticketIds?: readonly string[]): Promise<void> {
   const train = await deps.db.trains.get(order.train.trainId);
   if (train) {
-    const mine = Object.entries(train.seatMap ?? {}).filter(([, h]) => h.orderId === order._id && (!ticketIds || ticketIds.includes(h.ticketId)));
-    await releaseHolds(deps, train._id, mine.map(([seatKey, hold]) => ({ seatKey, hold })));
+    const mine = Object.entries(train.seatMap ?? {}).filter(
+      ([, h]) => h.orderId === order._id && (!ticketIds || ticketIds.includes(h.ticketId)),
+    );
+    await releaseHolds(
+      deps,
+      train._id,
+      mine.map(([seatKey, hold]) => ({ seatKey, hold })),
+    );
   }
   if (!ticketIds) await deps.db.orders.update({ _id: order._id, seatsHeld: true }, { $set: { seatsHeld: false } });
 }
@@ -120,5 +136,8 @@ async function correctSeatCopy(deps: StoreDeps, order: OrderDoc, ticketId: strin
   const i = order.tickets.findIndex((t) => t.ticketId === ticketId);
   if (i < 0 || order.tickets[i]!.seatKey === seatKey) return;
   const { carriage, seatNo } = splitSeatKey(seatKey);
-  await deps.db.orders.update({ _id: order._id, [`tickets.${i}.ticketId`]: ticketId }, { $set: { [`tickets.${i}.seatKey`]: seatKey, [`tickets.${i}.carriage`]: carriage, [`tickets.${i}.seatNo`]: seatNo } });
+  await deps.db.orders.update(
+    { _id: order._id, [`tickets.${i}.ticketId`]: ticketId },
+    { $set: { [`tickets.${i}.seatKey`]: seatKey, [`tickets.${i}.carriage`]: carriage, [`tickets.${i}.seatNo`]: seatNo } },
+  );
 }

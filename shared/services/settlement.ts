@@ -62,16 +62,36 @@ export async function applyPaid(deps: PaymentDeps, order: OrderDoc, tx: Transact
  *  The refund's id comes from the transaction, so it is made once however often this runs. */
 async function refundClosedOrder(deps: PaymentDeps, order: OrderDoc, txid: string, log: LogContext): Promise<Settled> {
   if (!order.transactionId) {
-    const r = await applyOrder(deps, order, planOrder(order, "latePayment", deps.now(), "订单关闭后收到付款，自动全额退款", { set: { transactionId: txid }, guard: { transactionId: { $exists: false } } }));
+    const r = await applyOrder(
+      deps,
+      order,
+      planOrder(order, "latePayment", deps.now(), "订单关闭后收到付款，自动全额退款", {
+        set: { transactionId: txid },
+        guard: { transactionId: { $exists: false } },
+      }),
+    );
     if (r.doc) order = r.doc;
   }
   if (order.transactionId !== txid) {
     // A second, different payment for the same closed order: not ours to guess; reconciliation shows it.
-    logDecision({ ...log, decision: "REJECTED_MISMATCH", orderId: order._id, outTradeNo: order.outTradeNo, detail: "second transaction on a closed order" });
+    logDecision({
+      ...log,
+      decision: "REJECTED_MISMATCH",
+      orderId: order._id,
+      outTradeNo: order.outTradeNo,
+      detail: "second transaction on a closed order",
+    });
     return { decision: "REJECTED_MISMATCH", detail: "transaction_id", order };
   }
   const refund = await startAutoRefund(deps, order, log);
-  logDecision({ ...log, decision: "REFUNDED_CLOSED_ORDER", orderId: order._id, outTradeNo: order.outTradeNo, outRefundNo: outRefundNoFor(refund._id), refundStatus: refund.status });
+  logDecision({
+    ...log,
+    decision: "REFUNDED_CLOSED_ORDER",
+    orderId: order._id,
+    outTradeNo: order.outTradeNo,
+    outRefundNo: outRefundNoFor(refund._id),
+    refundStatus: refund.status,
+  });
   return { decision: "REFUNDED_CLOSED_ORDER", order };
 }
 
@@ -82,7 +102,12 @@ export async function startAutoRefund(deps: PaymentDeps, order: OrderDoc, log: L
   const txid = order.transactionId as string;
   const closed = (await deps.db.refunds.find({ orderId: order._id, status: "CLOSED" }, { limit: 20 })).filter((r) => r.automatic).length;
   const refundId = autoRefundIdFor(closed === 0 ? txid : `${txid}|${closed}`);
-  return createAndSubmitRefund(deps, order, { refundId, amount: order.amount, reason: "订单已关闭，自动退款", automatic: true, openid: order.openid }, log);
+  return createAndSubmitRefund(
+    deps,
+    order,
+    { refundId, amount: order.amount, reason: "订单已关闭，自动退款", automatic: true, openid: order.openid },
+    log,
+  );
 }
 
 /** PENDING → CLOSED here (its tickets CANCELLED in the same write), then the seats go back —

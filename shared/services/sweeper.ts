@@ -42,7 +42,18 @@ export interface SweepReport {
 export async function sweep(deps: PaymentDeps, budgetMs = WECHATPAY_BUDGET_MS): Promise<SweepReport> {
   const { orders, refunds } = deps.db;
   const start = deps.now();
-  const report: SweepReport = { expiredClosed: 0, expiredPaid: 0, queried: 0, refundsChecked: 0, reservationsReleased: 0, seatsReleased: 0, holdLeaksRepaired: 0, autoRefundsStarted: 0, deferred: 0, errors: 0 };
+  const report: SweepReport = {
+    expiredClosed: 0,
+    expiredPaid: 0,
+    queried: 0,
+    refundsChecked: 0,
+    reservationsReleased: 0,
+    seatsReleased: 0,
+    holdLeaksRepaired: 0,
+    autoRefundsStarted: 0,
+    deferred: 0,
+    errors: 0,
+  };
   const guard = async (what: string, id: string, f: () => Promise<void>) => {
     try {
       await f();
@@ -86,7 +97,10 @@ export async function sweep(deps: PaymentDeps, budgetMs = WECHATPAY_BUDGET_MS): 
       },
     });
   }
-  for (const o of await orders.find({ status: "PENDING", expiresAt: { $gt: now }, createdAt: { $lte: now - QUIET_MS }, prepayId: { $exists: true } }, byCheck)) {
+  for (const o of await orders.find(
+    { status: "PENDING", expiresAt: { $gt: now }, createdAt: { $lte: now - QUIET_MS }, prepayId: { $exists: true } },
+    byCheck,
+  )) {
     work.push({
       what: "query",
       id: o._id,

@@ -30,8 +30,10 @@ async function run<T extends { _id: string; status: string }>(
   return { outcome: "conflict", doc: fresh };
 }
 
-export const applyOrder = (deps: StoreDeps, order: OrderDoc, plan: Plan<string>): Promise<Applied<OrderDoc>> => run(deps.db.orders, order, plan);
-export const applyRefund = (deps: StoreDeps, refund: RefundDoc, plan: Plan<string>): Promise<Applied<RefundDoc>> => run(deps.db.refunds, refund, plan);
+export const applyOrder = (deps: StoreDeps, order: OrderDoc, plan: Plan<string>): Promise<Applied<OrderDoc>> =>
+  run(deps.db.orders, order, plan);
+export const applyRefund = (deps: StoreDeps, refund: RefundDoc, plan: Plan<string>): Promise<Applied<RefundDoc>> =>
+  run(deps.db.refunds, refund, plan);
 
 type Tree = Record<string, unknown>;
 

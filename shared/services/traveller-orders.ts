@@ -35,7 +35,10 @@ export async function detailOf(deps: StoreDeps, order: OrderDoc): Promise<OrderD
  *  refunds still in progress, and applies the answers. With an interval, WeChat Pay is asked at
  *  most once per interval per order, however many calls arrive at once. */
 export async function syncOrder(deps: PaymentDeps, order: OrderDoc, log: LogContext = { fn: FN }, minIntervalMs = 0): Promise<OrderDoc> {
-  const openRefunds = order.status === "PENDING" ? [] : await deps.db.refunds.find({ orderId: order._id, status: { $in: ["PROCESSING", "ABNORMAL"] } }, { limit: 20 });
+  const openRefunds =
+    order.status === "PENDING"
+      ? []
+      : await deps.db.refunds.find({ orderId: order._id, status: { $in: ["PROCESSING", "ABNORMAL"] } }, { limit: 20 });
   const worthAsking = (order.status === "PENDING" && order.prepayId) || openRefunds.length > 0;
   if (!worthAsking) {
     await freeSlotIfSettled(deps, order);
@@ -61,7 +64,8 @@ async function freeSlotIfSettled(deps: StoreDeps, order: OrderDoc): Promise<void
  *  (a closed order is answered as it is); a payment that got there first makes it PAID instead. */
 export async function cancelOrder(deps: PaymentDeps, order: OrderDoc): Promise<OrderDoc> {
   if (order.status === "CLOSED") return order;
-  if (order.status !== "PENDING") throw new AppError("ORDER_STATE", "订单已支付，不能取消；如需退票请在订单详情中操作", { orderId: order._id });
+  if (order.status !== "PENDING")
+    throw new AppError("ORDER_STATE", "订单已支付，不能取消；如需退票请在订单详情中操作", { orderId: order._id });
   const r = await closeAtWeChatPay(deps, order, "query", { fn: FN }, "cancel", "用户取消订单");
   if (r === "retry") throw new AppError("PAYMENT_FAILED", "暂时无法取消，请稍后重试");
   const now = (await deps.db.orders.get(order._id)) ?? order;

@@ -7,7 +7,15 @@ export async function login(deps: StoreDeps, caller: Caller): Promise<LoginResul
   const { users } = deps.db;
   const now = deps.now();
   // pendingUntil 0: no unpaid order, so the first booking takes its slot in one update (fair-use.ts).
-  const inserted = await users.insert({ _id: caller.openid, appid: caller.appid, ...(caller.unionid ? { unionid: caller.unionid } : {}), createdAt: now, lastLoginAt: now, pendingUntil: 0 });
-  if (inserted === "duplicate") await users.update({ _id: caller.openid }, { $set: { lastLoginAt: now, ...(caller.unionid ? { unionid: caller.unionid } : {}) } });
+  const inserted = await users.insert({
+    _id: caller.openid,
+    appid: caller.appid,
+    ...(caller.unionid ? { unionid: caller.unionid } : {}),
+    createdAt: now,
+    lastLoginAt: now,
+    pendingUntil: 0,
+  });
+  if (inserted === "duplicate")
+    await users.update({ _id: caller.openid }, { $set: { lastLoginAt: now, ...(caller.unionid ? { unionid: caller.unionid } : {}) } });
   return { openid: caller.openid, appid: caller.appid, ...(caller.unionid ? { unionid: caller.unionid } : {}) };
 }

@@ -192,4 +192,3 @@ export interface ReconcileReport {
   /** More than 1000 payments or refunds recorded that day: the "not in bill" direction is partial. */
   truncated?: boolean;
 }
-

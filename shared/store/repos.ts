@@ -1,7 +1,15 @@
 // Typed collections over a Database handle: what the services are given (never a module singleton).
 import type { TrainDoc } from "../catalog/catalog";
 import type { Database, Filter, FindOptions, Update } from "./database";
-import { COLLECTIONS, type NotifyRejectionsDoc, type OrderDoc, type PaymentEventDoc, type ReconcileReport, type RefundDoc, type UserDoc } from "./model";
+import {
+  COLLECTIONS,
+  type NotifyRejectionsDoc,
+  type OrderDoc,
+  type PaymentEventDoc,
+  type ReconcileReport,
+  type RefundDoc,
+  type UserDoc,
+} from "./model";
 
 export class Collection<T extends { _id: string }> {
   constructor(

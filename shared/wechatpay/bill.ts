@@ -35,7 +35,8 @@ export function parseTradeBill(text: string): BillResult {
   const rows = lines.slice(1, summaryAt).map((line) => zip(header, line.split(",`")));
   const summaryHeader = lines[summaryAt]!.split(",").map(cell);
   const summary = zip(summaryHeader, lines[summaryAt + 1]!.split(",`"));
-  for (const row of rows) if (Object.keys(row).length !== header.length) return { ok: false, reason: "bill row has the wrong number of fields" };
+  for (const row of rows)
+    if (Object.keys(row).length !== header.length) return { ok: false, reason: "bill row has the wrong number of fields" };
   return { ok: true, bill: { text: clean, rows, summary } };
 }
 

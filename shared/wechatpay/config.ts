@@ -1,7 +1,17 @@
 // Payment configuration from the environment, validated once per process. A bad variable is reported
 // by name and reason; the value is never echoed (it may be a secret).
 import { createHash, createPublicKey, createSecretKey, type KeyObject } from "node:crypto";
-import { defaultKeyFileDirs, normalizeSerial, parseCertificates, parseRsaPrivateKey, parseRsaPublicKey, readPemSources, sameSerial, type CertificateKey, type Loaded } from "./keys";
+import {
+  defaultKeyFileDirs,
+  normalizeSerial,
+  parseCertificates,
+  parseRsaPrivateKey,
+  parseRsaPublicKey,
+  readPemSources,
+  sameSerial,
+  type CertificateKey,
+  type Loaded,
+} from "./keys";
 
 export const DEFAULT_BASE_URL = "https://api.mch.weixin.qq.com/";
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -100,7 +110,9 @@ export function oncePerEnv<T>(create: (env: Env) => T): (env?: Env) => T {
 }
 
 /** The configuration for this environment, parsed (keys included) once per process. */
-export const loadPayConfig: (env?: Env) => PayConfigResult = oncePerEnv((env) => parsePayConfig(env, { keyFileDirs: defaultKeyFileDirs() }));
+export const loadPayConfig: (env?: Env) => PayConfigResult = oncePerEnv((env) =>
+  parsePayConfig(env, { keyFileDirs: defaultKeyFileDirs() }),
+);
 
 export interface ParseOptions {
   /** Where relative key-file paths are looked up, in order (default: the working directory). */
@@ -189,7 +201,10 @@ export function parsePayConfig(env: Env, options: ParseOptions = {}): PayConfigR
   const merchantCert = pemVariable("WECHAT_MERCHANT_CERT", value("WECHAT_MERCHANT_CERT"), parseCertificates)?.[0];
   const merchantSerial = merchantSerialOf(value("WECHAT_SERIAL_NO"), merchantCert, bad);
   if (merchantCert && merchantPrivateKey && !samePublicKey(createPublicKey(merchantPrivateKey), merchantCert.publicKey)) {
-    bad("WECHAT_PRIVATE_KEY", "is not the private key of the certificate in WECHAT_MERCHANT_CERT (apiclient_key.pem and apiclient_cert.pem must be one pair)");
+    bad(
+      "WECHAT_PRIVATE_KEY",
+      "is not the private key of the certificate in WECHAT_MERCHANT_CERT (apiclient_key.pem and apiclient_cert.pem must be one pair)",
+    );
   }
 
   const publicKeys = new Map<string, KeyObject>();
@@ -214,7 +229,10 @@ export function parsePayConfig(env: Env, options: ParseOptions = {}): PayConfigR
   // auto: public-key merchants (since 2024) get 404 from /v3/certificates, so download only without one.
   const downloadPlatformCerts = downloadText === "on" || (downloadText === "auto" && publicKeys.size === 0);
   if (!downloadPlatformCerts && publicKeys.size === 0 && platformCerts.size === 0 && !pubText && !certText) {
-    bad("WECHAT_PUBLIC_KEY", "no WeChat Pay key configured: set WECHAT_PUBLIC_KEY_ID + WECHAT_PUBLIC_KEY, WECHAT_PLATFORM_CERTS, or allow the download");
+    bad(
+      "WECHAT_PUBLIC_KEY",
+      "no WeChat Pay key configured: set WECHAT_PUBLIC_KEY_ID + WECHAT_PUBLIC_KEY, WECHAT_PLATFORM_CERTS, or allow the download",
+    );
   }
   if (merchantSerial && (publicKeys.has(merchantSerial) || platformCerts.has(normalizeSerial(merchantSerial)))) {
     bad("WECHAT_SERIAL_NO", "is the serial of a WeChat Pay key; it must be the merchant certificate serial");
@@ -252,9 +270,14 @@ export function parsePayConfig(env: Env, options: ParseOptions = {}): PayConfigR
 
 /** WECHAT_SERIAL_NO as given, checked against the merchant certificate when there is one, or the
  *  certificate's own serial when the variable is absent. */
-function merchantSerialOf(given: string | undefined, cert: CertificateKey | undefined, bad: (variable: string, reason: string) => void): string | undefined {
+function merchantSerialOf(
+  given: string | undefined,
+  cert: CertificateKey | undefined,
+  bad: (variable: string, reason: string) => void,
+): string | undefined {
   if (given === undefined) {
-    if (!cert) bad("WECHAT_SERIAL_NO", "is required when PAY_MODE=wechatpay (or set WECHAT_MERCHANT_CERT to apiclient_cert.pem to derive it)");
+    if (!cert)
+      bad("WECHAT_SERIAL_NO", "is required when PAY_MODE=wechatpay (or set WECHAT_MERCHANT_CERT to apiclient_cert.pem to derive it)");
     return cert?.serial;
   }
   if (!/^[0-9A-Fa-f]{8,64}$/.test(given)) {

@@ -15,7 +15,15 @@ import type { WechatPayConfig } from "./config";
 import type { WechatpayKeyStore } from "./key-store";
 import { signPayParams } from "./pay-params";
 import type { PlatformCertificateStore } from "./platform-certs";
-import { checkAbnormalRefund, checkBillDate, checkOutTradeNo, checkPrepay, checkRefund, refusedLocally, toChinaRfc3339 } from "./request-rules";
+import {
+  checkAbnormalRefund,
+  checkBillDate,
+  checkOutTradeNo,
+  checkPrepay,
+  checkRefund,
+  refusedLocally,
+  toChinaRfc3339,
+} from "./request-rules";
 import type {
   AbnormalRefundRequest,
   GatewayResult,
@@ -173,12 +181,21 @@ class AxiosGateway implements PaymentGateway {
     if (req.type === "USER_BANK_CARD") {
       // The account and name travel encrypted (RSAES-OAEP) with a WeChat Pay key, named in Wechatpay-Serial.
       const enc = this.encryptionKey();
-      if (!enc) return { kind: "config_error", message: "no WeChat Pay public key or platform certificate to encrypt the bank account with" };
+      if (!enc)
+        return { kind: "config_error", message: "no WeChat Pay public key or platform certificate to encrypt the bank account with" };
       serial = enc.serial;
-      body = { ...body, bank_type: req.bankType, bank_account: encryptField(req.bankAccount, enc.key), real_name: encryptField(req.realName, enc.key) };
+      body = {
+        ...body,
+        bank_type: req.bankType,
+        bank_account: encryptField(req.bankAccount, enc.key),
+        real_name: encryptField(req.realName, enc.key),
+      };
     }
     const headers = serial ? { "Wechatpay-Serial": serial } : {};
-    return this.call((api) => api.v3.refund.domestic.refunds.$refund_id$.applyAbnormalRefund.post(body, { refund_id: req.refundId, headers }), toRefundRecord);
+    return this.call(
+      (api) => api.v3.refund.domestic.refunds.$refund_id$.applyAbnormalRefund.post(body, { refund_id: req.refundId, headers }),
+      toRefundRecord,
+    );
   }
 
   /** The WeChat Pay public key if configured (recommended by WeChat Pay), else a platform certificate. */
@@ -234,7 +251,10 @@ class AxiosGateway implements PaymentGateway {
       if (/^[0-9A-F]+$/.test(id)) certs[id.toLowerCase()] = key;
     }
     if (Object.keys(certs).length === 0) {
-      return { message: "no WeChat Pay key to verify answers (public key not configured, platform certificates not downloaded)", variable: "WECHAT_PUBLIC_KEY" };
+      return {
+        message: "no WeChat Pay key to verify answers (public key not configured, platform certificates not downloaded)",
+        variable: "WECHAT_PUBLIC_KEY",
+      };
     }
     const api = new Wechatpay({
       mchid: this.config.mchid,
@@ -292,7 +312,14 @@ class AxiosGateway implements PaymentGateway {
       // A few settings mistakes come back as 500 with their own code: refused, and a setting to fix.
       const variable = configRefusalVariable(wxCode);
       if (wxCode && variable) {
-        return { kind: "config_error", code: wxCode, httpStatus: status, variable, message: `WeChat Pay refused with ${wxCode}: check ${variable}`, ...rid };
+        return {
+          kind: "config_error",
+          code: wxCode,
+          httpStatus: status,
+          variable,
+          message: `WeChat Pay refused with ${wxCode}: check ${variable}`,
+          ...rid,
+        };
       }
       // A 5xx (SYSTEM_ERROR: "retry with the same parameters"), or an error page that is not WeChat
       // Pay's JSON (a proxy's 502/504), does not say the request was refused: it may have been
@@ -308,7 +335,9 @@ class AxiosGateway implements PaymentGateway {
 
 /** WeChat Pay's sensitive-field encryption: RSAES-OAEP (SHA-1, MGF1), base64. */
 function encryptField(plaintext: string, key: KeyObject): string {
-  return publicEncrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" }, Buffer.from(plaintext, "utf8")).toString("base64");
+  return publicEncrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" }, Buffer.from(plaintext, "utf8")).toString(
+    "base64",
+  );
 }
 
 function parseMaybeJson(data: unknown): unknown {

@@ -6,9 +6,26 @@ import type { MiniProgramPayParams } from "../contracts/api";
 import { parseTradeBill } from "./bill";
 import type { MockPayConfig } from "./config";
 import { PREPAY_PACKAGE_PREFIX } from "./pay-params";
-import { checkAbnormalRefund, checkBillDate, checkOutTradeNo, checkPrepay, checkRefund, refusedLocally, toChinaRfc3339 } from "./request-rules";
+import {
+  checkAbnormalRefund,
+  checkBillDate,
+  checkOutTradeNo,
+  checkPrepay,
+  checkRefund,
+  refusedLocally,
+  toChinaRfc3339,
+} from "./request-rules";
 import { joinLines, makeNonce } from "./signer";
-import type { AbnormalRefundRequest, GatewayResult, PaymentGateway, PrepayRequest, RefundCreateRequest, RefundRecord, TradeBill, Transaction } from "./types";
+import type {
+  AbnormalRefundRequest,
+  GatewayResult,
+  PaymentGateway,
+  PrepayRequest,
+  RefundCreateRequest,
+  RefundRecord,
+  TradeBill,
+  Transaction,
+} from "./types";
 
 const digest = (label: string, value: string, size: number) =>
   createHash("sha256").update(`${label}\0${value}`).digest("hex").slice(0, size).toUpperCase();
@@ -30,7 +47,9 @@ export function createMockGateway(config: MockPayConfig, clock: () => Date = () 
       const timeStamp = String(Math.floor(clock().getTime() / 1000));
       const nonceStr = makeNonce();
       const pkg = PREPAY_PACKAGE_PREFIX + prepayId;
-      const paySign = createHmac("sha256", "mock-pay-sign").update(joinLines(config.appid, timeStamp, nonceStr, pkg)).digest("base64");
+      const paySign = createHmac("sha256", "mock-pay-sign")
+        .update(joinLines(config.appid, timeStamp, nonceStr, pkg))
+        .digest("base64");
       return { timeStamp, nonceStr, package: pkg, signType: "RSA", paySign };
     },
 

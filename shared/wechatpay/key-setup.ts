@@ -24,4 +24,3 @@ export function createKeyStore(config: WechatPayConfig): WechatpayKeys {
   });
   return { keys: new CombinedKeyStore(fixed, certStore), certStore };
 }
-

@@ -36,7 +36,10 @@ export function readPemSource(value: string, dirs: readonly string[] = [process.
 export function readPemSources(value: string, dirs?: readonly string[]): Loaded<string> {
   if (value.includes("-----BEGIN")) return readPemSource(value, dirs);
   const texts: string[] = [];
-  for (const part of value.split(",").map((p) => p.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const one = readPemSource(part, dirs);
     if (!one.ok) return one;
     texts.push(one.value);

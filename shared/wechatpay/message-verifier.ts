@@ -7,7 +7,9 @@ import { readSignatureHeaders, type HeaderBag, type SignatureHeaders } from "./h
 import type { WechatpayKeyStore } from "./key-store";
 import { checkSignatureWith, MAX_CLOCK_SKEW_SECONDS, precheckSignature, type SignatureRejection } from "./verifier";
 
-export type MessageCheck = { ok: true; headers: SignatureHeaders } | { ok: false; code: "MISSING_HEADER" | SignatureRejection; message: string };
+export type MessageCheck =
+  | { ok: true; headers: SignatureHeaders }
+  | { ok: false; code: "MISSING_HEADER" | SignatureRejection; message: string };
 
 export function verifyMessage(
   rawHeaders: HeaderBag,

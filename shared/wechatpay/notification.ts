@@ -5,13 +5,7 @@ import type { KeyObject } from "node:crypto";
 import { decryptAeadResourceText } from "./aead";
 import type { SignatureHeaders } from "./headers";
 import type { WechatpayKeyStore } from "./key-store";
-import type {
-  NotificationInput,
-  NotificationParser,
-  NotificationRejectionCode,
-  NotificationResult,
-  PaymentNotification,
-} from "./types";
+import type { NotificationInput, NotificationParser, NotificationRejectionCode, NotificationResult, PaymentNotification } from "./types";
 import { verifyMessage, type MessageCheck } from "./message-verifier";
 import { MAX_CLOCK_SKEW_SECONDS } from "./verifier";
 import { isObject, toRefundRecord, toTransaction } from "./wire";
@@ -36,8 +30,18 @@ export function createNotificationParser(options: NotificationParserOptions): No
         if (!isObject(input) || !isObject(input.headers)) return Promise.resolve(reject("MISSING_HEADER", "no headers"));
         const body = notificationBody(input);
         if (!body) return Promise.resolve(reject("BAD_BODY", "body is not a string (or not valid base64 with isBase64Encoded)"));
-        const checked = verifyMessage(input.headers, body, options.keys, now ?? new Date(), options.maxSkewSeconds ?? MAX_CLOCK_SKEW_SECONDS);
-        if (checked instanceof Promise) return checked.then((c) => decodeSafely(options, c, body), () => UNPROCESSABLE);
+        const checked = verifyMessage(
+          input.headers,
+          body,
+          options.keys,
+          now ?? new Date(),
+          options.maxSkewSeconds ?? MAX_CLOCK_SKEW_SECONDS,
+        );
+        if (checked instanceof Promise)
+          return checked.then(
+            (c) => decodeSafely(options, c, body),
+            () => UNPROCESSABLE,
+          );
         return Promise.resolve(decodeSafely(options, checked, body));
       } catch {
         return Promise.resolve(UNPROCESSABLE);
@@ -89,13 +93,25 @@ function decode(options: NotificationParserOptions, headers: SignatureHeaders, b
   }
   const isTransaction = eventType === "TRANSACTION.SUCCESS";
   if (!isTransaction && !REFUND_EVENTS.includes(eventType as RefundEvent)) {
-    const unhandled: PaymentNotification = { id, createTime, summary: typeof summary === "string" ? summary : "", serial: headers.serial, eventType: "UNHANDLED", rawEventType: eventType.slice(0, 64) };
+    const unhandled: PaymentNotification = {
+      id,
+      createTime,
+      summary: typeof summary === "string" ? summary : "",
+      serial: headers.serial,
+      eventType: "UNHANDLED",
+      rawEventType: eventType.slice(0, 64),
+    };
     if (headers.requestId) unhandled.requestId = headers.requestId;
     return { ok: true, event: unhandled };
   }
   const { algorithm, ciphertext, nonce } = resource;
   const associatedData = resource.associated_data ?? "";
-  if (algorithm !== "AEAD_AES_256_GCM" || typeof ciphertext !== "string" || typeof nonce !== "string" || typeof associatedData !== "string") {
+  if (
+    algorithm !== "AEAD_AES_256_GCM" ||
+    typeof ciphertext !== "string" ||
+    typeof nonce !== "string" ||
+    typeof associatedData !== "string"
+  ) {
     return reject("BAD_BODY", "resource is not an AEAD_AES_256_GCM resource");
   }
   const plaintext = decryptAeadResourceText(options.apiV3Key, { ciphertext, nonce, associatedData });

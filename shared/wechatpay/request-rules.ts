@@ -66,13 +66,18 @@ export function checkRefund(req: RefundCreateRequest): RuleViolation | undefined
 /** 发起异常退款's fields: refund_id string(32), out_refund_no, type; for USER_BANK_CARD bank_type
  *  string(16) and the account and name (encrypted by the gateway, so only presence is checked here). */
 export function checkAbnormalRefund(req: AbnormalRefundRequest): RuleViolation | undefined {
-  if (typeof req.refundId !== "string" || !/^[0-9A-Za-z]{1,32}$/.test(req.refundId)) return { field: "refundId", message: "must be WeChat Pay's refund_id (1-32 letters or digits)" };
-  if (typeof req.outRefundNo !== "string" || !OUT_REFUND_NO.test(req.outRefundNo)) return { field: "outRefundNo", message: "must be 1-64 characters of [0-9A-Za-z_-|*@]" };
+  if (typeof req.refundId !== "string" || !/^[0-9A-Za-z]{1,32}$/.test(req.refundId))
+    return { field: "refundId", message: "must be WeChat Pay's refund_id (1-32 letters or digits)" };
+  if (typeof req.outRefundNo !== "string" || !OUT_REFUND_NO.test(req.outRefundNo))
+    return { field: "outRefundNo", message: "must be 1-64 characters of [0-9A-Za-z_-|*@]" };
   if (req.type === "MERCHANT_BANK_CARD") return undefined;
   if (req.type !== "USER_BANK_CARD") return { field: "type", message: "must be USER_BANK_CARD or MERCHANT_BANK_CARD" };
-  if (typeof req.bankType !== "string" || !/^[A-Za-z0-9_]{1,16}$/.test(req.bankType)) return { field: "bankType", message: "must be a bank type code of 1-16 characters" };
-  if (typeof req.bankAccount !== "string" || !/^\d{8,30}$/.test(req.bankAccount)) return { field: "bankAccount", message: "must be 8-30 digits" };
-  if (typeof req.realName !== "string" || chars(req.realName.trim()) < 1 || chars(req.realName) > 50) return { field: "realName", message: "must be 1-50 characters" };
+  if (typeof req.bankType !== "string" || !/^[A-Za-z0-9_]{1,16}$/.test(req.bankType))
+    return { field: "bankType", message: "must be a bank type code of 1-16 characters" };
+  if (typeof req.bankAccount !== "string" || !/^\d{8,30}$/.test(req.bankAccount))
+    return { field: "bankAccount", message: "must be 8-30 digits" };
+  if (typeof req.realName !== "string" || chars(req.realName.trim()) < 1 || chars(req.realName) > 50)
+    return { field: "realName", message: "must be 1-50 characters" };
   return undefined;
 }
 

@@ -80,7 +80,13 @@ export function testEnv(keys: TestKeySet, overrides: Env = {}): Env {
 function der(tag: number, content: Buffer): Buffer {
   const n = content.length;
   const len =
-    n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : n < 0x10000 ? Buffer.from([0x82, n >> 8, n & 0xff]) : Buffer.from([0x83, n >> 16, (n >> 8) & 0xff, n & 0xff]);
+    n < 0x80
+      ? Buffer.from([n])
+      : n < 0x100
+        ? Buffer.from([0x81, n])
+        : n < 0x10000
+          ? Buffer.from([0x82, n >> 8, n & 0xff])
+          : Buffer.from([0x83, n >> 16, (n >> 8) & 0xff, n & 0xff]);
   return Buffer.concat([Buffer.from([tag]), len, content]);
 }
 const seq = (...items: Buffer[]) => der(0x30, Buffer.concat(items));
@@ -98,7 +104,12 @@ const utcTime = (d: Date) => der(0x17, Buffer.from(d.toISOString().replace(/[-:T
 const name = (cn: string) => seq(der(0x31, seq(oid("2.5.4.3"), der(0x0c, Buffer.from(cn, "utf8")))));
 
 /** A self-signed RSA certificate (SHA256withRSA), serial upper-case hex without a leading zero. */
-export function generateTestCertificate(privateKey: KeyObject, publicKey: KeyObject, commonName: string, days = 365): { pem: string; serial: string } {
+export function generateTestCertificate(
+  privateKey: KeyObject,
+  publicKey: KeyObject,
+  commonName: string,
+  days = 365,
+): { pem: string; serial: string } {
   const serialBytes = randomBytes(20);
   serialBytes[0] = 0x10 + (serialBytes[0]! % 0x70); // positive, no leading zero: serial text is stable
   const sha256WithRsa = seq(oid("1.2.840.113549.1.1.11"), der(0x05, Buffer.alloc(0)));
@@ -146,7 +157,10 @@ export function signWechatpayMessage(body: string | Buffer, signer: SigningIdent
 export type TestEventType = "TRANSACTION.SUCCESS" | "REFUND.SUCCESS" | "REFUND.ABNORMAL" | "REFUND.CLOSED";
 
 /** Wire-format (snake_case) payment plaintext with plausible defaults. */
-export function transactionResource(keys: Pick<TestKeySet, "mchid" | "appid">, over: Record<string, unknown> = {}): Record<string, unknown> {
+export function transactionResource(
+  keys: Pick<TestKeySet, "mchid" | "appid">,
+  over: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     appid: keys.appid,
     mchid: keys.mchid,
@@ -165,7 +179,11 @@ export function transactionResource(keys: Pick<TestKeySet, "mchid" | "appid">, o
 }
 
 /** Wire-format refund plaintext (refund_status as notifications carry it). */
-export function refundResource(keys: Pick<TestKeySet, "mchid">, status: "SUCCESS" | "ABNORMAL" | "CLOSED", over: Record<string, unknown> = {}): Record<string, unknown> {
+export function refundResource(
+  keys: Pick<TestKeySet, "mchid">,
+  status: "SUCCESS" | "ABNORMAL" | "CLOSED",
+  over: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     mchid: keys.mchid,
     out_trade_no: "T20261127ABCDEF01",

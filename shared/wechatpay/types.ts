@@ -136,9 +136,7 @@ export type NotificationRejectionCode =
   | "BAD_BODY" // not JSON, or not the documented shape
   | "DECRYPT_FAILED";
 
-export type NotificationResult =
-  | { ok: true; event: PaymentNotification }
-  | { ok: false; code: NotificationRejectionCode; message: string };
+export type NotificationResult = { ok: true; event: PaymentNotification } | { ok: false; code: NotificationRejectionCode; message: string };
 
 export interface NotificationParser {
   /** Verifies the exact bytes, then decrypts and types. Never throws. */

@@ -12,7 +12,11 @@ export type SignatureRejection = "STALE_TIMESTAMP" | "UNKNOWN_SERIAL" | "BAD_SIG
 export type SignatureCheck = { ok: true } | { ok: false; code: SignatureRejection; message: string };
 
 /** Timestamp window, signature type and the SIGNTEST probe: everything decided before a key is needed. */
-export function precheckSignature(headers: SignatureHeaders, now: Date, maxSkewSeconds = MAX_CLOCK_SKEW_SECONDS): SignatureCheck | undefined {
+export function precheckSignature(
+  headers: SignatureHeaders,
+  now: Date,
+  maxSkewSeconds = MAX_CLOCK_SKEW_SECONDS,
+): SignatureCheck | undefined {
   if (!/^\d{1,12}$/.test(headers.timestamp)) {
     return { ok: false, code: "STALE_TIMESTAMP", message: "Wechatpay-Timestamp is not a number of seconds" };
   }

@@ -99,7 +99,9 @@ describe("loadPayConfig", () => {
       const r = parsePayConfig(testEnv(keys, { WECHAT_PRIVATE_KEY: value }));
       expect(r.ok, r.ok ? "" : r.error.message).toBe(true);
     }
-    expect(issuesOf(parsePayConfig(testEnv(keys, { WECHAT_PRIVATE_KEY: join(dir, "missing.pem") }))).WECHAT_PRIVATE_KEY).toMatch(/readable file/);
+    expect(issuesOf(parsePayConfig(testEnv(keys, { WECHAT_PRIVATE_KEY: join(dir, "missing.pem") }))).WECHAT_PRIVATE_KEY).toMatch(
+      /readable file/,
+    );
   });
 
   it("refuses a short RSA key and a non-RSA key", () => {
@@ -111,7 +113,9 @@ describe("loadPayConfig", () => {
 
   it("requires https for the notify URL unless the API base is loopback", () => {
     expect(issuesOf(parsePayConfig(testEnv(keys, { WECHAT_NOTIFY_URL: "http://example.com/notify" }))).WECHAT_NOTIFY_URL).toMatch(/https/);
-    const local = parsePayConfig(testEnv(keys, { WECHAT_NOTIFY_URL: "http://127.0.0.1:9000/notify", WECHAT_PAY_BASE_URL: "http://127.0.0.1:9000" }));
+    const local = parsePayConfig(
+      testEnv(keys, { WECHAT_NOTIFY_URL: "http://127.0.0.1:9000/notify", WECHAT_PAY_BASE_URL: "http://127.0.0.1:9000" }),
+    );
     expect(local.ok).toBe(true);
     if (local.ok) expect(local.config.baseUrl).toBe("http://127.0.0.1:9000/");
     expect(issuesOf(parsePayConfig(testEnv(keys, { WECHAT_NOTIFY_URL: "https://example.com/n?a=1" }))).WECHAT_NOTIFY_URL).toMatch(/query/);
@@ -120,21 +124,29 @@ describe("loadPayConfig", () => {
   });
 
   it("checks the public key pair, the serial and the download switch", () => {
-    expect(issuesOf(parsePayConfig(testEnv(keys, { WECHAT_PUBLIC_KEY: "" }))).WECHAT_PUBLIC_KEY).toMatch(/required when WECHAT_PUBLIC_KEY_ID/);
-    expect(issuesOf(parsePayConfig(testEnv(keys, { WECHAT_PUBLIC_KEY_ID: "12345" }))).WECHAT_PUBLIC_KEY_ID).toMatch(/PUB_KEY_ID_/);
-    expect(issuesOf(parsePayConfig(testEnv(keys, { WECHAT_PUBLIC_KEY: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----" }))).WECHAT_PUBLIC_KEY).toMatch(
-      /does not parse/,
+    expect(issuesOf(parsePayConfig(testEnv(keys, { WECHAT_PUBLIC_KEY: "" }))).WECHAT_PUBLIC_KEY).toMatch(
+      /required when WECHAT_PUBLIC_KEY_ID/,
     );
-    expect(issuesOf(parsePayConfig(testEnv(keys, { WECHAT_SERIAL_NO: "not-hex" }))).WECHAT_SERIAL_NO).toMatch(/hex/);
-    expect(issuesOf(parsePayConfig(testEnv(keys, { WECHAT_PLATFORM_CERTS_DOWNLOAD: "sometimes" }))).WECHAT_PLATFORM_CERTS_DOWNLOAD).toBeDefined();
+    expect(issuesOf(parsePayConfig(testEnv(keys, { WECHAT_PUBLIC_KEY_ID: "12345" }))).WECHAT_PUBLIC_KEY_ID).toMatch(/PUB_KEY_ID_/);
     expect(
-      issuesOf(parsePayConfig(testEnv(keys, { WECHAT_PUBLIC_KEY_ID: "", WECHAT_PUBLIC_KEY: "", WECHAT_PLATFORM_CERTS_DOWNLOAD: "off" }))).WECHAT_PUBLIC_KEY,
+      issuesOf(parsePayConfig(testEnv(keys, { WECHAT_PUBLIC_KEY: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----" })))
+        .WECHAT_PUBLIC_KEY,
+    ).toMatch(/does not parse/);
+    expect(issuesOf(parsePayConfig(testEnv(keys, { WECHAT_SERIAL_NO: "not-hex" }))).WECHAT_SERIAL_NO).toMatch(/hex/);
+    expect(
+      issuesOf(parsePayConfig(testEnv(keys, { WECHAT_PLATFORM_CERTS_DOWNLOAD: "sometimes" }))).WECHAT_PLATFORM_CERTS_DOWNLOAD,
+    ).toBeDefined();
+    expect(
+      issuesOf(parsePayConfig(testEnv(keys, { WECHAT_PUBLIC_KEY_ID: "", WECHAT_PUBLIC_KEY: "", WECHAT_PLATFORM_CERTS_DOWNLOAD: "off" })))
+        .WECHAT_PUBLIC_KEY,
     ).toMatch(/no WeChat Pay key/);
     expect(issuesOf(parsePayConfig(testEnv(keys, { WECHAT_PAY_TIMEOUT_MS: "5s" }))).WECHAT_PAY_TIMEOUT_MS).toBeDefined();
   });
 
   it("platform-certificate mode: certificates from the environment, download when no public key", () => {
-    const r = parsePayConfig(testEnv(keys, { WECHAT_PUBLIC_KEY_ID: "", WECHAT_PUBLIC_KEY: "", WECHAT_PLATFORM_CERTS: keys.platform!.certificatePem }));
+    const r = parsePayConfig(
+      testEnv(keys, { WECHAT_PUBLIC_KEY_ID: "", WECHAT_PUBLIC_KEY: "", WECHAT_PLATFORM_CERTS: keys.platform!.certificatePem }),
+    );
     if (!r.ok || r.config.mode !== "wechatpay") throw new Error("expected config");
     expect(r.config.platformCerts.get(keys.platform!.serial)?.type).toBe("public");
     expect(r.config.downloadPlatformCerts).toBe(true);
@@ -142,7 +154,9 @@ describe("loadPayConfig", () => {
     if (!both.ok || both.config.mode !== "wechatpay") throw new Error("expected config");
     expect(both.config.downloadPlatformCerts).toBe(false);
     expect(both.config.publicKeys.size + both.config.platformCerts.size).toBe(2);
-    expect(issuesOf(parsePayConfig(testEnv(keys, { WECHAT_PLATFORM_CERTS: keys.wechatpay.publicKeyPem }))).WECHAT_PLATFORM_CERTS).toMatch(/CERTIFICATE/);
+    expect(issuesOf(parsePayConfig(testEnv(keys, { WECHAT_PLATFORM_CERTS: keys.wechatpay.publicKeyPem }))).WECHAT_PLATFORM_CERTS).toMatch(
+      /CERTIFICATE/,
+    );
   });
 
   it("merchant certificate (apiclient_cert.pem): derives WECHAT_SERIAL_NO, checks it and the key pair", () => {
@@ -151,7 +165,9 @@ describe("loadPayConfig", () => {
     if (!derived.ok || derived.config.mode !== "wechatpay") throw new Error(derived.ok ? "mode" : derived.error.message);
     expect(derived.config.merchantSerial).toBe(cert.serial);
     expect(parsePayConfig(testEnv(keys, { WECHAT_SERIAL_NO: cert.serial.toLowerCase(), WECHAT_MERCHANT_CERT: cert.pem })).ok).toBe(true);
-    expect(issuesOf(parsePayConfig(testEnv(keys, { WECHAT_MERCHANT_CERT: cert.pem }))).WECHAT_SERIAL_NO).toMatch(/not the serial of the certificate/);
+    expect(issuesOf(parsePayConfig(testEnv(keys, { WECHAT_MERCHANT_CERT: cert.pem }))).WECHAT_SERIAL_NO).toMatch(
+      /not the serial of the certificate/,
+    );
     const other = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const foreign = generateTestCertificate(other.privateKey, other.publicKey, "someone else");
     const r = parsePayConfig(testEnv(keys, { WECHAT_SERIAL_NO: "", WECHAT_MERCHANT_CERT: foreign.pem }));
@@ -173,7 +189,14 @@ describe("loadPayConfig", () => {
     writeFileSync(join(fnDir, "secrets", "wechatpay_a.pem"), keys.platform!.certificatePem);
     const second = generateTestCertificate(keys.platform!.privateKey, keys.platform!.publicKey, "second");
     writeFileSync(join(fnDir, "secrets", "wechatpay_b.pem"), second.pem);
-    const certs = parsePayConfig(testEnv(keys, { WECHAT_PUBLIC_KEY_ID: "", WECHAT_PUBLIC_KEY: "", WECHAT_PLATFORM_CERTS: "secrets/wechatpay_a.pem, secrets/wechatpay_b.pem" }), { keyFileDirs: [fnDir] });
+    const certs = parsePayConfig(
+      testEnv(keys, {
+        WECHAT_PUBLIC_KEY_ID: "",
+        WECHAT_PUBLIC_KEY: "",
+        WECHAT_PLATFORM_CERTS: "secrets/wechatpay_a.pem, secrets/wechatpay_b.pem",
+      }),
+      { keyFileDirs: [fnDir] },
+    );
     if (!certs.ok || certs.config.mode !== "wechatpay") throw new Error("expected config");
     expect([...certs.config.platformCerts.keys()].sort()).toEqual([keys.platform!.serial, second.serial].sort());
   });

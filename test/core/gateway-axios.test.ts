@@ -13,8 +13,20 @@ let peer: Peer;
 let gw: PaymentGateway;
 
 const txWire = (outTradeNo: string, over: Record<string, unknown> = {}) =>
-  transactionResource(keys, { out_trade_no: outTradeNo, transaction_id: "4200000001202611270000000001", payer: { openid: "o-user" }, ...over });
-const refundWire = { refund_id: "5030001", out_refund_no: "R2026X1", out_trade_no: "T2026ABCdef", transaction_id: "4200000001", status: "PROCESSING", amount: { total: 55300, refund: 100, currency: "CNY" } };
+  transactionResource(keys, {
+    out_trade_no: outTradeNo,
+    transaction_id: "4200000001202611270000000001",
+    payer: { openid: "o-user" },
+    ...over,
+  });
+const refundWire = {
+  refund_id: "5030001",
+  out_refund_no: "R2026X1",
+  out_trade_no: "T2026ABCdef",
+  transaction_id: "4200000001",
+  status: "PROCESSING",
+  amount: { total: 55300, refund: 100, currency: "CNY" },
+};
 const prepay = (over: Record<string, unknown> = {}) => ({
   outTradeNo: "T2026ABCdef",
   description: "G1 北京南→上海虹桥 二等座×1",
@@ -26,14 +38,21 @@ const prepay = (over: Record<string, unknown> = {}) => ({
 });
 
 function runtime(overrides: Record<string, string> = {}): PaymentRuntime {
-  const rt = createPaymentRuntime(testEnv(keys, { WECHAT_PAY_BASE_URL: peer.baseUrl, WECHAT_NOTIFY_URL: `${peer.baseUrl}notify`, ...overrides }));
+  const rt = createPaymentRuntime(
+    testEnv(keys, { WECHAT_PAY_BASE_URL: peer.baseUrl, WECHAT_NOTIFY_URL: `${peer.baseUrl}notify`, ...overrides }),
+  );
   if (!rt.ok) throw new Error(rt.error.message);
   return rt;
 }
 
 beforeAll(async () => {
   keys = generateTestKeySet({ platformCertificate: true });
-  peer = await startPeer({ mchid: keys.mchid, merchantSerial: keys.merchantSerial, merchantPublicKey: keys.merchantPublicKey, signer: keys.wechatpay });
+  peer = await startPeer({
+    mchid: keys.mchid,
+    merchantSerial: keys.merchantSerial,
+    merchantPublicKey: keys.merchantPublicKey,
+    signer: keys.wechatpay,
+  });
   gw = runtime({ WECHAT_PAY_TIMEOUT_MS: "400" }).gateway;
 });
 afterAll(async () => {
@@ -87,7 +106,12 @@ describe("axios gateway: successful calls", () => {
     expect(peer.requests[0]).toMatchObject({ method: "POST", path: "/v3/pay/transactions/out-trade-no/T2026ABCdef/close" });
     expect(JSON.parse(peer.requests[0]!.body)).toEqual({ mchid: keys.mchid });
     peer.answer = () => ({ status: 400, body: { code: "ORDERPAID", message: "订单已支付" }, signer: null });
-    expect(await gw.close("T2026ABCdef")).toMatchObject({ kind: "business_error", httpStatus: 400, code: "ORDERPAID", message: "订单已支付" });
+    expect(await gw.close("T2026ABCdef")).toMatchObject({
+      kind: "business_error",
+      httpStatus: 400,
+      code: "ORDERPAID",
+      message: "订单已支付",
+    });
   });
 
   it("refunds and queries a refund", async () => {
@@ -108,7 +132,12 @@ describe("axios gateway: successful calls", () => {
 
   it("downloads the trade bill, checks its SHA1 and parses it", async () => {
     const file = Buffer.from(
-      formatTradeBill(["交易时间", "商户订单号", "交易状态", "应结订单金额"], [["2026-11-27 10:00:00", "T2026ABCdef", "SUCCESS", "553.00"]], ["总交易单数", "应结订单总金额"], ["1", "553.00"]),
+      formatTradeBill(
+        ["交易时间", "商户订单号", "交易状态", "应结订单金额"],
+        [["2026-11-27 10:00:00", "T2026ABCdef", "SUCCESS", "553.00"]],
+        ["总交易单数", "应结订单总金额"],
+        ["1", "553.00"],
+      ),
     );
     let hash = createHash("sha1").update(file).digest("hex");
     peer.answer = (req) =>
@@ -116,7 +145,10 @@ describe("axios gateway: successful calls", () => {
         ? { body: { hash_type: "SHA1", hash_value: hash, download_url: `${peer.baseUrl}v3/billdownload/file?token=abc` } }
         : { body: file, signer: null };
     const r = await gw.tradeBill("2026-11-27");
-    expect(peer.requests.map((q) => q.path)).toEqual(["/v3/bill/tradebill?bill_date=2026-11-27&bill_type=ALL", "/v3/billdownload/file?token=abc"]);
+    expect(peer.requests.map((q) => q.path)).toEqual([
+      "/v3/bill/tradebill?bill_date=2026-11-27&bill_type=ALL",
+      "/v3/billdownload/file?token=abc",
+    ]);
     expect(r).toMatchObject({ kind: "ok", value: { rows: [{ 商户订单号: "T2026ABCdef" }], summary: { 总交易单数: "1" } } });
     hash = "0".repeat(40);
     expect(await gw.tradeBill("2026-11-27")).toMatchObject({ kind: "unknown", reason: expect.stringContaining("SHA1") });
@@ -152,7 +184,11 @@ describe("axios gateway: failures", () => {
       requestId: "08PEER-UNSIGNED",
     });
     peer.answer = () => ({ status: 500, body: { code: "INVALID_TRANSACTIONID", message: "订单号非法" }, signer: null });
-    expect(await gw.queryByTransactionId("4200000009")).toMatchObject({ kind: "config_error", code: "INVALID_TRANSACTIONID", variable: "WECHAT_MCHID" });
+    expect(await gw.queryByTransactionId("4200000009")).toMatchObject({
+      kind: "config_error",
+      code: "INVALID_TRANSACTIONID",
+      variable: "WECHAT_MCHID",
+    });
     // Any other 500 stays "outcome unknown", whatever its code.
     peer.answer = () => ({ status: 500, body: { code: "BANK_ERROR", message: "银行系统异常" }, signer: null });
     expect(await gw.jsapiPrepay(prepay())).toMatchObject({ kind: "unknown", reason: expect.stringContaining("BANK_ERROR") });
@@ -172,7 +208,10 @@ describe("axios gateway: failures", () => {
     ["the SIGNTEST probe", { signature: "WECHATPAY/SIGNTEST/AAAA" }],
     ["missing signature headers", { signer: null }],
   ])("reports a 2xx answer with %s as unknown", async (_name, fault) => {
-    const signer = "signer" in fault && fault.signer && fault.signer.privateKey === null ? { ...fault.signer, privateKey: keys.wechatpay.privateKey } : undefined;
+    const signer =
+      "signer" in fault && fault.signer && fault.signer.privateKey === null
+        ? { ...fault.signer, privateKey: keys.wechatpay.privateKey }
+        : undefined;
     peer.answer = () => ({ body: { prepay_id: "wx1" }, ...fault, ...(signer ? { signer } : {}) });
     const r = await gw.jsapiPrepay(prepay());
     expect(r).toMatchObject({ kind: "unknown", reason: expect.stringMatching(/EV3_RES_/) });
@@ -189,7 +228,14 @@ describe("axios gateway: failures", () => {
   });
 
   it("refuses bad amounts and ids locally: nothing is sent", async () => {
-    for (const over of [{ amount: 0 }, { amount: 12.5 }, { amount: -100 }, { outTradeNo: "bad id!" }, { description: "x".repeat(128) }, { expiresAt: new Date() }]) {
+    for (const over of [
+      { amount: 0 },
+      { amount: 12.5 },
+      { amount: -100 },
+      { outTradeNo: "bad id!" },
+      { description: "x".repeat(128) },
+      { expiresAt: new Date() },
+    ]) {
       expect(await gw.jsapiPrepay(prepay(over))).toMatchObject({ kind: "business_error", code: "PARAM_ERROR", local: true });
     }
     expect(await gw.refund({ outTradeNo: "T2026ABCdef", outRefundNo: "R1", refund: 101, total: 100 })).toMatchObject({ local: true });
@@ -200,7 +246,11 @@ describe("axios gateway: failures", () => {
   it("the server rejects our signature when the merchant serial is wrong (peer checks real signatures)", async () => {
     const rt = runtime({ WECHAT_SERIAL_NO: "ABCDEF0123456789" });
     peer.answer = () => ({ body: txWire("T2026ABCdef") });
-    expect(await rt.gateway.queryByOutTradeNo("T2026ABCdef")).toMatchObject({ kind: "business_error", httpStatus: 401, code: "SIGN_ERROR" });
+    expect(await rt.gateway.queryByOutTradeNo("T2026ABCdef")).toMatchObject({
+      kind: "business_error",
+      httpStatus: 401,
+      code: "SIGN_ERROR",
+    });
   });
 });
 
@@ -210,7 +260,9 @@ describe("platform-certificate mode", () => {
     const platform = keys.platform!;
     let certs: Array<{ serial: string; certificatePem: string }> = [platform];
     peer.answer = (req) =>
-      req.path === "/v3/certificates" ? { body: certificatesAnswer(keys.apiV3Key, certs), signer: platform } : { body: txWire("T2026ABCdef"), signer: platform };
+      req.path === "/v3/certificates"
+        ? { body: certificatesAnswer(keys.apiV3Key, certs), signer: platform }
+        : { body: txWire("T2026ABCdef"), signer: platform };
     const rt = runtime({ WECHAT_PUBLIC_KEY_ID: "", WECHAT_PUBLIC_KEY: "" });
     expect(await rt.gateway.queryByOutTradeNo("T2026ABCdef")).toMatchObject({ kind: "ok" });
     expect(await rt.gateway.queryByOutTradeNo("T2026ABCdef")).toMatchObject({ kind: "ok" });

@@ -31,7 +31,10 @@ describe("mock gateway (PAY_MODE=mock)", () => {
   });
 
   it("answers query NOTPAY, close ok, refund SUCCESS at once, empty bill", async () => {
-    expect(await gw.queryByOutTradeNo("T2026MOCK01")).toMatchObject({ kind: "ok", value: { tradeState: "NOTPAY", outTradeNo: "T2026MOCK01" } });
+    expect(await gw.queryByOutTradeNo("T2026MOCK01")).toMatchObject({
+      kind: "ok",
+      value: { tradeState: "NOTPAY", outTradeNo: "T2026MOCK01" },
+    });
     expect((await gw.close("T2026MOCK01")).kind).toBe("ok");
     expect(await gw.refund({ outTradeNo: "T2026MOCK01", outRefundNo: "R2026MOCK01", refund: 100, total: 55300 })).toMatchObject({
       kind: "ok",

@@ -28,7 +28,11 @@ async function host(signMode: "pubkey" | "cert" | "both"): Promise<Host> {
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
       if (url.pathname === "/api/payment/notify") {
         // Keep the exact bytes as an HTTP trigger would hand them over (base64).
-        deliveries.push({ headers: { ...req.headers } as NotificationInput["headers"], body: body.toString("base64"), isBase64Encoded: true });
+        deliveries.push({
+          headers: { ...req.headers } as NotificationInput["headers"],
+          body: body.toString("base64"),
+          isBase64Encoded: true,
+        });
         res.writeHead(204).end();
         return;
       }
@@ -51,7 +55,11 @@ async function host(signMode: "pubkey" | "cert" | "both"): Promise<Host> {
 }
 
 async function control(h: Host, path: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(h.baseUrl + path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(h.baseUrl + path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
   const json = (await res.json()) as Record<string, unknown>;
   if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
@@ -116,7 +124,10 @@ describe("gateway against the simulator (public-key mode)", () => {
 
     const delivery = await waitFor(() => h.deliveries.find((d) => d.headers["wechatpay-serial"] !== undefined));
     const event = await rt.notifications.parse(delivery);
-    expect(event).toMatchObject({ ok: true, event: { eventType: "TRANSACTION.SUCCESS", transaction: { outTradeNo, transactionId, amount: { total: 55300 } } } });
+    expect(event).toMatchObject({
+      ok: true,
+      event: { eventType: "TRANSACTION.SUCCESS", transaction: { outTradeNo, transactionId, amount: { total: 55300 } } },
+    });
 
     expect(await gw.close(outTradeNo)).toMatchObject({ kind: "business_error", code: "ORDERPAID" });
 
@@ -124,7 +135,9 @@ describe("gateway against the simulator (public-key mode)", () => {
     const refund = await gw.refund({ outTradeNo, outRefundNo, refund: 10000, total: 55300, reason: "行程变更" });
     expect(refund).toMatchObject({ kind: "ok", value: { outRefundNo, outTradeNo, amount: { refund: 10000, total: 55300 } } });
     expect(await gw.queryRefund(outRefundNo)).toMatchObject({ kind: "ok", value: { outRefundNo } });
-    expect(await gw.refund({ outTradeNo, outRefundNo: `${outRefundNo}X`, refund: 50000, total: 55300 })).toMatchObject({ kind: "business_error" });
+    expect(await gw.refund({ outTradeNo, outRefundNo: `${outRefundNo}X`, refund: 50000, total: 55300 })).toMatchObject({
+      kind: "business_error",
+    });
 
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     const bill = await gw.tradeBill(today);
@@ -142,9 +155,16 @@ describe("gateway against the simulator (public-key mode)", () => {
 
   it("maps business errors, injected 5xx, tampered signatures and timeouts", async () => {
     const gw = rt.gateway;
-    expect(await gw.queryByOutTradeNo("T2026NOSUCHORDER")).toMatchObject({ kind: "business_error", httpStatus: 404, code: "ORDER_NOT_EXIST" });
+    expect(await gw.queryByOutTradeNo("T2026NOSUCHORDER")).toMatchObject({
+      kind: "business_error",
+      httpStatus: 404,
+      code: "ORDER_NOT_EXIST",
+    });
     await control(h, "/sim/faults", { endpoint: "query", status: 500, times: 1 });
-    expect(await gw.queryByOutTradeNo("T2026NOSUCHORDER")).toMatchObject({ kind: "unknown", reason: expect.stringContaining("SYSTEM_ERROR") });
+    expect(await gw.queryByOutTradeNo("T2026NOSUCHORDER")).toMatchObject({
+      kind: "unknown",
+      reason: expect.stringContaining("SYSTEM_ERROR"),
+    });
     const outTradeNo = newOrder();
     expect((await gw.jsapiPrepay(prepayReq(outTradeNo))).kind).toBe("ok");
     await control(h, "/sim/faults", { endpoint: "query", tamperSignature: true, times: 1 });
@@ -172,7 +192,10 @@ describe("gateway against the simulator (public-key mode)", () => {
     const stranger = runtimeFor(h, { WECHAT_PUBLIC_KEY_ID: other.wechatpay.serial, WECHAT_PUBLIC_KEY: other.wechatpay.publicKeyPem });
     expect(await stranger.gateway.queryByOutTradeNo("T2026NOSUCHORDER")).toMatchObject({ kind: "business_error" }); // 4xx are not verified
     const outTradeNo = newOrder();
-    expect(await stranger.gateway.jsapiPrepay(prepayReq(outTradeNo))).toMatchObject({ kind: "unknown", reason: expect.stringContaining("EV3_RES_HEADER_PLATFORM_SERIAL") });
+    expect(await stranger.gateway.jsapiPrepay(prepayReq(outTradeNo))).toMatchObject({
+      kind: "unknown",
+      reason: expect.stringContaining("EV3_RES_HEADER_PLATFORM_SERIAL"),
+    });
   });
 });
 

@@ -13,7 +13,12 @@ const httpEvent = {
   body: '{"id":"EV-1"}',
   isBase64Encoded: false,
 };
-const miniProgramEnv = { WX_OPENID: "o-user", WX_APPID: "wx1234567890abcdef", WX_CONTEXT_KEYS: "WX_OPENID,WX_APPID", TCB_SOURCE: "wx_client" };
+const miniProgramEnv = {
+  WX_OPENID: "o-user",
+  WX_APPID: "wx1234567890abcdef",
+  WX_CONTEXT_KEYS: "WX_OPENID,WX_APPID",
+  TCB_SOURCE: "wx_client",
+};
 const webSdkMarkers = { TCB_UUID: "u-123", TCB_ISANONYMOUS_USER: "true", TCB_CUSTOM_USER_ID: "custom-1", TCB_SOURCE: "web" };
 
 describe("caller identity", () => {
@@ -33,7 +38,19 @@ describe("caller identity", () => {
   });
 
   it("anything else is not an HTTP access event", () => {
-    for (const e of [null, undefined, "POST", [], {}, { httpMethod: "POST" }, { httpMethod: "POST", headers: [] }, { httpMethod: 1, headers: {} }, { httpMethod: "POST", headers: {}, body: { id: 1 } }, { httpMethod: "POST", headers: {}, isBase64Encoded: "yes" }, { Type: "Timer", TriggerName: "everyMinute", Time: "2026-11-27T00:00:00Z", Message: "" }]) {
+    for (const e of [
+      null,
+      undefined,
+      "POST",
+      [],
+      {},
+      { httpMethod: "POST" },
+      { httpMethod: "POST", headers: [] },
+      { httpMethod: 1, headers: {} },
+      { httpMethod: "POST", headers: {}, body: { id: 1 } },
+      { httpMethod: "POST", headers: {}, isBase64Encoded: "yes" },
+      { Type: "Timer", TriggerName: "everyMinute", Time: "2026-11-27T00:00:00Z", Message: "" },
+    ]) {
       expect(isHttpAccessEvent(e), JSON.stringify(e)).toBe(false);
     }
   });

@@ -34,7 +34,15 @@ console.log(JSON.stringify({ parsed: parsed.ok, before, after: loaded() }));
 
   it("a bundle of the notification-only runtime contains neither the plugin nor axios", async () => {
     const inputsOf = async (file: string) => {
-      const r = await build({ entryPoints: [join(root, file)], bundle: true, platform: "node", format: "cjs", write: false, metafile: true, logLevel: "silent" });
+      const r = await build({
+        entryPoints: [join(root, file)],
+        bundle: true,
+        platform: "node",
+        format: "cjs",
+        write: false,
+        metafile: true,
+        logLevel: "silent",
+      });
       return Object.keys(r.metafile.inputs);
     };
     const notifyOnly = await inputsOf("shared/wechatpay/notify-from-env.ts");

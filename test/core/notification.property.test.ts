@@ -7,7 +7,14 @@ import { createNotificationParser } from "../../shared/wechatpay/notification";
 import { buildTestNotification, generateTestKeySet, type TestKeySet } from "../../shared/wechatpay/testing";
 import type { NotificationInput, NotificationParser, NotificationRejectionCode } from "../../shared/wechatpay/types";
 
-const CODES: NotificationRejectionCode[] = ["MISSING_HEADER", "STALE_TIMESTAMP", "UNKNOWN_SERIAL", "BAD_SIGNATURE", "BAD_BODY", "DECRYPT_FAILED"];
+const CODES: NotificationRejectionCode[] = [
+  "MISSING_HEADER",
+  "STALE_TIMESTAMP",
+  "UNKNOWN_SERIAL",
+  "BAD_SIGNATURE",
+  "BAD_BODY",
+  "DECRYPT_FAILED",
+];
 
 let keys: TestKeySet;
 let parser: NotificationParser;
@@ -26,7 +33,14 @@ async function expectRejected(input: NotificationInput): Promise<void> {
 }
 
 const headerName = fc.oneof(
-  fc.constantFrom("Wechatpay-Timestamp", "wechatpay-nonce", "WECHATPAY-SERIAL", "Wechatpay-Signature", "Wechatpay-Signature-Type", "Request-ID"),
+  fc.constantFrom(
+    "Wechatpay-Timestamp",
+    "wechatpay-nonce",
+    "WECHATPAY-SERIAL",
+    "Wechatpay-Signature",
+    "Wechatpay-Signature-Type",
+    "Request-ID",
+  ),
   fc.string(),
 );
 const headerValue = fc.oneof(
@@ -41,9 +55,14 @@ const headerValue = fc.oneof(
 describe("notification parser properties", () => {
   it("rejects arbitrary headers, body and base64 flag with a typed code", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(headerName, headerValue), fc.oneof(fc.string(), fc.base64String(), fc.json()), fc.boolean(), async (headers, body, isBase64Encoded) => {
-        await expectRejected({ headers, body, isBase64Encoded });
-      }),
+      fc.asyncProperty(
+        fc.dictionary(headerName, headerValue),
+        fc.oneof(fc.string(), fc.base64String(), fc.json()),
+        fc.boolean(),
+        async (headers, body, isBase64Encoded) => {
+          await expectRejected({ headers, body, isBase64Encoded });
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -76,10 +95,14 @@ describe("notification parser properties", () => {
   it("rejects a valid body under any changed signature header", async () => {
     const n = buildTestNotification(keys, keys.wechatpay);
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom("Wechatpay-Timestamp", "Wechatpay-Nonce", "Wechatpay-Serial", "Wechatpay-Signature"), fc.string(), async (name, value) => {
-        fc.pre(value.trim() !== n.headers[name]);
-        await expectRejected({ headers: { ...n.headers, [name]: value }, body: n.body });
-      }),
+      fc.asyncProperty(
+        fc.constantFrom("Wechatpay-Timestamp", "Wechatpay-Nonce", "Wechatpay-Serial", "Wechatpay-Signature"),
+        fc.string(),
+        async (name, value) => {
+          fc.pre(value.trim() !== n.headers[name]);
+          await expectRejected({ headers: { ...n.headers, [name]: value }, body: n.body });
+        },
+      ),
       { numRuns: 300 },
     );
   });

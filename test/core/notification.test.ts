@@ -51,9 +51,13 @@ describe("notification parser", () => {
 
   it.each(["REFUND.SUCCESS", "REFUND.ABNORMAL", "REFUND.CLOSED"] as const)("accepts %s as a RefundRecord", async (eventType) => {
     const status = eventType.slice("REFUND.".length) as "SUCCESS" | "ABNORMAL" | "CLOSED";
-    const n = buildTestNotification(keys, keys.wechatpay, { eventType, resource: refundResource(keys, status, { amount: { total: 100, refund: 40 } }) });
+    const n = buildTestNotification(keys, keys.wechatpay, {
+      eventType,
+      resource: refundResource(keys, status, { amount: { total: 100, refund: 40 } }),
+    });
     const r = await parser.parse(n);
-    if (!r.ok || r.event.eventType === "TRANSACTION.SUCCESS" || r.event.eventType === "UNHANDLED") throw new Error(`rejected: ${JSON.stringify(r)}`);
+    if (!r.ok || r.event.eventType === "TRANSACTION.SUCCESS" || r.event.eventType === "UNHANDLED")
+      throw new Error(`rejected: ${JSON.stringify(r)}`);
     expect(r.event.eventType).toBe(eventType);
     expect(r.event.refund).toMatchObject({ status, outRefundNo: "R20261127ABCDEF01", amount: { total: 100, refund: 40 } });
   });
@@ -98,7 +102,10 @@ describe("notification parser", () => {
   it("refuses re-serialized JSON (same data, other bytes)", async () => {
     const n = buildTestNotification(keys, keys.wechatpay);
     const pretty = JSON.stringify(JSON.parse(n.body), null, 2);
-    const ascii = JSON.stringify(JSON.parse(n.body)).replace(/[\u0080-\uffff]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+    const ascii = JSON.stringify(JSON.parse(n.body)).replace(
+      /[\u0080-\uffff]/g,
+      (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"),
+    );
     expect(rejected(await parser.parse({ headers: n.headers, body: pretty }))).toBe("BAD_SIGNATURE");
     expect(ascii).not.toBe(n.body);
     expect(rejected(await parser.parse({ headers: n.headers, body: ascii }))).toBe("BAD_SIGNATURE");
@@ -122,9 +129,9 @@ describe("notification parser", () => {
       expect(rejected(await parser.parse(buildTestNotification(keys, keys.wechatpay, { timestamp: ts }), now))).toBe("STALE_TIMESTAMP");
     }
     expect((await parser.parse(buildTestNotification(keys, keys.wechatpay, { timestamp: t - 300 }), now)).ok).toBe(true);
-    expect(rejected(await parser.parse(buildTestNotification(keys, keys.wechatpay, { timestamp: t }), new Date(now.getTime() + 3600_000)))).toBe(
-      "STALE_TIMESTAMP",
-    );
+    expect(
+      rejected(await parser.parse(buildTestNotification(keys, keys.wechatpay, { timestamp: t }), new Date(now.getTime() + 3600_000))),
+    ).toBe("STALE_TIMESTAMP");
   });
 
   it("refuses WeChat Pay's SIGNTEST probe like any bad signature", async () => {

@@ -33,7 +33,12 @@ export interface Peer {
   close(): Promise<void>;
 }
 
-export async function startPeer(opts: { mchid: string; merchantSerial: string; merchantPublicKey: KeyObject; signer: SigningIdentity }): Promise<Peer> {
+export async function startPeer(opts: {
+  mchid: string;
+  merchantSerial: string;
+  merchantPublicKey: KeyObject;
+  signer: SigningIdentity;
+}): Promise<Peer> {
   const sockets = new Set<import("node:net").Socket>();
   const peer: Peer = {
     baseUrl: "",
@@ -54,7 +59,8 @@ export async function startPeer(opts: { mchid: string; merchantSerial: string; m
       peer.requests.push(request);
       const send = (a: PeerAnswer) => {
         const status = a.status ?? 200;
-        const raw = a.body === undefined ? "" : Buffer.isBuffer(a.body) ? a.body : typeof a.body === "string" ? a.body : JSON.stringify(a.body);
+        const raw =
+          a.body === undefined ? "" : Buffer.isBuffer(a.body) ? a.body : typeof a.body === "string" ? a.body : JSON.stringify(a.body);
         const signer = a.signer === undefined ? opts.signer : a.signer;
         const headers: Record<string, string> = signer
           ? signWechatpayMessage(raw, signer, {
@@ -83,7 +89,10 @@ export async function startPeer(opts: { mchid: string; merchantSerial: string; m
   return peer;
 }
 
-function checkAuthorization(req: PeerRequest, opts: { mchid: string; merchantSerial: string; merchantPublicKey: KeyObject }): string | undefined {
+function checkAuthorization(
+  req: PeerRequest,
+  opts: { mchid: string; merchantSerial: string; merchantPublicKey: KeyObject },
+): string | undefined {
   const auth = req.headers.authorization ?? "";
   if (!auth.startsWith("WECHATPAY2-SHA256-RSA2048 ")) return "Authorization schema";
   const fields = Object.fromEntries([...auth.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
@@ -91,6 +100,8 @@ function checkAuthorization(req: PeerRequest, opts: { mchid: string; merchantSer
   if (fields.serial_no !== opts.merchantSerial) return "serial_no";
   if (Math.abs(Number(fields.timestamp) - Date.now() / 1000) > 300) return "timestamp";
   const message = `${req.method}\n${req.path}\n${fields.timestamp}\n${fields.nonce_str}\n${req.body}\n`;
-  const ok = createVerify("RSA-SHA256").update(message).verify(opts.merchantPublicKey, fields.signature ?? "", "base64");
+  const ok = createVerify("RSA-SHA256")
+    .update(message)
+    .verify(opts.merchantPublicKey, fields.signature ?? "", "base64");
   return ok ? undefined : "signature";
 }

@@ -16,7 +16,11 @@ interface Fn {
   path?: string;
   triggers?: Array<{ name: string; type: string; config: string }>;
 }
-const rc = JSON.parse(readFileSync(join(REPO_ROOT, "cloudbaserc.json"), "utf8")) as { envId: string; functionRoot: string; functions: Fn[] };
+const rc = JSON.parse(readFileSync(join(REPO_ROOT, "cloudbaserc.json"), "utf8")) as {
+  envId: string;
+  functionRoot: string;
+  functions: Fn[];
+};
 const byName = Object.fromEntries(rc.functions.map((f) => [f.name, f]));
 
 describe("cloudbaserc.json", () => {
@@ -38,7 +42,8 @@ describe("cloudbaserc.json", () => {
       const env = byName[name]!.envVariables ?? {};
       for (const v of PAY_ENV_VARIABLES) expect(env[v], `${name} ${v}`).toBe(`{{env.${v}}}`);
     }
-    for (const f of rc.functions) for (const value of Object.values(f.envVariables ?? {})) expect(value).toMatch(/^\{\{env\.[A-Z0-9_]+\}\}$/);
+    for (const f of rc.functions)
+      for (const value of Object.values(f.envVariables ?? {})) expect(value).toMatch(/^\{\{env\.[A-Z0-9_]+\}\}$/);
   });
 
   it("routes /api/payment/notify to payNotify and /ops to the console, and runs sweeper every minute", () => {
@@ -58,7 +63,8 @@ describe("cloudbaserc.json", () => {
   it("nothing of the local stack, the simulator or the test helpers is in a deployed bundle", () => {
     for (const f of rc.functions) {
       const js = readFileSync(join(REPO_ROOT, rc.functionRoot, f.name, "index.js"), "utf8");
-      for (const marker of ["/sim/pay", "cloudbase.sqlite", "WXPAY_SIM_", "generateTestKeySet", "better-sqlite3", "mingo"]) expect(js.includes(marker), `${f.name}: ${marker}`).toBe(false);
+      for (const marker of ["/sim/pay", "cloudbase.sqlite", "WXPAY_SIM_", "generateTestKeySet", "better-sqlite3", "mingo"])
+        expect(js.includes(marker), `${f.name}: ${marker}`).toBe(false);
     }
   });
 

@@ -10,9 +10,16 @@ import { DATABASE, declaredIndexes } from "../../shared/store/schema";
 import { checkDatabase, readLive } from "../../scripts/db/setup";
 import { REPO_ROOT, startTestStack, type TestStack } from "../helpers/stack";
 
-function run(script: string, args: string[], env: Record<string, string | undefined>): Promise<{ code: number | null; out: string; err: string }> {
+function run(
+  script: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "scripts", script), ...args], { cwd: REPO_ROOT, env: env as NodeJS.ProcessEnv });
+    const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "scripts", script), ...args], {
+      cwd: REPO_ROOT,
+      env: env as NodeJS.ProcessEnv,
+    });
     let out = "";
     let err = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -113,9 +120,15 @@ describe("db:setup against the stack's Cloud API", () => {
 
   it("a drifted environment is reported and repaired; a conflicting index is reported, not dropped", async () => {
     const m = manager();
-    await m.commonService("tcb", "2018-06-08").call({ Action: "ModifyDatabaseACL", Param: { EnvId: "local-env", CollectionName: "orders", AclTag: "PRIVATE" } });
+    await m
+      .commonService("tcb", "2018-06-08")
+      .call({ Action: "ModifyDatabaseACL", Param: { EnvId: "local-env", CollectionName: "orders", AclTag: "PRIVATE" } });
     await m.database.updateCollection("refunds", { DropIndexes: [{ IndexName: "orderId_status" }] });
-    await m.database.updateCollection("refunds", { CreateIndexes: [{ IndexName: "orderId_status", MgoKeySchema: { MgoIndexKeys: [{ Name: "orderId", Direction: "-1" }], MgoIsUnique: false } }] });
+    await m.database.updateCollection("refunds", {
+      CreateIndexes: [
+        { IndexName: "orderId_status", MgoKeySchema: { MgoIndexKeys: [{ Name: "orderId", Direction: "-1" }], MgoIsUnique: false } },
+      ],
+    });
     const check = await checkDatabase(m, DATABASE);
     expect(check.ok).toBe(false);
     expect(check.changes).toEqual([{ kind: "setPermission", collection: "orders", from: "PRIVATE", to: "ADMINONLY" }]);

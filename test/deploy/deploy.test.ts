@@ -61,7 +61,9 @@ async function postNotification(stack: TestStack, signer: { serial: string; priv
   const res = await stack.post("/api/payment/notify", n.body, { ...n.headers, "content-type": "application/json" });
   const events = await localDatabase(stack.connection, { inspection: true }).collection("payment_events").where({ requestId }).get();
   // A delivery that does not verify is only counted per day and reason, never stored.
-  const days = (await localDatabase(stack.connection, { inspection: true }).collection("notify_rejections").get()).data as Array<{ codes: Record<string, number> }>;
+  const days = (await localDatabase(stack.connection, { inspection: true }).collection("notify_rejections").get()).data as Array<{
+    codes: Record<string, number>;
+  }>;
   const rejected = days.reduce((sum, d) => sum + (d.codes.BAD_SIGNATURE ?? 0), 0);
   return { status: res.status, decisions: (events.data as Array<{ decision: string }>).map((e) => e.decision), rejected };
 }
@@ -69,7 +71,16 @@ async function postNotification(stack: TestStack, signer: { serial: string; priv
 describe("deploy: key files, tcb rendering, 4 KB", () => {
   it("tcb's renderer turns cloudbaserc.json + .env.local into single-line values within 4 KB per function", () => {
     expect(rendered.envId).toBe(setup.env.TCB_ENV_ID);
-    expect(rendered.functions.map((f) => f.name).sort()).toEqual(["createOrder", "login", "ops", "orders", "payNotify", "refund", "sweeper", "trains"]);
+    expect(rendered.functions.map((f) => f.name).sort()).toEqual([
+      "createOrder",
+      "login",
+      "ops",
+      "orders",
+      "payNotify",
+      "refund",
+      "sweeper",
+      "trains",
+    ]);
     for (const f of rendered.functions) {
       expect(f.runtime).toBe("Nodejs24.11");
       expect(envBytes(f.envVariables), f.name).toBeLessThanOrEqual(SCF_ENV_LIMIT_BYTES);
@@ -100,7 +111,9 @@ describe("deploy: key files, tcb rendering, 4 KB", () => {
 
   it("the built payNotify, with exactly that environment, verifies a notification signed by the matching key and refuses another", async () => {
     // The stack's working directory is the repository: the key can only come from the function's folder.
-    expect(existsSync(join(REPO_ROOT, setup.env.WECHAT_PUBLIC_KEY!)) && readFileSync(join(REPO_ROOT, setup.env.WECHAT_PUBLIC_KEY!), "utf8")).not.toBe(setup.files["secrets/pub_key.pem"]);
+    expect(
+      existsSync(join(REPO_ROOT, setup.env.WECHAT_PUBLIC_KEY!)) && readFileSync(join(REPO_ROOT, setup.env.WECHAT_PUBLIC_KEY!), "utf8"),
+    ).not.toBe(setup.files["secrets/pub_key.pem"]);
     const stack = await stackWith();
     const good = await postNotification(stack, { serial: setup.publicKeyId, privateKey: setup.wechatpayPrivateKey });
     // Verified and decrypted; the order is not ours (none exists): 400, recorded as UNKNOWN_ORDER.
@@ -114,13 +127,21 @@ describe("deploy: key files, tcb rendering, 4 KB", () => {
     const stack = await stackWith({ TCB_UUID: "u-web-1", TCB_ISANONYMOUS_USER: "true", TCB_CUSTOM_USER_ID: "c-1", TCB_SOURCE: "web" });
     const good = await postNotification(stack, { serial: setup.publicKeyId, privateKey: setup.wechatpayPrivateKey });
     expect(good).toMatchObject({ status: 400, decisions: ["UNKNOWN_ORDER"] });
-    const fromMiniProgram = await stack.call<{ statusCode: number }>("payNotify", { httpMethod: "POST", headers: {}, body: "{}" }, { openid: "o-user", appid: setup.appid });
+    const fromMiniProgram = await stack.call<{ statusCode: number }>(
+      "payNotify",
+      { httpMethod: "POST", headers: {}, body: "{}" },
+      { openid: "o-user", appid: setup.appid },
+    );
     expect(fromMiniProgram.result.statusCode).toBe(403);
   });
 
   it("refund: a Web SDK user (TCB_UUID …, no WX_OPENID) is never taken for an operator's amount refund", async () => {
     const stack = await stackWith({ TCB_UUID: "u-web-1", TCB_ISANONYMOUS_USER: "true" }, "refund");
-    const r = await stack.call<{ ok: boolean; error?: { code: string } }>("refund", { orderId: "0123456789abcdef01234567", amount: 100, refundToken: "tok-web-1" });
+    const r = await stack.call<{ ok: boolean; error?: { code: string } }>("refund", {
+      orderId: "0123456789abcdef01234567",
+      amount: 100,
+      refundToken: "tok-web-1",
+    });
     expect(r.result).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
   });
 });

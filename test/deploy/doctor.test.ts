@@ -10,7 +10,13 @@ import { formatFindings, type Finding } from "../../scripts/doctor/findings";
 import { ONLINE_CHECKS } from "../../scripts/doctor/online";
 import { runDoctor } from "../../scripts/doctor/run";
 import { buildInto } from "../helpers/build-run";
-import { certificateFor, createMerchantSetup, DEPLOY_VARIABLES, withoutDeployVariables, type MerchantSetup } from "../helpers/merchant-setup";
+import {
+  certificateFor,
+  createMerchantSetup,
+  DEPLOY_VARIABLES,
+  withoutDeployVariables,
+  type MerchantSetup,
+} from "../helpers/merchant-setup";
 import { REPO_ROOT } from "../helpers/stack";
 import { tempDir } from "../helpers/tmp";
 import { Sim } from "../sim/harness";
@@ -39,7 +45,8 @@ beforeAll(async () => {
 afterAll(() => {
   // The promise every test relies on: nothing secret was printed, whatever was broken.
   expect(outputs.length).toBeGreaterThan(20);
-  for (const out of outputs) for (const s of secrets) expect(out.includes(s), `doctor output contains a secret (${s.slice(0, 6)}…)`).toBe(false);
+  for (const out of outputs)
+    for (const s of secrets) expect(out.includes(s), `doctor output contains a secret (${s.slice(0, 6)}…)`).toBe(false);
 });
 
 async function doctor(changes: Record<string, string> = {}, online = false): Promise<Finding[]> {
@@ -71,36 +78,85 @@ describe("npm run doctor (offline)", () => {
     ["mchid not digits", "WECHAT_MCHID", () => ({ WECHAT_MCHID: "19000O9191" })],
     ["a tourist AppID", "WECHAT_APPID", () => ({ WECHAT_APPID: "touristappid" })],
     ["APIv3 key of 31 bytes", "WECHAT_API_KEY", () => ({ WECHAT_API_KEY: setup.apiV3Key.slice(1) })],
-    ["private key that does not parse", "WECHAT_PRIVATE_KEY", () => ({ WECHAT_PRIVATE_KEY: file("secrets/truncated.pem", setup.merchantPrivateKeyPem.slice(0, 500) + "\n-----END PRIVATE KEY-----\n") })],
+    [
+      "private key that does not parse",
+      "WECHAT_PRIVATE_KEY",
+      () => ({
+        WECHAT_PRIVATE_KEY: file("secrets/truncated.pem", setup.merchantPrivateKeyPem.slice(0, 500) + "\n-----END PRIVATE KEY-----\n"),
+      }),
+    ],
     [
       "private key of another certificate",
       "WECHAT_PRIVATE_KEY",
-      () => ({ WECHAT_PRIVATE_KEY: file("secrets/other_key.pem", generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString()) }),
+      () => ({
+        WECHAT_PRIVATE_KEY: file(
+          "secrets/other_key.pem",
+          generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+        ),
+      }),
     ],
-    ["private key given as an absolute path", "WECHAT_PRIVATE_KEY", () => ({ WECHAT_PRIVATE_KEY: join(setup.root, "secrets", "apiclient_key.pem") })],
-    ["private key pasted as PEM text", "WECHAT_PRIVATE_KEY", () => ({ WECHAT_PRIVATE_KEY: `"${setup.merchantPrivateKeyPem.trim().replace(/\n/g, "\\n")}"` })],
-    ["WECHAT_SERIAL_NO not the certificate's", "WECHAT_SERIAL_NO", () => ({ WECHAT_SERIAL_NO: randomBytes(20).toString("hex").toUpperCase() })],
+    [
+      "private key given as an absolute path",
+      "WECHAT_PRIVATE_KEY",
+      () => ({ WECHAT_PRIVATE_KEY: join(setup.root, "secrets", "apiclient_key.pem") }),
+    ],
+    [
+      "private key pasted as PEM text",
+      "WECHAT_PRIVATE_KEY",
+      () => ({ WECHAT_PRIVATE_KEY: `"${setup.merchantPrivateKeyPem.trim().replace(/\n/g, "\\n")}"` }),
+    ],
+    [
+      "WECHAT_SERIAL_NO not the certificate's",
+      "WECHAT_SERIAL_NO",
+      () => ({ WECHAT_SERIAL_NO: randomBytes(20).toString("hex").toUpperCase() }),
+    ],
     [
       "merchant certificate expired",
       "WECHAT_MERCHANT_CERT",
       () => {
-        const cert = certificateFor(setup.merchantPrivateKey, createPublicKey(setup.merchantPrivateKey), "1900009191", new Date(Date.now() - 400 * DAY), new Date(Date.now() - DAY));
+        const cert = certificateFor(
+          setup.merchantPrivateKey,
+          createPublicKey(setup.merchantPrivateKey),
+          "1900009191",
+          new Date(Date.now() - 400 * DAY),
+          new Date(Date.now() - DAY),
+        );
         return { WECHAT_MERCHANT_CERT: file("secrets/expired_cert.pem", cert.pem) };
       },
     ],
     ["public key id of the wrong shape", "WECHAT_PUBLIC_KEY_ID", () => ({ WECHAT_PUBLIC_KEY_ID: "0119ABCDEF" })],
-    ["public key that does not parse", "WECHAT_PUBLIC_KEY", () => ({ WECHAT_PUBLIC_KEY: file("secrets/garbage_pub.pem", "-----BEGIN PUBLIC KEY-----\nAAAAB3NzaC1yc2EAAAADAQAB\n-----END PUBLIC KEY-----\n") })],
+    [
+      "public key that does not parse",
+      "WECHAT_PUBLIC_KEY",
+      () => ({
+        WECHAT_PUBLIC_KEY: file(
+          "secrets/garbage_pub.pem",
+          "-----BEGIN PUBLIC KEY-----\nAAAAB3NzaC1yc2EAAAADAQAB\n-----END PUBLIC KEY-----\n",
+        ),
+      }),
+    ],
     ["notify URL over http", "WECHAT_NOTIFY_URL", () => ({ WECHAT_NOTIFY_URL: setup.env.WECHAT_NOTIFY_URL!.replace("https:", "http:") })],
     ["notify URL with a query", "WECHAT_NOTIFY_URL", () => ({ WECHAT_NOTIFY_URL: setup.env.WECHAT_NOTIFY_URL + "?from=wxpay" })],
-    ["notify URL on another path than payNotify's", "WECHAT_NOTIFY_URL", () => ({ WECHAT_NOTIFY_URL: setup.env.WECHAT_NOTIFY_URL!.replace("/api/payment/notify", "/pay/notify") })],
+    [
+      "notify URL on another path than payNotify's",
+      "WECHAT_NOTIFY_URL",
+      () => ({ WECHAT_NOTIFY_URL: setup.env.WECHAT_NOTIFY_URL!.replace("/api/payment/notify", "/pay/notify") }),
+    ],
     ["no environment id", "TCB_ENV_ID", () => ({ TCB_ENV_ID: "" })],
     ["a value tcb cannot render (a quote in the APIv3 key)", "WECHAT_API_KEY", () => ({ WECHAT_API_KEY: `"${setup.apiV3Key.slice(3)}"x` })],
     [
       "a function environment over 4 KB",
       "WECHAT_PLATFORM_CERTS",
-      () => ({ WECHAT_PLATFORM_CERTS_DOWNLOAD: "off", WECHAT_PLATFORM_CERTS: Array.from({ length: 140 }, () => "secrets/pub_key.pem").join(",") }),
+      () => ({
+        WECHAT_PLATFORM_CERTS_DOWNLOAD: "off",
+        WECHAT_PLATFORM_CERTS: Array.from({ length: 140 }, () => "secrets/pub_key.pem").join(","),
+      }),
     ],
-    ["a key file not in the build (changed after npm run build)", "WECHAT_PUBLIC_KEY", () => ({ WECHAT_PUBLIC_KEY: file("secrets/pub_key_2.pem", setup.files["secrets/pub_key.pem"]!) })],
+    [
+      "a key file not in the build (changed after npm run build)",
+      "WECHAT_PUBLIC_KEY",
+      () => ({ WECHAT_PUBLIC_KEY: file("secrets/pub_key_2.pem", setup.files["secrets/pub_key.pem"]!) }),
+    ],
   ];
   for (const [what, variable, change] of cases) {
     it(`fails on ${what}, naming ${variable}`, async () => {
@@ -110,7 +166,15 @@ describe("npm run doctor (offline)", () => {
   }
 
   it("PAY_MODE=mock (a demo without a merchant account) checks only what tcb deploys", async () => {
-    const fs = await doctor({ PAY_MODE: "mock", WECHAT_MCHID: "", WECHAT_API_KEY: "", WECHAT_PRIVATE_KEY: "", WECHAT_MERCHANT_CERT: "", WECHAT_PUBLIC_KEY_ID: "", WECHAT_PUBLIC_KEY: "" });
+    const fs = await doctor({
+      PAY_MODE: "mock",
+      WECHAT_MCHID: "",
+      WECHAT_API_KEY: "",
+      WECHAT_PRIVATE_KEY: "",
+      WECHAT_MERCHANT_CERT: "",
+      WECHAT_PUBLIC_KEY_ID: "",
+      WECHAT_PUBLIC_KEY: "",
+    });
     expect(errors(fs)).toEqual([]);
     expect(fs.find((f) => f.subject === "PAY_MODE")?.level).toBe("warn");
     expect(naming(await doctor({ PAY_MODE: "live" }), "PAY_MODE")).not.toEqual([]);
@@ -135,10 +199,15 @@ describe("npm run doctor (offline)", () => {
   it("the CLI prints Chinese lines and exits 1 on an error, 0 when all is well", async () => {
     const run = (): Promise<{ code: number; out: string }> =>
       new Promise((resolve) =>
-        execFile(process.execPath, ["--import", "tsx", join(REPO_ROOT, "scripts", "doctor.ts"), "--root", setup.root], { cwd: REPO_ROOT, env: withoutDeployVariables() }, (err, stdout) => {
-          outputs.push(stdout);
-          resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, out: stdout });
-        }),
+        execFile(
+          process.execPath,
+          ["--import", "tsx", join(REPO_ROOT, "scripts", "doctor.ts"), "--root", setup.root],
+          { cwd: REPO_ROOT, env: withoutDeployVariables() },
+          (err, stdout) => {
+            outputs.push(stdout);
+            resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, out: stdout });
+          },
+        ),
       );
     setup.writeEnv();
     const good = await run();
@@ -162,7 +231,14 @@ describe("npm run doctor -- --online (against the WeChat Pay simulator)", () => 
   async function simFor(signMode: "pubkey" | "cert"): Promise<Sim> {
     const dataDir = tempDir("doctor-sim-");
     mkdirSync(join(dataDir, "keys"), { recursive: true });
-    const settings = { mchid: setup.mchid, appid: setup.appid, apiV3Key: setup.apiV3Key, merchantSerialNo: setup.merchantSerial, wxpayPublicKeyId: setup.publicKeyId, platformSerialNo: "" };
+    const settings = {
+      mchid: setup.mchid,
+      appid: setup.appid,
+      apiV3Key: setup.apiV3Key,
+      merchantSerialNo: setup.merchantSerial,
+      wxpayPublicKeyId: setup.publicKeyId,
+      platformSerialNo: "",
+    };
     writeFileSync(join(dataDir, "keys", "merchant.json"), JSON.stringify(settings));
     writeFileSync(join(dataDir, "keys", "merchant_private_key.pem"), setup.merchantPrivateKeyPem);
     writeFileSync(join(dataDir, "keys", "wxpay_private_key.pem"), setup.wechatpayPrivateKeyPem);
@@ -180,12 +256,22 @@ describe("npm run doctor -- --online (against the WeChat Pay simulator)", () => 
     expect(fs.find((f) => f.subject === "WECHAT_PAY_BASE_URL")?.level).toBe("warn");
 
     // 401 SIGN_ERROR names the key and serial (no certificate here, so only the online check can tell).
-    const wrongSerial = await doctor({ WECHAT_PAY_BASE_URL: sim.baseUrl + "/", WECHAT_MERCHANT_CERT: "", WECHAT_SERIAL_NO: randomBytes(20).toString("hex").toUpperCase() }, true);
-    expect(naming(wrongSerial, "WECHAT_SERIAL_NO").map((f) => f.text)).toContainEqual(expect.stringMatching(/拒绝了请求签名（401 SIGN_ERROR/));
+    const wrongSerial = await doctor(
+      { WECHAT_PAY_BASE_URL: sim.baseUrl + "/", WECHAT_MERCHANT_CERT: "", WECHAT_SERIAL_NO: randomBytes(20).toString("hex").toUpperCase() },
+      true,
+    );
+    expect(naming(wrongSerial, "WECHAT_SERIAL_NO").map((f) => f.text)).toContainEqual(
+      expect.stringMatching(/拒绝了请求签名（401 SIGN_ERROR/),
+    );
     // Another WeChat Pay public key under the right id: the answer does not verify.
     const otherPub = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "pem" }).toString();
-    const wrongKey = await doctor({ WECHAT_PAY_BASE_URL: sim.baseUrl + "/", WECHAT_PUBLIC_KEY: file("secrets/other_pub.pem", otherPub) }, true);
-    expect(naming(wrongKey, "WECHAT_PUBLIC_KEY").map((f) => f.text)).toContainEqual(expect.stringMatching(/应答签名用 PUB_KEY_ID_\w+ 验证失败/));
+    const wrongKey = await doctor(
+      { WECHAT_PAY_BASE_URL: sim.baseUrl + "/", WECHAT_PUBLIC_KEY: file("secrets/other_pub.pem", otherPub) },
+      true,
+    );
+    expect(naming(wrongKey, "WECHAT_PUBLIC_KEY").map((f) => f.text)).toContainEqual(
+      expect.stringMatching(/应答签名用 PUB_KEY_ID_\w+ 验证失败/),
+    );
   });
 
   it("platform-certificate mode: certificates downloaded and decrypted; a wrong APIv3 key is named", async () => {

@@ -32,7 +32,8 @@ function usedCollections(): Map<string, string> {
     // Any other way to name a collection would escape this scan: database().collection(variable).
     for (const m of text.matchAll(/\.collection\(\s*([A-Za-z_$][\w$.]*)\s*\)/g)) {
       // The Database implementation is handed names by the repositories (store/repos.ts), scanned above.
-      if (!(rel === "shared/store/cloudbase-database.ts" && m[1] === "coll")) throw new Error(`${rel}: collection named by a variable (${m[1]}): declare it and extend this scan`);
+      if (!(rel === "shared/store/cloudbase-database.ts" && m[1] === "coll"))
+        throw new Error(`${rel}: collection named by a variable (${m[1]}): declare it and extend this scan`);
     }
   }
   return used;

@@ -2,7 +2,15 @@
 // they must be exactly the tables in shared/orders/state-machine.ts.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ORDER_STATES, ORDER_TRANSITIONS, REFUND_STATES, REFUND_TRANSITIONS, TICKET_STATES, TICKET_TRANSITIONS, transitionRows } from "../../shared/orders/state-machine";
+import {
+  ORDER_STATES,
+  ORDER_TRANSITIONS,
+  REFUND_STATES,
+  REFUND_TRANSITIONS,
+  TICKET_STATES,
+  TICKET_TRANSITIONS,
+  transitionRows,
+} from "../../shared/orders/state-machine";
 
 /** Rows `| \`FROM\` | \`event\` | \`TO\` |` of every table in a markdown file, in order. */
 function tables(path: string): { from: string; event: string; to: string }[][] {

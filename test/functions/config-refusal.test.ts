@@ -30,12 +30,19 @@ describe("configuration refusals", () => {
 
     const list = ok(await call("orders", { action: "list" })) as OrdersListResult;
     expect(list.orders.map((o) => o.status)).toEqual(["CLOSED"]);
-    const stored = (await database(stack).collection("orders").doc(list.orders[0]!.orderId).get()).data[0] as { status: string; seatsHeld: boolean; prepayId?: string };
+    const stored = (await database(stack).collection("orders").doc(list.orders[0]!.orderId).get()).data[0] as {
+      status: string;
+      seatsHeld: boolean;
+      prepayId?: string;
+    };
     expect(stored).toMatchObject({ status: "CLOSED", seatsHeld: false });
     expect(stored.prepayId).toBeUndefined();
     expect((await findTrain(call, "G3")).seats.find((s) => s.code === "second")!.remaining).toBe(before);
 
-    const lines = stack.stderr().split("\n").filter((l) => l.includes(list.orders[0]!.outTradeNo) && l.includes("PREPAY_REFUSED"));
+    const lines = stack
+      .stderr()
+      .split("\n")
+      .filter((l) => l.includes(list.orders[0]!.outTradeNo) && l.includes("PREPAY_REFUSED"));
     expect(lines).toHaveLength(1);
     const logged = JSON.parse(lines[0]!.slice(lines[0]!.indexOf("{"))) as Record<string, string>;
     expect(logged).toMatchObject({ fn: "createOrder", code: "OPENID_MISMATCH", variable: "WECHAT_APPID" });
@@ -48,7 +55,9 @@ describe("configuration refusals", () => {
     expect((await stack.post("/sim/openids", { openid: user.openid, appid })).status).toBe(200);
     const call = caller(stack, user);
     const train = await findTrain(call, "G3");
-    const order = ok(await call("createOrder", { trainId: train.trainId, seatClass: "second", passengers: passengers(1), clientToken: token() }));
+    const order = ok(
+      await call("createOrder", { trainId: train.trainId, seatClass: "second", passengers: passengers(1), clientToken: token() }),
+    );
     expect(order.payment.mode).toBe("wechatpay");
   });
 });

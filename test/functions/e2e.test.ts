@@ -10,7 +10,23 @@ import type { CreateOrderResult, OrderDetail, OrdersListResult, RefundQuote, Ref
 import type { ReconcileReport } from "../../shared/store/model";
 import { transactionResource } from "../../shared/wechatpay/testing";
 import type { TestStack } from "../helpers/stack";
-import { caller, database, errCode, findTrain, forger, newUser, ok, operator, passengers, prepayIdOf, startPayStack, token, tomorrow, until, waitForStatus } from "./helpers";
+import {
+  caller,
+  database,
+  errCode,
+  findTrain,
+  forger,
+  newUser,
+  ok,
+  operator,
+  passengers,
+  prepayIdOf,
+  startPayStack,
+  token,
+  tomorrow,
+  until,
+  waitForStatus,
+} from "./helpers";
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -25,7 +41,9 @@ async function book(trainNo: string, seatClass: "business" | "first" | "second" 
   const user = newUser();
   const call = caller(stack, user);
   const train = await findTrain(call, trainNo);
-  const order = ok(await call("createOrder", { trainId: train.trainId, seatClass, passengers: passengers(n), clientToken: token() })) as CreateOrderResult;
+  const order = ok(
+    await call("createOrder", { trainId: train.trainId, seatClass, passengers: passengers(n), clientToken: token() }),
+  ) as CreateOrderResult;
   const remaining = async () => (await findTrain(call, trainNo)).seats.find((s) => s.code === seatClass)!.remaining;
   return { user, call, train, order, remaining };
 }
@@ -46,7 +64,18 @@ describe("end to end on the built functions", () => {
     const people = passengers(2);
     // Identity, price and amount come from the server, whatever the request says.
     const before = Date.now();
-    const order = ok(await call("createOrder", { trainId: train.trainId, seatClass: "second", passengers: people, clientToken: token(), seatPreference: "window", price: 1, amount: 1, openid: "spoofed" })) as CreateOrderResult;
+    const order = ok(
+      await call("createOrder", {
+        trainId: train.trainId,
+        seatClass: "second",
+        passengers: people,
+        clientToken: token(),
+        seatPreference: "window",
+        price: 1,
+        amount: 1,
+        openid: "spoofed",
+      }),
+    ) as CreateOrderResult;
     expect(order.amount).toBe(second.price * 2);
     expect(order.serverNow).toBeGreaterThanOrEqual(before);
     if (order.payment.mode !== "wechatpay") throw new Error("wechatpay expected");
@@ -56,7 +85,9 @@ describe("end to end on the built functions", () => {
     expect(p.signType).toBe("RSA");
     expect(p.paySign.length).toBeGreaterThan(300);
     const held = ok(await call("trains", { date: tomorrow(), from: "北京南", to: "上海虹桥" })) as TrainsResult;
-    expect(held.trains.find((t) => t.trainId === train.trainId)!.seats.find((s) => s.code === "second")!.remaining).toBe(second.remaining - 2);
+    expect(held.trains.find((t) => t.trainId === train.trainId)!.seats.find((s) => s.code === "second")!.remaining).toBe(
+      second.remaining - 2,
+    );
     const pending = await get(call, order.orderId);
     expect(pending.tickets.map((t) => t.status)).toEqual(["UNPAID", "UNPAID"]);
     for (const t of pending.tickets) {
@@ -75,7 +106,9 @@ describe("end to end on the built functions", () => {
     // Another user cannot see or touch it; no identity at all is UNAUTHENTICATED.
     const bob = caller(stack, newUser("bob"));
     expect(errCode(await bob("orders", { action: "get", orderId: order.orderId }))).toBe("NOT_FOUND");
-    expect(errCode(await bob("refund", { orderId: order.orderId, ticketIds: [`${order.orderId}-1`], refundToken: token() }))).toBe("NOT_FOUND");
+    expect(errCode(await bob("refund", { orderId: order.orderId, ticketIds: [`${order.orderId}-1`], refundToken: token() }))).toBe(
+      "NOT_FOUND",
+    );
     expect(((await stack.call("orders", { action: "list" })).result as { error: { code: string } }).error.code).toBe("UNAUTHENTICATED");
 
     // Amounts are for operators only; a traveller returns tickets.
@@ -84,7 +117,9 @@ describe("end to end on the built functions", () => {
     const quote = ok(await call("orders", { action: "refundQuote", orderId: order.orderId, ticketIds: [t1!.ticketId] })) as RefundQuote;
     expect(quote.feePercent).toBeGreaterThan(0); // tomorrow: under 48 hours
     expect(quote.fee + quote.amount).toBe(second.price);
-    const r1 = ok(await call("refund", { orderId: order.orderId, ticketIds: [t1!.ticketId], reason: "行程变更", refundToken: token("r") })) as RefundResult;
+    const r1 = ok(
+      await call("refund", { orderId: order.orderId, ticketIds: [t1!.ticketId], reason: "行程变更", refundToken: token("r") }),
+    ) as RefundResult;
     expect({ amount: r1.amount, fee: r1.fee }).toEqual({ amount: quote.amount, fee: quote.fee });
     const partial = await waitForStatus(call, order.orderId, "PARTIALLY_REFUNDED");
     expect(partial.refundedAmount).toBe(r1.amount);
@@ -97,14 +132,23 @@ describe("end to end on the built functions", () => {
       ["SUCCESS", [t1!.ticketId]],
       ["SUCCESS", [t2!.ticketId]],
     ]);
-    expect(errCode(await call("refund", { orderId: order.orderId, ticketIds: [t2!.ticketId], refundToken: token("r") }))).toBe("ORDER_STATE");
+    expect(errCode(await call("refund", { orderId: order.orderId, ticketIds: [t2!.ticketId], refundToken: token("r") }))).toBe(
+      "ORDER_STATE",
+    );
     expect(done.timeline.map((t) => t.status)).toEqual(["PENDING", "PAID", "PARTIALLY_REFUNDED", "REFUNDED"]);
     expect((await findTrain(call, "G1")).seats.find((s) => s.code === "second")!.remaining).toBe(second.remaining);
     expect((ok(await call("orders", { action: "list" })) as OrdersListResult).orders.map((o) => o.orderId)).toEqual([order.orderId]);
 
     // One structured line per decision, with ids and WeChat Pay's Request-ID; never an ID number or a key.
-    const decisions = stack.stderr().split("\n").filter((l) => l.includes(order.outTradeNo)).map((l) => JSON.parse(l.slice(l.indexOf("{"))) as Record<string, string>);
-    expect(decisions.find((d) => d.fn === "payNotify" && d.decision === "APPLIED")).toMatchObject({ orderId: order.orderId, requestId: expect.stringMatching(/\S+/) });
+    const decisions = stack
+      .stderr()
+      .split("\n")
+      .filter((l) => l.includes(order.outTradeNo))
+      .map((l) => JSON.parse(l.slice(l.indexOf("{"))) as Record<string, string>);
+    expect(decisions.find((d) => d.fn === "payNotify" && d.decision === "APPLIED")).toMatchObject({
+      orderId: order.orderId,
+      requestId: expect.stringMatching(/\S+/),
+    });
     expect(decisions.find((d) => d.fn === "createOrder" && d.decision === "PREPAY_OK")!.requestId).toMatch(/\S+/);
     const all = stack.stderr();
     for (const x of people) expect(all).not.toContain(x.idCardNo);
@@ -117,7 +161,12 @@ describe("end to end on the built functions", () => {
   it("cancel closes an unpaid order at WeChat Pay and here, gives its seats back, and lets the user book again; a second unpaid order is refused meanwhile", async () => {
     const { call, train, order, remaining } = await book("G5", "first", 2);
     const held = await remaining();
-    const refused = await call("createOrder", { trainId: train.trainId, seatClass: "first", passengers: passengers(1), clientToken: token() });
+    const refused = await call("createOrder", {
+      trainId: train.trainId,
+      seatClass: "first",
+      passengers: passengers(1),
+      clientToken: token(),
+    });
     expect(refused.ok ? null : refused.error).toMatchObject({ code: "ORDER_STATE", data: { pendingOrderId: order.orderId } });
     const cancelled = ok(await call("orders", { action: "cancel", orderId: order.orderId })) as OrderDetail;
     expect(cancelled.status).toBe("CLOSED");
@@ -133,7 +182,9 @@ describe("end to end on the built functions", () => {
     await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) });
     await waitForStatus(call, order.orderId, "PAID");
     const ops = operator(stack);
-    expect(errCode(await ops("refund", { orderId: order.orderId, amount: order.amount + 1, refundToken: token() }))).toBe("REFUND_EXCEEDED");
+    expect(errCode(await ops("refund", { orderId: order.orderId, amount: order.amount + 1, refundToken: token() }))).toBe(
+      "REFUND_EXCEEDED",
+    );
     const r = ok(await ops("refund", { orderId: order.orderId, amount: 100, refundToken: token() })) as RefundResult;
     expect(r).toMatchObject({ amount: 100, fee: 0 });
     const o = await until("the operator's refund to succeed", async () => {
@@ -148,7 +199,10 @@ describe("end to end on the built functions", () => {
     const { call, order, remaining } = await book("G8502", "first", 2);
     const held = await remaining();
     // Time passes for this order: its stored expiry moved back through the real SDK.
-    await database(stack).collection("orders").doc(order.orderId).update({ expiresAt: Date.now() - 1000 });
+    await database(stack)
+      .collection("orders")
+      .doc(order.orderId)
+      .update({ expiresAt: Date.now() - 1000 });
     expect((await timerSweep()).expiredClosed).toBe(1);
     expect((await get(call, order.orderId)).status).toBe("CLOSED");
     expect(await remaining()).toBe(held + 2);
@@ -180,17 +234,30 @@ describe("end to end on the built functions", () => {
     const stored = (await database(stack).collection("reconciliations").doc(today).get()).data[0] as ReconcileReport;
     expect(stored.discrepancies).toEqual(res.result.discrepancies);
     expect((await stack.call("sweeper", { reconcileDate: "yesterday" })).result).toEqual({ error: "reconcileDate must be YYYY-MM-DD" });
-    expect((await stack.call("sweeper", { reconcileDate: today }, newUser())).result).toEqual({ error: "not callable from the mini-program" });
+    expect((await stack.call("sweeper", { reconcileDate: today }, newUser())).result).toEqual({
+      error: "not callable from the mini-program",
+    });
   });
 
   it("notifications through the HTTP route: a signed one is applied (204), a forged one refused (401) and counted, a direct call from a user turned away", async () => {
     const { call, order } = await book("G4");
     const forge = forger(stack);
-    const payment = transactionResource(forge.keys, { out_trade_no: order.outTradeNo, transaction_id: "4200000000000000000000000009", amount: { total: order.amount, payer_total: order.amount, currency: "CNY", payer_currency: "CNY" } });
-    const counted = async () => ((await database(stack).collection("notify_rejections").limit(100).get()).data as Array<{ codes: Record<string, number> }>).reduce((s, d) => s + (d.codes.BAD_SIGNATURE ?? 0), 0);
+    const payment = transactionResource(forge.keys, {
+      out_trade_no: order.outTradeNo,
+      transaction_id: "4200000000000000000000000009",
+      amount: { total: order.amount, payer_total: order.amount, currency: "CNY", payer_currency: "CNY" },
+    });
+    const counted = async () =>
+      ((await database(stack).collection("notify_rejections").limit(100).get()).data as Array<{ codes: Record<string, number> }>).reduce(
+        (s, d) => s + (d.codes.BAD_SIGNATURE ?? 0),
+        0,
+      );
     const before = await counted();
     const good = forge.build({ resource: payment });
-    const forged = { ...good, headers: { ...good.headers, "Wechatpay-Signature": forge.build({ resource: payment }).headers["Wechatpay-Signature"]! } };
+    const forged = {
+      ...good,
+      headers: { ...good.headers, "Wechatpay-Signature": forge.build({ resource: payment }).headers["Wechatpay-Signature"]! },
+    };
     const refused = await forge.post(forged);
     expect(refused.status).toBe(401);
     expect(refused.json).toMatchObject({ code: "FAIL" });
@@ -200,7 +267,11 @@ describe("end to end on the built functions", () => {
     expect((await get(call, order.orderId)).status).toBe("PAID");
     const ev = await database(stack).collection("payment_events").where({ outTradeNo: order.outTradeNo }).get();
     expect(ev.data.map((e: { decision: string; httpStatus: number }) => [e.decision, e.httpStatus])).toEqual([["APPLIED", 204]]);
-    const direct = await stack.call<{ statusCode: number }>("payNotify", { httpMethod: "POST", headers: good.headers, body: good.body }, newUser());
+    const direct = await stack.call<{ statusCode: number }>(
+      "payNotify",
+      { httpMethod: "POST", headers: good.headers, body: good.body },
+      newUser(),
+    );
     expect(direct.result.statusCode).toBe(403);
     expect((await database(stack).collection("payment_events").where({ outTradeNo: order.outTradeNo }).get()).data).toHaveLength(1);
   });

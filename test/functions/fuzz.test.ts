@@ -14,7 +14,9 @@ beforeAll(async () => {
   ok(await call("login", {}));
   const train = await findTrain(call, "G1");
   // One real order, so that a fuzzed request has something it could wrongly touch.
-  ok(await call("createOrder", { trainId: train.trainId, seatClass: "second", passengers: passengers(1), clientToken: token() })) as CreateOrderResult;
+  ok(
+    await call("createOrder", { trainId: train.trainId, seatClass: "second", passengers: passengers(1), clientToken: token() }),
+  ) as CreateOrderResult;
 });
 afterAll(async () => {
   await stack?.stop();
@@ -41,7 +43,8 @@ const junk = fc.oneof(
 /** What the function receives: the request after JSON (Infinity becomes null, undefined disappears). */
 const onTheWire = (r: Record<string, unknown>): Record<string, unknown> => JSON.parse(JSON.stringify(r)) as Record<string, unknown>;
 /** A trains filter value the function accepts (absent, null and "" mean "no filter"). */
-const isAcceptableFilter = (v: unknown) => v === null || (typeof v === "string" && (v.trim() === "" || (/^[\u4e00-\u9fa5A-Za-z]+$/.test(v.trim()) && v.trim().length <= 20)));
+const isAcceptableFilter = (v: unknown) =>
+  v === null || (typeof v === "string" && (v.trim() === "" || (/^[\u4e00-\u9fa5A-Za-z]+$/.test(v.trim()) && v.trim().length <= 20)));
 const badId = fc.oneof(junk, fc.stringMatching(/^\d{17}[0-9X]$/), fc.constant("11010519900307123X"));
 
 /** Requests shaped like the real ones with at least one field broken. */
@@ -55,17 +58,50 @@ const requests: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
     .map(onTheWire)
     .filter((r) => !Object.values(r).every(isAcceptableFilter)),
   createOrder: fc.oneof(
-    fc.record({ trainId: junk, seatClass: fc.constantFrom("business", "first", "second"), passengers: fc.constant(passengers(1)), clientToken: fc.constant(token()) }),
-    fc.record({ trainId: fc.constant("G1-2026-01-01"), seatClass: junk, passengers: fc.constant(passengers(1)), clientToken: fc.constant(token()) }),
-    fc.record({ trainId: fc.constant("G1-2026-01-01"), seatClass: fc.constant("second"), passengers: fc.oneof(junk, fc.constant([]), fc.constant(passengers(6))), clientToken: fc.constant(token()) }),
-    fc.record({ trainId: fc.constant("G1-2026-01-01"), seatClass: fc.constant("second"), passengers: fc.array(fc.record({ name: fc.oneof(junk, fc.constant("张三")), idCardNo: badId }), { minLength: 1, maxLength: 5 }), clientToken: fc.constant(token()) }),
-    fc.record({ trainId: fc.constant("G1-2026-01-01"), seatClass: fc.constant("second"), passengers: fc.constant(passengers(1)), clientToken: fc.oneof(junk, fc.constant("short"), fc.constant("has space in it!")) }),
+    fc.record({
+      trainId: junk,
+      seatClass: fc.constantFrom("business", "first", "second"),
+      passengers: fc.constant(passengers(1)),
+      clientToken: fc.constant(token()),
+    }),
+    fc.record({
+      trainId: fc.constant("G1-2026-01-01"),
+      seatClass: junk,
+      passengers: fc.constant(passengers(1)),
+      clientToken: fc.constant(token()),
+    }),
+    fc.record({
+      trainId: fc.constant("G1-2026-01-01"),
+      seatClass: fc.constant("second"),
+      passengers: fc.oneof(junk, fc.constant([]), fc.constant(passengers(6))),
+      clientToken: fc.constant(token()),
+    }),
+    fc.record({
+      trainId: fc.constant("G1-2026-01-01"),
+      seatClass: fc.constant("second"),
+      passengers: fc.array(fc.record({ name: fc.oneof(junk, fc.constant("张三")), idCardNo: badId }), { minLength: 1, maxLength: 5 }),
+      clientToken: fc.constant(token()),
+    }),
+    fc.record({
+      trainId: fc.constant("G1-2026-01-01"),
+      seatClass: fc.constant("second"),
+      passengers: fc.constant(passengers(1)),
+      clientToken: fc.oneof(junk, fc.constant("short"), fc.constant("has space in it!")),
+    }),
   ),
   refund: fc.oneof(
     fc.record({ orderId: junk, refundToken: fc.constant(token()) }),
-    fc.record({ orderId: fc.constant("0".repeat(24)), amount: fc.oneof(fc.constant(-1), fc.constant(0), fc.constant(1.5), fc.constant("100"), fc.constant(1e20)), refundToken: fc.constant(token()) }),
+    fc.record({
+      orderId: fc.constant("0".repeat(24)),
+      amount: fc.oneof(fc.constant(-1), fc.constant(0), fc.constant(1.5), fc.constant("100"), fc.constant(1e20)),
+      refundToken: fc.constant(token()),
+    }),
     fc.record({ orderId: fc.constant("0".repeat(24)), refundToken: junk }),
-    fc.record({ orderId: fc.constant("0".repeat(24)), reason: fc.string({ minLength: 81, maxLength: 120 }), refundToken: fc.constant(token()) }),
+    fc.record({
+      orderId: fc.constant("0".repeat(24)),
+      reason: fc.string({ minLength: 81, maxLength: 120 }),
+      refundToken: fc.constant(token()),
+    }),
   ),
   orders: fc.oneof(
     fc.record({ action: junk }),
@@ -121,7 +157,10 @@ describe("fuzz: malformed input to every function", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.string({ maxLength: 300 }),
-        fc.dictionary(fc.constantFrom("wechatpay-timestamp", "wechatpay-nonce", "wechatpay-serial", "wechatpay-signature", "x-other"), fc.string({ minLength: 1, maxLength: 40 }).filter((s) => /^[\x21-\x7e]+$/.test(s))),
+        fc.dictionary(
+          fc.constantFrom("wechatpay-timestamp", "wechatpay-nonce", "wechatpay-serial", "wechatpay-signature", "x-other"),
+          fc.string({ minLength: 1, maxLength: 40 }).filter((s) => /^[\x21-\x7e]+$/.test(s)),
+        ),
         async (body, headers) => {
           const res = await stack.post("/api/payment/notify", body, { ...headers, "content-type": "application/json" });
           expect(res.status).toBeGreaterThanOrEqual(400);
@@ -143,7 +182,11 @@ async function rejectionsCounted(): Promise<number> {
 }
 describe("(end)", () => {
   it("counts are per day", async () => {
-    const days = (await database(stack).collection("notify_rejections").limit(100).get()).data as Array<{ _id: string; codes: Record<string, number>; total: number }>;
+    const days = (await database(stack).collection("notify_rejections").limit(100).get()).data as Array<{
+      _id: string;
+      codes: Record<string, number>;
+      total: number;
+    }>;
     for (const d of days) {
       expect(d._id).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(Object.values(d.codes).reduce((a, b) => a + b, 0)).toBe(d.total);

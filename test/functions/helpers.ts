@@ -3,7 +3,16 @@
 // forged with the simulator's own keys (for cases the simulator will not produce by itself).
 import { createPrivateKey, randomBytes } from "node:crypto";
 import { expect } from "vitest";
-import type { CallableFunctionName, ErrorCode, FunctionContract, FunctionResult, CreateOrderResult, OrderDetail, TrainView, TrainsResult } from "../../shared/contracts/api";
+import type {
+  CallableFunctionName,
+  ErrorCode,
+  FunctionContract,
+  FunctionResult,
+  CreateOrderResult,
+  OrderDetail,
+  TrainView,
+  TrainsResult,
+} from "../../shared/contracts/api";
 import { chinaDate } from "../../shared/catalog/catalog";
 import { idCardCheckChar } from "../../shared/orders/idcard";
 import { buildTestNotification, type TestKeySet, type TestNotificationOptions } from "../../shared/wechatpay/testing";
@@ -14,7 +23,19 @@ import { startTestStack, type TestStack, type StartOptions } from "../helpers/st
 
 export { until };
 
-export const ERROR_CODES: readonly ErrorCode[] = ["INVALID_ARGUMENT", "UNAUTHENTICATED", "NOT_FOUND", "FORBIDDEN", "SOLD_OUT", "ORDER_STATE", "REFUND_EXCEEDED", "PAYMENT_FAILED", "CONFLICT", "RATE_LIMITED", "INTERNAL"];
+export const ERROR_CODES: readonly ErrorCode[] = [
+  "INVALID_ARGUMENT",
+  "UNAUTHENTICATED",
+  "NOT_FOUND",
+  "FORBIDDEN",
+  "SOLD_OUT",
+  "ORDER_STATE",
+  "REFUND_EXCEEDED",
+  "PAYMENT_FAILED",
+  "CONFLICT",
+  "RATE_LIMITED",
+  "INTERNAL",
+];
 
 export async function startPayStack(opts: StartOptions = {}): Promise<TestStack> {
   return startTestStack({ ...opts, env: { WXPAY_SIM_TIME_SCALE: "0.001", ...opts.env } });
@@ -32,7 +53,10 @@ export function idCard(): string {
 export const passengers = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `乘客${"甲乙丙丁戊"[i]}`, idCardNo: idCard() }));
 
 export function caller(stack: TestStack, user: { openid: string; appid?: string }) {
-  return async function call<N extends CallableFunctionName>(name: N, data: FunctionContract[N]["req"] | Record<string, unknown>): Promise<FunctionResult<FunctionContract[N]["res"]>> {
+  return async function call<N extends CallableFunctionName>(
+    name: N,
+    data: FunctionContract[N]["req"] | Record<string, unknown>,
+  ): Promise<FunctionResult<FunctionContract[N]["res"]>> {
     const res = await stack.call<FunctionResult<FunctionContract[N]["res"]>>(name, data, user);
     expect(res.status, `${name} HTTP status (${JSON.stringify(res.body)})`).toBe(200);
     return res.result;
@@ -41,7 +65,10 @@ export function caller(stack: TestStack, user: { openid: string; appid?: string 
 
 /** Calls as an operator: no user identity (what `tcb fn invoke` sends), e.g. the amount refund. */
 export function operator(stack: TestStack) {
-  return async function call<N extends CallableFunctionName>(name: N, data: Record<string, unknown>): Promise<FunctionResult<FunctionContract[N]["res"]>> {
+  return async function call<N extends CallableFunctionName>(
+    name: N,
+    data: Record<string, unknown>,
+  ): Promise<FunctionResult<FunctionContract[N]["res"]>> {
     const res = await stack.call<FunctionResult<FunctionContract[N]["res"]>>(name, data);
     expect(res.status, `${name} HTTP status (${JSON.stringify(res.body)})`).toBe(200);
     return res.result;
@@ -98,6 +125,7 @@ export function forger(stack: TestStack) {
   return {
     keys: k,
     build: (opts: TestNotificationOptions) => buildTestNotification(keys, signer, opts),
-    post: (n: { headers: Record<string, string>; body: string }) => stack.post("/api/payment/notify", n.body, { ...n.headers, "content-type": "application/json" }),
+    post: (n: { headers: Record<string, string>; body: string }) =>
+      stack.post("/api/payment/notify", n.body, { ...n.headers, "content-type": "application/json" }),
   };
 }

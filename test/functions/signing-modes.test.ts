@@ -19,7 +19,9 @@ describe("signing mode cert", () => {
   it("books, is paid by a notification, refunds, and every answer verified with the downloaded certificates", async () => {
     const call = caller(stack, newUser());
     const train = await findTrain(call, "G1");
-    const order = ok(await call("createOrder", { trainId: train.trainId, seatClass: "second", passengers: passengers(1), clientToken: token() })) as CreateOrderResult;
+    const order = ok(
+      await call("createOrder", { trainId: train.trainId, seatClass: "second", passengers: passengers(1), clientToken: token() }),
+    ) as CreateOrderResult;
     ok(await call("orders", { action: "sync", orderId: order.orderId })); // a query answer, verified
     await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) });
     await waitForStatus(call, order.orderId, "PAID");

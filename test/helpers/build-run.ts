@@ -18,7 +18,8 @@ export function buildInto(root: string, extraEnv: Record<string, string> = {}): 
       process.execPath,
       ["--import", "tsx", join(REPO_ROOT, "scripts", "build.ts"), "--root", root, "--out", outRoot],
       { cwd: REPO_ROOT, env: { ...withoutDeployVariables(), ...extraEnv }, timeout: 120_000 },
-      (err, stdout, stderr) => (err ? reject(new Error(`build failed: ${err.message}\n${stdout}\n${stderr}`)) : resolve({ outRoot, stdout })),
+      (err, stdout, stderr) =>
+        err ? reject(new Error(`build failed: ${err.message}\n${stdout}\n${stderr}`)) : resolve({ outRoot, stdout }),
     );
   });
 }

@@ -9,7 +9,14 @@ import { join } from "node:path";
 import { launchStack, REPO_ROOT, type LocalStack, type StartOptions } from "../../dev/launch";
 import { dataDirWithKeys, tempDir } from "./tmp";
 
-export { REPO_ROOT, type LocalStack as TestStack, type Identity, type StartOptions, type HttpAnswer, type CallAnswer } from "../../dev/launch";
+export {
+  REPO_ROOT,
+  type LocalStack as TestStack,
+  type Identity,
+  type StartOptions,
+  type HttpAnswer,
+  type CallAnswer,
+} from "../../dev/launch";
 
 export const LOAD_PROOF_TIMEOUT_S = 60;
 /** The test fixtures' functions (build/test-functions) with their declared timeouts. */

@@ -162,7 +162,10 @@ describe("填写订单 (pages/book)", () => {
 
   it("SOLD_OUT refreshes the seats left of the class", async () => {
     let trainsAnswer = trainG1;
-    const { p, page } = await filled({ trains: () => ok({ trains: [trainsAnswer] }), createOrder: () => fail("SOLD_OUT", "二等座余票不足") });
+    const { p, page } = await filled({
+      trains: () => ok({ trains: [trainsAnswer] }),
+      createOrder: () => fail("SOLD_OUT", "二等座余票不足"),
+    });
     trainsAnswer = { ...trainG1, seats: trainG1.seats.map((s) => (s.code === "second" ? { ...s, remaining: 0 } : s)) };
     await page.instance.onSubmit();
     await settle();
@@ -174,7 +177,13 @@ describe("填写订单 (pages/book)", () => {
   it("another unpaid order (ORDER_STATE with pendingOrderId) offers 去支付 and 取消订单; after cancelling, the booking goes through", async () => {
     let pending = true;
     const { p, page } = await filled({
-      createOrder: () => (pending ? { ok: false, error: { code: "ORDER_STATE", message: "您有一个待支付的订单，请先支付或取消", data: { pendingOrderId: "ord_9" } } } : ok(createOrderResult())),
+      createOrder: () =>
+        pending
+          ? {
+              ok: false,
+              error: { code: "ORDER_STATE", message: "您有一个待支付的订单，请先支付或取消", data: { pendingOrderId: "ord_9" } },
+            }
+          : ok(createOrderResult()),
       orders: (d) => ((pending = false), ok(orderDetail({ orderId: d.orderId, status: "CLOSED" }))),
     });
     await page.instance.onSubmit();
@@ -192,7 +201,12 @@ describe("填写订单 (pages/book)", () => {
   });
 
   it("RATE_LIMITED says when to retry and sends nothing before then", async () => {
-    const { p, page } = await filled({ createOrder: () => ({ ok: false, error: { code: "RATE_LIMITED", message: "预订过于频繁，请 40 秒后再试", data: { retryAfterSeconds: 40 } } }) });
+    const { p, page } = await filled({
+      createOrder: () => ({
+        ok: false,
+        error: { code: "RATE_LIMITED", message: "预订过于频繁，请 40 秒后再试", data: { retryAfterSeconds: 40 } },
+      }),
+    });
     await page.instance.onSubmit();
     expect(textOf(page, ".form-error")).toBe("预订过于频繁，请 40 秒后再试");
     await page.instance.onSubmit();
@@ -201,7 +215,12 @@ describe("填写订单 (pages/book)", () => {
   });
 
   it("a payment failure that closed the order (resumable: false) starts the retry with a new token", async () => {
-    const { p, page } = await filled({ createOrder: () => ({ ok: false, error: { code: "PAYMENT_FAILED", message: "微信支付下单失败：NO_AUTH", data: { resumable: false } } }) });
+    const { p, page } = await filled({
+      createOrder: () => ({
+        ok: false,
+        error: { code: "PAYMENT_FAILED", message: "微信支付下单失败：NO_AUTH", data: { resumable: false } },
+      }),
+    });
     await page.instance.onSubmit();
     await page.instance.onSubmit();
     const tokens = callsOf(p, "createOrder").map((c) => c.data.clientToken);
@@ -209,7 +228,12 @@ describe("填写订单 (pages/book)", () => {
   });
 
   it("ORDER_STATE about this booking's own order links to it", async () => {
-    const { p, page } = await filled({ createOrder: () => ({ ok: false, error: { code: "ORDER_STATE", message: "该订单已支付，请在我的订单中查看", data: { orderId: "ord_1" } } }) });
+    const { p, page } = await filled({
+      createOrder: () => ({
+        ok: false,
+        error: { code: "ORDER_STATE", message: "该订单已支付，请在我的订单中查看", data: { orderId: "ord_1" } },
+      }),
+    });
     await page.instance.onSubmit();
     await settle();
     expect(p.modals.at(-1)).toMatchObject({ title: "订单已处理" });

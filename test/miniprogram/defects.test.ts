@@ -24,7 +24,10 @@ describe("issue 10 page defects", () => {
     let n = 0;
     const p = installPlatform({
       trains: () => ok({ trains: [trainG1] }),
-      createOrder: () => (++n === 1 ? { ok: false, error: { code: "PAYMENT_FAILED", message: "支付服务响应超时，请稍后重试", data: { resumable: true } } } : ok(createOrderResult())),
+      createOrder: () =>
+        ++n === 1
+          ? { ok: false, error: { code: "PAYMENT_FAILED", message: "支付服务响应超时，请稍后重试", data: { resumable: true } } }
+          : ok(createOrderResult()),
     });
     page = renderPage("pages/book/index");
     await page.instance.onLoad({ trainId: trainG1.trainId, seatClass: "second", from: "北京南", to: "上海虹桥", date: trainG1.date });
@@ -91,7 +94,16 @@ describe("issue 10 page defects", () => {
 
   it("3. a refund WeChat Pay refused (CLOSED) is not toasted as submitted", async () => {
     const p = installPlatform({
-      orders: (d) => (d.action === "refundQuote" ? ok({ amount: 49750, fee: 5550, feePercent: 10, tickets: [{ ticketId: "ord_1-1", fee: 5550, refundAmount: 49750 }], serverNow: Date.now() }) : ok(paidDetail())),
+      orders: (d) =>
+        d.action === "refundQuote"
+          ? ok({
+              amount: 49750,
+              fee: 5550,
+              feePercent: 10,
+              tickets: [{ ticketId: "ord_1-1", fee: 5550, refundAmount: 49750 }],
+              serverNow: Date.now(),
+            })
+          : ok(paidDetail()),
       refund: () => ok({ refundId: "r1", outRefundNo: "RF1", amount: 49750, fee: 5550, status: "CLOSED" }),
     });
     page = renderPage("pages/order-detail/index");
@@ -108,7 +120,8 @@ describe("issue 10 page defects", () => {
     let resumeFails = true;
     const p = installPlatform({
       orders: (d) => {
-        if (d.action === "resume") return resumeFails ? Promise.reject({ errMsg: "cloud.callFunction:fail network" }) : ok(createOrderResult());
+        if (d.action === "resume")
+          return resumeFails ? Promise.reject({ errMsg: "cloud.callFunction:fail network" }) : ok(createOrderResult());
         return ok(orderDetail());
       },
     });
@@ -128,7 +141,9 @@ describe("issue 10 page defects", () => {
     const now = Date.now();
     const expiresAt = now + 3000;
     // Once the time is up the server has closed it (the sweeper, or sync asking WeChat Pay).
-    const p = installPlatform({ orders: () => ok(orderDetail({ status: Date.now() >= expiresAt ? "CLOSED" : "PENDING", expiresAt, serverNow: Date.now() })) });
+    const p = installPlatform({
+      orders: () => ok(orderDetail({ status: Date.now() >= expiresAt ? "CLOSED" : "PENDING", expiresAt, serverNow: Date.now() })),
+    });
     p.payResult = "cancel";
     p.storage.set("launch:ord_1", createOrderResult());
     page = renderPage("pages/pay/index");

@@ -140,7 +140,8 @@ describe("mini-program end to end on the local stack", () => {
       expect(id).toContain("*");
       expect([VALID_ID_1, VALID_ID_2]).not.toContain(id);
     }
-    for (const seat of detail.querySelectorAll(".seat-no").map((x) => x.dom?.textContent ?? "")) expect(seat).toMatch(/^\d{2}车 \d{1,2}[ABCDF]号$/);
+    for (const seat of detail.querySelectorAll(".seat-no").map((x) => x.dom?.textContent ?? ""))
+      expect(seat).toMatch(/^\d{2}车 \d{1,2}[ABCDF]号$/);
 
     detail.querySelectorAll(".ticket-refund")[0]!.dispatchEvent("tap");
     await until("the refund call", () => !detail.data.returning && p.calls.some((c) => c.name === "refund"));
@@ -155,7 +156,11 @@ describe("mini-program end to end on the local stack", () => {
 
     detail.querySelectorAll(".ticket-refund")[0]!.dispatchEvent("tap"); // the other ticket: the only one left
     await until("the second refund call", () => !detail.data.returning && p.calls.filter((c) => c.name === "refund").length === 2);
-    await until("已退款", () => textOf(detail, ".status") === "已退款", () => detail.instance.onPullDownRefresh());
+    await until(
+      "已退款",
+      () => textOf(detail, ".status") === "已退款",
+      () => detail.instance.onPullDownRefresh(),
+    );
     expect(detail.querySelector(".ticket-refund")).toBeUndefined();
 
     // 我的订单

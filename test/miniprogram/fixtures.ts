@@ -61,13 +61,39 @@ export function createOrderResult(mode: "wechatpay" | "mock" = "wechatpay"): Cre
 /** The two passengers' tickets in one status (seats 05车 12F/12D). */
 export function tickets(status: TicketStatus, extra: Partial<TicketView>[] = []): TicketView[] {
   const base: TicketView[] = [
-    { ticketId: "ord_1-1", passengerName: "张三", idCardNoMasked: "110***********002X", carriage: "05", seatNo: "12F", seatClass: "second", seatClassName: "二等座", price: 55300, status },
-    { ticketId: "ord_1-2", passengerName: "李四", idCardNoMasked: "440***********0013", carriage: "05", seatNo: "12D", seatClass: "second", seatClassName: "二等座", price: 55300, status },
+    {
+      ticketId: "ord_1-1",
+      passengerName: "张三",
+      idCardNoMasked: "110***********002X",
+      carriage: "05",
+      seatNo: "12F",
+      seatClass: "second",
+      seatClassName: "二等座",
+      price: 55300,
+      status,
+    },
+    {
+      ticketId: "ord_1-2",
+      passengerName: "李四",
+      idCardNoMasked: "440***********0013",
+      carriage: "05",
+      seatNo: "12D",
+      seatClass: "second",
+      seatClassName: "二等座",
+      price: 55300,
+      status,
+    },
   ];
   return base.map((t, i) => ({ ...t, ...extra[i] }));
 }
 
-const TICKETS_OF: Record<OrderDetail["status"], TicketStatus> = { PENDING: "UNPAID", PAID: "ISSUED", PARTIALLY_REFUNDED: "ISSUED", REFUNDED: "REFUNDED", CLOSED: "CANCELLED" };
+const TICKETS_OF: Record<OrderDetail["status"], TicketStatus> = {
+  PENDING: "UNPAID",
+  PAID: "ISSUED",
+  PARTIALLY_REFUNDED: "ISSUED",
+  REFUNDED: "REFUNDED",
+  CLOSED: "CANCELLED",
+};
 
 export function orderDetail(overrides: Partial<OrderDetail> = {}): OrderDetail {
   const status = overrides.status ?? "PENDING";

@@ -4,12 +4,29 @@ import type { OrderDetail, RefundQuote } from "../../shared/contracts/api";
 import { installPlatform, renderPage, textOf, settle, callsOf, ok, fail, type Handler } from "./harness";
 import { orderDetail, paidDetail, tickets, NOW } from "./fixtures";
 
-const QUOTE: RefundQuote = { amount: 49750, fee: 5550, feePercent: 10, tickets: [{ ticketId: "ord_1-1", fee: 5550, refundAmount: 49750 }], serverNow: NOW };
+const QUOTE: RefundQuote = {
+  amount: 49750,
+  fee: 5550,
+  feePercent: 10,
+  tickets: [{ ticketId: "ord_1-1", fee: 5550, refundAmount: 49750 }],
+  serverNow: NOW,
+};
 const afterReturn = paidDetail({
   status: "PARTIALLY_REFUNDED",
   refundedAmount: 49750,
   tickets: tickets("ISSUED", [{ status: "REFUNDED", refundFee: 5550, refundAmount: 49750 }]),
-  refunds: [{ refundId: "r1", outRefundNo: "RF1", amount: 49750, fee: 5550, ticketIds: ["ord_1-1"], status: "SUCCESS", createdAt: NOW, succeededAt: NOW }],
+  refunds: [
+    {
+      refundId: "r1",
+      outRefundNo: "RF1",
+      amount: 49750,
+      fee: 5550,
+      ticketIds: ["ord_1-1"],
+      status: "SUCCESS",
+      createdAt: NOW,
+      succeededAt: NOW,
+    },
+  ],
 });
 
 async function openDetail(orders: OrderDetail | Handler, refund: Handler = () => fail("INTERNAL", "x")) {
@@ -34,7 +51,10 @@ describe("订单详情 (pages/order-detail)", () => {
     expect(page.querySelectorAll(".ticket-status").map((x) => x.dom?.textContent)).toEqual(["已出票", "已出票"]);
     expect(page.querySelectorAll(".ticket-refund")).toHaveLength(2);
     expect(textOf(page, ".amount")).toBe("¥1106.00");
-    expect(page.querySelectorAll(".step-label").map((x) => x.dom?.textContent?.replace(/\s+/g, " ").trim())).toEqual(["待支付 下单", "已支付 支付成功"]);
+    expect(page.querySelectorAll(".step-label").map((x) => x.dom?.textContent?.replace(/\s+/g, " ").trim())).toEqual([
+      "待支付 下单",
+      "已支付 支付成功",
+    ]);
   });
 
   it("退票 of one ticket shows the quote (fee and 实退) before asking, sends one refund, toasts the outcome and shows the ticket returned", async () => {
@@ -47,7 +67,11 @@ describe("订单详情 (pages/order-detail)", () => {
     p.modalConfirm = false;
     page.querySelectorAll(".ticket-refund")[0]!.dispatchEvent("tap");
     await settle();
-    expect(callsOf(p, "orders").filter((c) => c.data.action === "refundQuote").map((c) => c.data.ticketIds)).toEqual([["ord_1-1"]]);
+    expect(
+      callsOf(p, "orders")
+        .filter((c) => c.data.action === "refundQuote")
+        .map((c) => c.data.ticketIds),
+    ).toEqual([["ord_1-1"]]);
     expect(p.modals).toHaveLength(1);
     expect(p.modals[0]!.title).toBe("退票：张三 05车 12F号");
     expect(p.modals[0]!.content).toContain("退票费 ¥55.50（票价 10%");
@@ -103,8 +127,8 @@ describe("订单详情 (pages/order-detail)", () => {
 
   it("ORDER_STATE (the ticket was returned elsewhere, or the train left) reloads the order", async () => {
     let gets = 0;
-    const { p, page } = await openDetail(
-      (d) => (d.action === "refundQuote" ? fail("ORDER_STATE", "列车已发车，不能办理退票") : (gets++, ok(paidDetail()))),
+    const { p, page } = await openDetail((d) =>
+      d.action === "refundQuote" ? fail("ORDER_STATE", "列车已发车，不能办理退票") : (gets++, ok(paidDetail())),
     );
     page.querySelectorAll(".ticket-refund")[0]!.dispatchEvent("tap");
     await settle(10);

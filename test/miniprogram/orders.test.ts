@@ -28,13 +28,7 @@ describe("我的订单 (pages/orders)", () => {
     const page = renderPage("pages/orders/index");
     await page.instance.onLoad({});
     await settle();
-    expect(page.querySelectorAll(".status").map((b) => b.dom?.textContent)).toEqual([
-      "待支付",
-      "已支付",
-      "部分退款",
-      "已退款",
-      "已关闭",
-    ]);
+    expect(page.querySelectorAll(".status").map((b) => b.dom?.textContent)).toEqual(["待支付", "已支付", "部分退款", "已退款", "已关闭"]);
     expect(textOf(page, ".amount")).toBe("¥1106.00");
     expect(textOf(page, ".refunded")).toBe("已退 ¥553.00");
 

@@ -188,7 +188,12 @@ describe("支付 (pages/pay)", () => {
 
   it("取消订单 asks first, then closes the order and offers 重新预订 for the same train", async () => {
     let closed = false;
-    const p = installPlatform({ orders: (d) => (d.action === "cancel" ? ((closed = true), ok(orderDetail({ status: "CLOSED" }))) : ok(orderDetail(closed ? { status: "CLOSED" } : {}))) });
+    const p = installPlatform({
+      orders: (d) =>
+        d.action === "cancel"
+          ? ((closed = true), ok(orderDetail({ status: "CLOSED" })))
+          : ok(orderDetail(closed ? { status: "CLOSED" } : {})),
+    });
     p.payResult = "cancel";
     const page = await openPay(p);
     p.modalConfirm = false;

@@ -72,7 +72,9 @@ describe("status labels", () => {
   it("says how a 退票 ended, by its status, with the reason when it did not succeed", () => {
     expect(refundOutcome({ status: "SUCCESS", amount: 49750 })).toBe("退票成功，¥497.50 已原路退回");
     expect(refundOutcome({ status: "PROCESSING", amount: 49750 })).toBe("退票申请已提交，¥497.50 退款处理中");
-    expect(refundOutcome({ status: "CLOSED", amount: 49750, failureReason: "车票已在退票中或已退" })).toBe("退票未成功：车票已在退票中或已退");
+    expect(refundOutcome({ status: "CLOSED", amount: 49750, failureReason: "车票已在退票中或已退" })).toBe(
+      "退票未成功：车票已在退票中或已退",
+    );
     expect(refundOutcome({ status: "ABNORMAL", amount: 49750 })).toMatch(/^退款异常/);
   });
 });

@@ -3,10 +3,31 @@
 // their audit records, and what reaches the logs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreateOrderResult } from "../../shared/contracts/api";
-import type { AuditView, ExceptionList, OpsOrderDetail, OpsRefundView, OrderSearchResult, OverviewView, ReconcileDetail, SessionView } from "../../shared/ops/contract";
+import type {
+  AuditView,
+  ExceptionList,
+  OpsOrderDetail,
+  OpsRefundView,
+  OrderSearchResult,
+  OverviewView,
+  ReconcileDetail,
+  SessionView,
+} from "../../shared/ops/contract";
 import { REPO_ROOT, type TestStack } from "../helpers/stack";
 import { transactionResource } from "../../shared/wechatpay/testing";
-import { caller, database, findTrain, forger, newUser, ok, passengers, prepayIdOf, startPayStack, token, waitForStatus } from "../functions/helpers";
+import {
+  caller,
+  database,
+  findTrain,
+  forger,
+  newUser,
+  ok,
+  passengers,
+  prepayIdOf,
+  startPayStack,
+  token,
+  waitForStatus,
+} from "../functions/helpers";
 import { until } from "../helpers/poll";
 import { ADMIN_PASSWORD, getWithHost, OpsClient, operatorClient } from "./helpers";
 
@@ -22,7 +43,9 @@ const codeOf = (r: { body: unknown }) => (r.body as { error?: { code?: string } 
 beforeAll(async () => {
   // Refunds stay PROCESSING until the test settles them through /sim/refunds/settle.
   // evil.example is let through the stack's own Origin guard, so the console's checks are what refuse it.
-  stack = await startPayStack({ env: { OPS_ADMIN_PASSWORD: ADMIN_PASSWORD, WXPAY_SIM_REFUND_SETTLE_SECONDS: "0", STACK_ALLOWED_ORIGINS: EVIL } });
+  stack = await startPayStack({
+    env: { OPS_ADMIN_PASSWORD: ADMIN_PASSWORD, WXPAY_SIM_REFUND_SETTLE_SECONDS: "0", STACK_ALLOWED_ORIGINS: EVIL },
+  });
   admin = new OpsClient(stack);
   expect((await admin.login("admin", ADMIN_PASSWORD)).status).toBe(200);
   support = await operatorClient(stack, admin, "kefu", "support");
@@ -35,10 +58,15 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function paidOrder(trainNo: string, notification: { drop?: boolean } = {}): Promise<{ order: CreateOrderResult; transactionId: string; call: ReturnType<typeof caller> }> {
+async function paidOrder(
+  trainNo: string,
+  notification: { drop?: boolean } = {},
+): Promise<{ order: CreateOrderResult; transactionId: string; call: ReturnType<typeof caller> }> {
   const call = caller(stack, newUser());
   const train = await findTrain(call, trainNo);
-  const order = ok(await call("createOrder", { trainId: train.trainId, seatClass: "second", passengers: passengers(2), clientToken: token() })) as CreateOrderResult;
+  const order = ok(
+    await call("createOrder", { trainId: train.trainId, seatClass: "second", passengers: passengers(2), clientToken: token() }),
+  ) as CreateOrderResult;
   const paid = await stack.post("/sim/pay", { prepay_id: prepayIdOf(order), notification });
   expect(paid.status).toBe(200);
   if (!notification.drop) await waitForStatus(call, order.orderId, "PAID");
@@ -143,7 +171,9 @@ describe("who may call", () => {
     expect([fifth.status, (fifth.body as unknown as { error: { code: string } }).error.code]).toEqual([423, "ACCOUNT_LOCKED"]);
     const right = await c.login("locky", "locky-password-123");
     expect(right.status).toBe(423);
-    const op = (await admin.get<{ operators: Array<{ username: string; lockedUntil?: number }> }>("operators")).body.operators.find((o) => o.username === "locky")!;
+    const op = (await admin.get<{ operators: Array<{ username: string; lockedUntil?: number }> }>("operators")).body.operators.find(
+      (o) => o.username === "locky",
+    )!;
     expect(op.lockedUntil! - Date.now()).toBeGreaterThan(14 * 60_000);
     // An unknown user is answered exactly like a wrong password.
     const unknown = await c.login("nobody", "whatever-password");
@@ -174,7 +204,10 @@ describe("orders", () => {
     const { order, transactionId } = await paidOrder("G5");
     for (const q of [`transactionId=${transactionId}`, `outTradeNo=${order.outTradeNo}`, `orderId=${order.orderId}`]) {
       const r = await viewer.get<OrderSearchResult>(`orders?${q}`);
-      expect(r.body.orders.map((o) => o.orderId), q).toEqual([order.orderId]);
+      expect(
+        r.body.orders.map((o) => o.orderId),
+        q,
+      ).toEqual([order.orderId]);
     }
     const lost = await paidOrder("G2", { drop: true });
     const r = await viewer.get<OrderSearchResult>(`orders?transactionId=${lost.transactionId}`);
@@ -186,8 +219,13 @@ describe("orders", () => {
   it("a passenger name containing markup comes back as the same text, as JSON that is never sniffed as HTML", async () => {
     const { order } = await paidOrder("G4");
     const name = `<img src=x onerror="alert(1)">张三</b>`;
-    const doc = (await database(stack).collection("orders").doc(order.orderId).get()).data[0] as { passengers: Array<{ name: string; idCardNo: string }> };
-    await database(stack).collection("orders").doc(order.orderId).update({ passengers: [{ ...doc.passengers[0]!, name }, doc.passengers[1]!] });
+    const doc = (await database(stack).collection("orders").doc(order.orderId).get()).data[0] as {
+      passengers: Array<{ name: string; idCardNo: string }>;
+    };
+    await database(stack)
+      .collection("orders")
+      .doc(order.orderId)
+      .update({ passengers: [{ ...doc.passengers[0]!, name }, doc.passengers[1]!] });
     const r = await viewer.get<OpsOrderDetail>(`orders/${order.orderId}`);
     expect(r.headers.get("content-type")).toBe("application/json; charset=utf-8");
     expect(r.headers.get("x-content-type-options")).toBe("nosniff");
@@ -201,16 +239,28 @@ describe("orders", () => {
   it("support refunds part of an order once per request token, never beyond what is refundable; each attempt is audited", async () => {
     const { order, call } = await paidOrder("G79");
     const requestToken = token();
-    const first = await support.post<OpsRefundView>(`orders/${order.orderId}/refund`, { amount: 1000, reason: "客服协商部分退款", requestToken });
+    const first = await support.post<OpsRefundView>(`orders/${order.orderId}/refund`, {
+      amount: 1000,
+      reason: "客服协商部分退款",
+      requestToken,
+    });
     expect(first.status, first.text).toBe(200);
     expect(first.body).toMatchObject({ amount: 1000, status: "PROCESSING", automatic: false, reason: "客服协商部分退款" });
-    const again = await support.post<OpsRefundView>(`orders/${order.orderId}/refund`, { amount: 1000, reason: "客服协商部分退款", requestToken });
+    const again = await support.post<OpsRefundView>(`orders/${order.orderId}/refund`, {
+      amount: 1000,
+      reason: "客服协商部分退款",
+      requestToken,
+    });
     expect(again.body.refundId).toBe(first.body.refundId);
     expect((await support.post(`orders/${order.orderId}/refund`, { amount: 2000, reason: "x", requestToken })).status).toBe(409);
     const detail = (await support.get<OpsOrderDetail>(`orders/${order.orderId}`)).body;
     expect(detail.refunds).toHaveLength(1);
     expect(detail.order.refundable).toBe(order.amount - 1000);
-    const over = await support.post(`orders/${order.orderId}/refund`, { amount: detail.order.refundable + 1, reason: "超额", requestToken: token() });
+    const over = await support.post(`orders/${order.orderId}/refund`, {
+      amount: detail.order.refundable + 1,
+      reason: "超额",
+      requestToken: token(),
+    });
     expect([over.status, (over.body as { error: { code: string } }).error.code]).toEqual([409, "REFUND_EXCEEDED"]);
     expect((await support.post(`orders/${order.orderId}/refund`, { amount: 1.5, reason: "x", requestToken: token() })).status).toBe(400);
 
@@ -222,30 +272,53 @@ describe("orders", () => {
       ["kefu", "ok", null],
     ]);
     const okEntry = audit.find((a) => a.outcome === "ok")!;
-    expect(okEntry).toMatchObject({ role: "support", note: "客服协商部分退款", before: { status: "PAID", refundReserved: 0 }, after: { amount: 1000 } });
+    expect(okEntry).toMatchObject({
+      role: "support",
+      note: "客服协商部分退款",
+      before: { status: "PAID", refundReserved: 0 },
+      after: { amount: 1000 },
+    });
   });
 });
 
 describe("exceptions", () => {
   it("an ABNORMAL refund is in the queue until it is re-routed; WeChat Pay then completes it like any refund", async () => {
     const { order, call } = await paidOrder("G80");
-    const refund = (await support.post<OpsRefundView>(`orders/${order.orderId}/refund`, { amount: 3000, reason: "退票", requestToken: token() })).body;
+    const refund = (
+      await support.post<OpsRefundView>(`orders/${order.orderId}/refund`, { amount: 3000, reason: "退票", requestToken: token() })
+    ).body;
     await stack.post("/sim/refunds/settle", { out_refund_no: refund.outRefundNo, status: "ABNORMAL" });
     const key = `REFUND_ABNORMAL:${refund.refundId}`;
-    const item = await until("ABNORMAL in the queue", async () => (await viewer.get<ExceptionList>("exceptions")).body.items.find((i) => i.key === key));
+    const item = await until("ABNORMAL in the queue", async () =>
+      (await viewer.get<ExceptionList>("exceptions")).body.items.find((i) => i.key === key),
+    );
     expect(item).toMatchObject({ kind: "REFUND_ABNORMAL", status: "open", actions: ["reroute", "sync", "resolve"], amount: 3000 });
     const overview = (await viewer.get<OverviewView>("overview")).body;
     expect(overview.openByKind.REFUND_ABNORMAL).toBeGreaterThanOrEqual(1);
     expect(overview.days).toHaveLength(14);
     expect(overview.days[13]).toEqual(overview.today);
     expect(overview.today.paidCount).toBeGreaterThanOrEqual(5); // the orders paid by the tests so far
-    expect(overview.today.paidAmount).toBeGreaterThanOrEqual(5 * order.amount / 2);
+    expect(overview.today.paidAmount).toBeGreaterThanOrEqual((5 * order.amount) / 2);
 
     expect((await viewer.post(`refunds/${refund.refundId}/reroute`, { type: "MERCHANT_BANK_CARD" })).status).toBe(403);
-    expect((await support.post(`refunds/${refund.refundId}/reroute`, { type: "USER_BANK_CARD", bankType: "ICBC_DEBIT", bankAccount: "12", realName: "张三" })).status).toBe(400);
+    expect(
+      (
+        await support.post(`refunds/${refund.refundId}/reroute`, {
+          type: "USER_BANK_CARD",
+          bankType: "ICBC_DEBIT",
+          bankAccount: "12",
+          realName: "张三",
+        })
+      ).status,
+    ).toBe(400);
     const account = "6222020200112233445";
     secrets.push(account);
-    const r = await support.post<OpsRefundView>(`refunds/${refund.refundId}/reroute`, { type: "USER_BANK_CARD", bankType: "ICBC_DEBIT", bankAccount: account, realName: "张三" });
+    const r = await support.post<OpsRefundView>(`refunds/${refund.refundId}/reroute`, {
+      type: "USER_BANK_CARD",
+      bankType: "ICBC_DEBIT",
+      bankAccount: account,
+      realName: "张三",
+    });
     expect(r.status, r.text).toBe(200);
     // WeChat Pay took it (PROCESSING again): it is an ordinary refund in flight, out of the queue.
     expect(r.body.status).toBe("PROCESSING");
@@ -255,17 +328,31 @@ describe("exceptions", () => {
     const detail = await waitForStatus(call, order.orderId, "PARTIALLY_REFUNDED");
     expect(detail.refundedAmount).toBe(3000);
     const audit = (await auditOf(order.orderId)).find((a) => a.action === "refund.reroute")!;
-    expect(audit).toMatchObject({ operator: "kefu", outcome: "ok", refundId: refund.refundId, before: { status: "ABNORMAL" }, after: { type: "USER_BANK_CARD", bankAccount: "****3445", receivedAccount: "工商银行借记卡3445" } });
+    expect(audit).toMatchObject({
+      operator: "kefu",
+      outcome: "ok",
+      refundId: refund.refundId,
+      before: { status: "ABNORMAL" },
+      after: { type: "USER_BANK_CARD", bankAccount: "****3445", receivedAccount: "工商银行借记卡3445" },
+    });
     expect(JSON.stringify(await database(stack).collection("ops_audit").get())).not.toContain(account);
 
     // A re-routed refund that fails again comes back, marked with who re-routed it and how.
-    const second = (await support.post<OpsRefundView>(`orders/${order.orderId}/refund`, { amount: 2000, reason: "退票", requestToken: token() })).body;
+    const second = (
+      await support.post<OpsRefundView>(`orders/${order.orderId}/refund`, { amount: 2000, reason: "退票", requestToken: token() })
+    ).body;
     await stack.post("/sim/refunds/settle", { out_refund_no: second.outRefundNo, status: "ABNORMAL" });
     const key2 = `REFUND_ABNORMAL:${second.refundId}`;
-    await until("second ABNORMAL in the queue", async () => (await viewer.get<ExceptionList>("exceptions")).body.items.find((i) => i.key === key2));
-    expect((await support.post<OpsRefundView>(`refunds/${second.refundId}/reroute`, { type: "MERCHANT_BANK_CARD" })).body.status).toBe("PROCESSING");
+    await until("second ABNORMAL in the queue", async () =>
+      (await viewer.get<ExceptionList>("exceptions")).body.items.find((i) => i.key === key2),
+    );
+    expect((await support.post<OpsRefundView>(`refunds/${second.refundId}/reroute`, { type: "MERCHANT_BANK_CARD" })).body.status).toBe(
+      "PROCESSING",
+    );
     await stack.post("/sim/refunds/settle", { out_refund_no: second.outRefundNo, status: "ABNORMAL" });
-    const again = await until("ABNORMAL again", async () => (await viewer.get<ExceptionList>("exceptions")).body.items.find((i) => i.key === key2));
+    const again = await until("ABNORMAL again", async () =>
+      (await viewer.get<ExceptionList>("exceptions")).body.items.find((i) => i.key === key2),
+    );
     expect(again).toMatchObject({ status: "open", rerouted: { type: "MERCHANT_BANK_CARD", by: "kefu" } });
   });
 
@@ -273,18 +360,38 @@ describe("exceptions", () => {
     const forge = forger(stack);
     const call = caller(stack, newUser());
     const train = await findTrain(call, "G6002");
-    const pending = ok(await call("createOrder", { trainId: train.trainId, seatClass: "second", passengers: passengers(1), clientToken: token() })) as CreateOrderResult;
-    const wrongAmount = forge.build({ resource: transactionResource(forge.keys, { out_trade_no: pending.outTradeNo, transaction_id: "4200000000202612010000000777", amount: { total: pending.amount - 1, payer_total: pending.amount - 1, currency: "CNY", payer_currency: "CNY" } }) });
+    const pending = ok(
+      await call("createOrder", { trainId: train.trainId, seatClass: "second", passengers: passengers(1), clientToken: token() }),
+    ) as CreateOrderResult;
+    const wrongAmount = forge.build({
+      resource: transactionResource(forge.keys, {
+        out_trade_no: pending.outTradeNo,
+        transaction_id: "4200000000202612010000000777",
+        amount: { total: pending.amount - 1, payer_total: pending.amount - 1, currency: "CNY", payer_currency: "CNY" },
+      }),
+    });
     expect((await forge.post(wrongAmount)).status).toBe(400);
     expect((await forge.post(wrongAmount)).status).toBe(400); // WeChat Pay sends it again
     const unknownNo = `TP${"0".repeat(12)}${Date.now().toString(16).padStart(12, "0").slice(-12)}`;
-    const unknown = forge.build({ resource: transactionResource(forge.keys, { out_trade_no: unknownNo, transaction_id: "4200000000202612010000000888", amount: { total: 100, payer_total: 100, currency: "CNY", payer_currency: "CNY" } }) });
+    const unknown = forge.build({
+      resource: transactionResource(forge.keys, {
+        out_trade_no: unknownNo,
+        transaction_id: "4200000000202612010000000888",
+        amount: { total: 100, payer_total: 100, currency: "CNY", payer_currency: "CNY" },
+      }),
+    });
     expect((await forge.post(unknown)).status).toBe(400);
 
     // Paid at WeChat Pay while we closed it: the payment is refunded automatically, and queued.
     const late = await paidOrder("G7001", { drop: true });
     await database(stack).collection("orders").doc(late.order.orderId).update({ status: "CLOSED", closedAt: Date.now() });
-    const latePay = forge.build({ resource: transactionResource(forge.keys, { out_trade_no: late.order.outTradeNo, transaction_id: late.transactionId, amount: { total: late.order.amount, payer_total: late.order.amount, currency: "CNY", payer_currency: "CNY" } }) });
+    const latePay = forge.build({
+      resource: transactionResource(forge.keys, {
+        out_trade_no: late.order.outTradeNo,
+        transaction_id: late.transactionId,
+        amount: { total: late.order.amount, payer_total: late.order.amount, currency: "CNY", payer_currency: "CNY" },
+      }),
+    });
     expect((await forge.post(latePay)).status).toBe(204);
 
     const items = (await support.get<ExceptionList>("exceptions")).body.items;
@@ -312,15 +419,32 @@ describe("exceptions", () => {
   it("a PENDING order past expiry: closed through WeChat Pay from the queue; another resolved with a note", async () => {
     const train = await findTrain(caller(stack, newUser()), "G6001");
     // Two travellers: one user may hold only one unpaid order (fair use).
-    const mk = async () => ok(await caller(stack, newUser())("createOrder", { trainId: train.trainId, seatClass: "second", passengers: passengers(1), clientToken: token() })) as CreateOrderResult;
+    const mk = async () =>
+      ok(
+        await caller(stack, newUser())("createOrder", {
+          trainId: train.trainId,
+          seatClass: "second",
+          passengers: passengers(1),
+          clientToken: token(),
+        }),
+      ) as CreateOrderResult;
     const [a, b] = [await mk(), await mk()];
-    for (const o of [a, b]) await database(stack).collection("orders").doc(o.orderId).update({ expiresAt: Date.now() - 10 * 60_000 });
+    for (const o of [a, b])
+      await database(stack)
+        .collection("orders")
+        .doc(o.orderId)
+        .update({ expiresAt: Date.now() - 10 * 60_000 });
     const items = (await support.get<ExceptionList>("exceptions")).body.items;
-    expect(items.find((i) => i.key === `PENDING_EXPIRED:${a.orderId}`)).toMatchObject({ kind: "PENDING_EXPIRED", actions: ["closeExpired", "resolve"] });
+    expect(items.find((i) => i.key === `PENDING_EXPIRED:${a.orderId}`)).toMatchObject({
+      kind: "PENDING_EXPIRED",
+      actions: ["closeExpired", "resolve"],
+    });
 
     const closed = await support.post<OpsOrderDetail>(`orders/${a.orderId}/close-expired`);
     expect(closed.body.order.status).toBe("CLOSED");
-    expect((await auditOf(a.orderId)).map((x) => [x.action, x.after])).toEqual([["order.closeExpired", { status: "CLOSED", result: "closed" }]]);
+    expect((await auditOf(a.orderId)).map((x) => [x.action, x.after])).toEqual([
+      ["order.closeExpired", { status: "CLOSED", result: "closed" }],
+    ]);
 
     const key = `PENDING_EXPIRED:${b.orderId}`;
     expect((await support.post(`exceptions/${encodeURIComponent(key)}/resolve`, { note: "" })).status).toBe(400);
@@ -342,15 +466,19 @@ describe("reconciliation", () => {
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     const run = await finance.post<ReconcileDetail>(`reconciliations/${today}/run`);
     expect(run.status, run.text).toBe(200);
-    expect(run.body.items).toContainEqual(expect.objectContaining({ kind: "PAID_NOT_RECORDED", outTradeNo: order.outTradeNo, orderId: order.orderId }));
+    expect(run.body.items).toContainEqual(
+      expect.objectContaining({ kind: "PAID_NOT_RECORDED", outTradeNo: order.outTradeNo, orderId: order.orderId }),
+    );
     const list = (await viewer.get<{ reports: Array<{ billDate: string; discrepancies: number }> }>("reconciliations")).body.reports;
     expect(list.find((r) => r.billDate === today)!.discrepancies).toBeGreaterThanOrEqual(1);
     const items = (await viewer.get<ExceptionList>("exceptions")).body.items;
-    expect(items.find((i) => i.kind === "RECONCILE" && i.outTradeNo === order.outTradeNo)).toMatchObject({ actions: ["sync", "rerunReconcile", "resolve"] });
+    expect(items.find((i) => i.kind === "RECONCILE" && i.outTradeNo === order.outTradeNo)).toMatchObject({
+      actions: ["sync", "rerunReconcile", "resolve"],
+    });
     const csv = await viewer.request("GET", `reconciliations/${today}/csv`);
     expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(csv.headers.get("content-disposition")).toBe(`attachment; filename="reconciliation-${today}.csv"`);
-    expect(csv.text.startsWith("\uFEFF\"账单日期\"")).toBe(true);
+    expect(csv.text.startsWith('\uFEFF"账单日期"')).toBe(true);
     expect(csv.text).toContain(`"PAID_NOT_RECORDED","${order.outTradeNo}"`);
     const audit = await database(stack).collection("ops_audit").where({ action: "reconcile.run", billDate: today }).get();
     expect(audit.data[0]).toMatchObject({ operator: "caiwu", role: "finance", outcome: "ok" });
@@ -364,7 +492,12 @@ describe("bootstrap", () => {
     const { execFile } = await import("node:child_process");
     const run = (password: string) =>
       new Promise<{ code: number; out: string }>((resolve) => {
-        const child = execFile(process.execPath, ["--import", "tsx", "scripts/ops-bootstrap.ts"], { cwd: REPO_ROOT, env: { ...process.env, DATA_DIR: stack.dataDir, OPS_ADMIN_PASSWORD: password } }, (_e, stdout, stderr) => resolve({ code: child.exitCode ?? -1, out: stdout + stderr }));
+        const child = execFile(
+          process.execPath,
+          ["--import", "tsx", "scripts/ops-bootstrap.ts"],
+          { cwd: REPO_ROOT, env: { ...process.env, DATA_DIR: stack.dataDir, OPS_ADMIN_PASSWORD: password } },
+          (_e, stdout, stderr) => resolve({ code: child.exitCode ?? -1, out: stdout + stderr }),
+        );
       });
     const r = await run("another-admin-password");
     expect(r.code).toBe(1);

@@ -39,7 +39,18 @@ describe("the operations console in Chromium", () => {
         expect(await page.locator(".passengers-table img").count()).toBe(0);
       }
     });
-    expect(seen).toEqual(["ops-login", "ops-overview", "ops-orders", "ops-refund-dialog", "ops-order", "ops-exceptions", "ops-reroute-dialog", "ops-exceptions-cleared", "ops-reconciliation", "ops-operators"]);
+    expect(seen).toEqual([
+      "ops-login",
+      "ops-overview",
+      "ops-orders",
+      "ops-refund-dialog",
+      "ops-order",
+      "ops-exceptions",
+      "ops-reroute-dialog",
+      "ops-exceptions-cleared",
+      "ops-reconciliation",
+      "ops-operators",
+    ]);
 
     // Functions run in the page, typed by hand (this file is compiled without the DOM library).
     expect(await page.evaluate(() => typeof (globalThis as { __xss?: unknown }).__xss)).toBe("undefined");
@@ -51,7 +62,10 @@ describe("the operations console in Chromium", () => {
 
     // What the clicks did, as stored.
     const db = localDatabase(stack.connection, { inspection: true });
-    const refunds = (await db.collection("refunds").where({ orderId: data.paid.orderId }).get()).data as Array<{ amount: number; reason: string }>;
+    const refunds = (await db.collection("refunds").where({ orderId: data.paid.orderId }).get()).data as Array<{
+      amount: number;
+      reason: string;
+    }>;
     expect(refunds.map((r) => [r.amount, r.reason])).toEqual([[1000, "旅客改签，退差价"]]);
     const abnormal = (await db.collection("refunds").where({ orderId: data.abnormal.orderId }).get()).data as Array<{ status: string }>;
     expect(abnormal.map((r) => r.status)).toEqual(["SUCCESS"]);

@@ -29,7 +29,14 @@ export async function launchChromium(): Promise<{ context: BrowserContext; page:
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
     viewport: { width: 1360, height: 860 },
     locale: "zh-CN",
     // Also turns the chart's animation off (it follows prefers-reduced-motion).
@@ -69,7 +76,15 @@ async function order(stack: LocalStack, trainNo: string, names: string[]): Promi
   const train = trains.trains.find((t) => t.trainNo === trainNo);
   if (!train) throw new Error(`no ${trainNo} on ${date}`);
   const passengers = names.map((name) => ({ name, idCardNo: idCard() }));
-  return { openid, order: await call<CreateOrderResult>(stack, openid, "createOrder", { trainId: train.trainId, seatClass: "second", passengers, clientToken: `bt-${randomBytes(8).toString("hex")}` }) };
+  return {
+    openid,
+    order: await call<CreateOrderResult>(stack, openid, "createOrder", {
+      trainId: train.trainId,
+      seatClass: "second",
+      passengers,
+      clientToken: `bt-${randomBytes(8).toString("hex")}`,
+    }),
+  };
 }
 
 async function pay(stack: LocalStack, o: CreateOrderResult, drop = false): Promise<string> {
@@ -108,7 +123,11 @@ export async function seed(stack: LocalStack): Promise<Seeded> {
   const b = await order(stack, "G3", ["赵六"]);
   await pay(stack, b.order);
   await until("order paid", async () => ((await statusOf(stack, b.openid, b.order.orderId)) === "PAID" ? true : undefined));
-  const refund = await call<RefundResult>(stack, b.openid, "refund", { orderId: b.order.orderId, ticketIds: [`${b.order.orderId}-1`], refundToken: `bt-${randomBytes(8).toString("hex")}` });
+  const refund = await call<RefundResult>(stack, b.openid, "refund", {
+    orderId: b.order.orderId,
+    ticketIds: [`${b.order.orderId}-1`],
+    refundToken: `bt-${randomBytes(8).toString("hex")}`,
+  });
   await stack.post("/sim/refunds/settle", { out_refund_no: refund.outRefundNo, status: "ABNORMAL" });
   await until("refund ABNORMAL", async () => ((await refundStatus(stack, refund.refundId)) === "ABNORMAL" ? true : undefined));
 
@@ -117,7 +136,13 @@ export async function seed(stack: LocalStack): Promise<Seeded> {
 
   return {
     paid: { orderId: a.order.orderId, outTradeNo: a.order.outTradeNo, transactionId: txA },
-    abnormal: { orderId: b.order.orderId, outTradeNo: b.order.outTradeNo, outRefundNo: refund.outRefundNo, refundId: refund.refundId, openid: b.openid },
+    abnormal: {
+      orderId: b.order.orderId,
+      outTradeNo: b.order.outTradeNo,
+      outRefundNo: refund.outRefundNo,
+      refundId: refund.refundId,
+      openid: b.openid,
+    },
     unrecorded: { orderId: c.order.orderId, outTradeNo: c.order.outTradeNo },
   };
 }
@@ -177,7 +202,9 @@ export async function walkThrough(page: Page, stack: LocalStack, data: Seeded, o
   await onPage("ops-exceptions-cleared", page);
   // WeChat Pay pays the new card out: REFUND.SUCCESS reaches payNotify and completes it.
   await stack.post("/sim/refunds/settle", { out_refund_no: data.abnormal.outRefundNo, status: "SUCCESS" });
-  await until("re-routed refund SUCCESS", async () => ((await refundStatus(stack, data.abnormal.refundId)) === "SUCCESS" ? true : undefined));
+  await until("re-routed refund SUCCESS", async () =>
+    (await refundStatus(stack, data.abnormal.refundId)) === "SUCCESS" ? true : undefined,
+  );
 
   // 对账: today's bill against our records.
   await page.locator(".menu-reconciliations").click();

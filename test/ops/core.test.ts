@@ -36,7 +36,11 @@ const orderOf = (w: World, id: string) => (w.mem.all("orders") as unknown as Ord
 const refundOf = (w: World, id: string) => (w.mem.all("refunds") as unknown as RefundDoc[]).find((r) => r._id === id)!;
 
 async function paidOrder(w: World, tag: string) {
-  const o = await createOrder(w.deps, { trainId: w.train._id, seatClass: "second", passengers: passengers(2), clientToken: `tok-${tag}` }, user(tag));
+  const o = await createOrder(
+    w.deps,
+    { trainId: w.train._id, seatClass: "second", passengers: passengers(2), clientToken: `tok-${tag}` },
+    user(tag),
+  );
   expect(w.wx.pay(orderOf(w, o.orderId).prepayId!)).toBe(true);
   await deliverAll(w);
   expect(orderOf(w, o.orderId).status).toBe("PAID");
@@ -82,7 +86,12 @@ describe("operators and sessions, with time passing", () => {
 });
 
 describe("the HTTP edge", () => {
-  const event = (over: Partial<HttpEvent> & { headers: Record<string, string> }): HttpEvent => ({ path: "/ops/api/login", httpMethod: "POST", body: JSON.stringify({ username: "admin", password: "admin-password-1" }), ...over });
+  const event = (over: Partial<HttpEvent> & { headers: Record<string, string> }): HttpEvent => ({
+    path: "/ops/api/login",
+    httpMethod: "POST",
+    body: JSON.stringify({ username: "admin", password: "admin-password-1" }),
+    ...over,
+  });
   const assets = { read: () => undefined };
 
   it("locally only loopback hosts; a foreign Host is refused before anything is read", async () => {
@@ -90,7 +99,10 @@ describe("the HTTP edge", () => {
     const deps = opsOf(w);
     await bootstrapAdmin(deps, "admin-password-1");
     const own = { host: "127.0.0.1:3000", origin: "http://127.0.0.1:3000", "content-type": "application/json", "x-csrf-token": "login" };
-    const rebound = await handleOps(event({ headers: { ...own, host: "evil.example:3000", origin: "http://evil.example:3000" } }), { assets, deps });
+    const rebound = await handleOps(event({ headers: { ...own, host: "evil.example:3000", origin: "http://evil.example:3000" } }), {
+      assets,
+      deps,
+    });
     expect([rebound.statusCode, JSON.parse(rebound.body).error.code]).toEqual([403, "FORBIDDEN"]);
     expect(w.mem.all("ops_sessions")).toHaveLength(0);
     const ok = await handleOps(event({ headers: own }), { assets, deps });
@@ -121,7 +133,11 @@ describe("orders", () => {
     w.clock.advance(86400_000);
     const b = await paidOrder(w, "b");
     w.clock.advance(1000);
-    const pending = await createOrder(w.deps, { trainId: w.train._id, seatClass: "second", passengers: passengers(1), clientToken: "tok-b2" }, user("b"));
+    const pending = await createOrder(
+      w.deps,
+      { trainId: w.train._id, seatClass: "second", passengers: passengers(1), clientToken: "tok-b2" },
+      user("b"),
+    );
     const ids = async (q: Parameters<typeof searchOrders>[1]) => (await searchOrders(deps, q)).orders.map((o) => o.orderId);
     const dayA = chinaDate(a.createdAt);
     const dayB = chinaDate(b.createdAt);
@@ -137,11 +153,18 @@ describe("orders", () => {
     expect(await ids({ outTradeNo: a.outTradeNo, openid: "o-a" })).toEqual([a._id]);
     expect(await ids({ orderId: a._id, openid: "o-b" })).toEqual([]);
     // A transaction_id we never recorded: found through WeChat Pay, the other conditions still apply.
-    const lost = await createOrder(w.deps, { trainId: w.train._id, seatClass: "second", passengers: passengers(1), clientToken: "tok-lost" }, user("l"));
+    const lost = await createOrder(
+      w.deps,
+      { trainId: w.train._id, seatClass: "second", passengers: passengers(1), clientToken: "tok-lost" },
+      user("l"),
+    );
     expect(w.wx.pay(orderOf(w, lost.orderId).prepayId!)).toBe(true);
     w.wx.outbox.splice(0); // the notification never arrives
     const txid = w.wx.store.state.orders[lost.outTradeNo]!.transactionId!;
-    expect(await searchOrders(deps, { transactionId: txid })).toMatchObject({ source: "wechatpay", orders: [{ orderId: lost.orderId, status: "PENDING" }] });
+    expect(await searchOrders(deps, { transactionId: txid })).toMatchObject({
+      source: "wechatpay",
+      orders: [{ orderId: lost.orderId, status: "PENDING" }],
+    });
     expect(await ids({ transactionId: txid, openid: "o-a" })).toEqual([]);
     expect(await ids({ outTradeNo: a.outTradeNo, orderId: b._id })).toEqual([]);
   });
@@ -160,7 +183,12 @@ describe("发起异常退款 against the simulator's ledger", () => {
 
     // WeChat Pay took it but the answer was lost: nothing is decided from a missing answer.
     w.wx.fail("abnormal_refund", { kind: "lost" });
-    const r = await rerouteAbnormal(deps, SUPPORT, refund.refundId, { type: "USER_BANK_CARD", bankType: "CMB_DEBIT", bankAccount: "6214830012345678", realName: "张三" });
+    const r = await rerouteAbnormal(deps, SUPPORT, refund.refundId, {
+      type: "USER_BANK_CARD",
+      bankType: "CMB_DEBIT",
+      bankAccount: "6214830012345678",
+      realName: "张三",
+    });
     expect(r.status).toBe("ABNORMAL");
     expect(w.wx.calls.abnormal_refund).toBe(1);
     const item = (await listExceptions(deps)).items.find((i) => i.key === key)!;
@@ -185,9 +213,20 @@ describe("发起异常退款 against the simulator's ledger", () => {
     w.wx.settleRefund(refund.outRefundNo, "ABNORMAL");
     await deliverAll(w);
     // The simulator's own rule: a card number it cannot accept.
-    await expect(rerouteAbnormal(deps, SUPPORT, refund.refundId, { type: "USER_BANK_CARD", bankType: "NOPE_DEBIT", bankAccount: "6214830012345678", realName: "张三" })).rejects.toMatchObject({ code: "PAYMENT_FAILED" });
+    await expect(
+      rerouteAbnormal(deps, SUPPORT, refund.refundId, {
+        type: "USER_BANK_CARD",
+        bankType: "NOPE_DEBIT",
+        bankAccount: "6214830012345678",
+        realName: "张三",
+      }),
+    ).rejects.toMatchObject({ code: "PAYMENT_FAILED" });
     expect(refundOf(w, refund.refundId).status).toBe("ABNORMAL");
-    expect(auditOf(w).filter((a) => a.action === "refund.reroute").map((a) => [a.outcome, a.code])).toEqual([["refused", "PAYMENT_FAILED"]]);
+    expect(
+      auditOf(w)
+        .filter((a) => a.action === "refund.reroute")
+        .map((a) => [a.outcome, a.code]),
+    ).toEqual([["refused", "PAYMENT_FAILED"]]);
   });
 });
 
@@ -195,7 +234,11 @@ describe("the queue", () => {
   it("two people resolving one item at once: one wins, the other is told", async () => {
     const w = await world();
     const deps = opsOf(w);
-    const o = await createOrder(w.deps, { trainId: w.train._id, seatClass: "second", passengers: passengers(1), clientToken: "tok-e" }, user("e"));
+    const o = await createOrder(
+      w.deps,
+      { trainId: w.train._id, seatClass: "second", passengers: passengers(1), clientToken: "tok-e" },
+      user("e"),
+    );
     w.clock.advance(orderOf(w, o.orderId).expiresAt - w.clock.t + 3 * 60_000);
     const key = `PENDING_EXPIRED:${o.orderId}`;
     expect((await listExceptions(deps)).items.map((i) => i.key)).toEqual([key]);
@@ -209,11 +252,20 @@ describe("the queue", () => {
     const w = await world();
     const deps = opsOf(w);
     const d = { kind: "CLOSED_ORDER_NOT_REFUNDED" as const, outTradeNo: "TP0123456789abcdef01234567", detail: "automatic refund ABNORMAL" };
-    const report = (billDate: string, checkedAt: number, discrepancies: (typeof d)[]) => ({ _id: billDate, billDate, checkedAt, payments: 0, refunds: 0, discrepancies });
+    const report = (billDate: string, checkedAt: number, discrepancies: (typeof d)[]) => ({
+      _id: billDate,
+      billDate,
+      checkedAt,
+      payments: 0,
+      refunds: 0,
+      discrepancies,
+    });
     await w.deps.db.reconciliations.set(report("2026-11-30", 1, [d]));
     await w.deps.db.reconciliations.set(report("2026-12-01", 2, [d]));
     const items = (await listExceptions(deps)).items.filter((i) => i.kind === "RECONCILE");
-    expect(items.map((i) => [i.key, i.title])).toEqual([["RECONCILE:CLOSED_ORDER_NOT_REFUNDED:TP0123456789abcdef01234567", "对账差异 2026-12-01：已关闭订单收到的付款尚未退回"]]);
+    expect(items.map((i) => [i.key, i.title])).toEqual([
+      ["RECONCILE:CLOSED_ORDER_NOT_REFUNDED:TP0123456789abcdef01234567", "对账差异 2026-12-01：已关闭订单收到的付款尚未退回"],
+    ]);
     expect(items[0]!.detail).toContain("自动退款状态：退款异常");
     // Resolved once, it is resolved in every report that lists it.
     w.clock.advance(1);

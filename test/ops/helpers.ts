@@ -22,7 +22,12 @@ export class OpsClient {
     return this.stack.baseUrl;
   }
 
-  async request<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string | undefined> = {}): Promise<OpsAnswer<T>> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string | undefined> = {},
+  ): Promise<OpsAnswer<T>> {
     const h: Record<string, string> = {};
     if (this.cookie) h.cookie = this.cookie;
     if (method !== "GET") {
@@ -34,7 +39,11 @@ export class OpsClient {
       if (v === undefined) delete h[k];
       else h[k] = v;
     }
-    const res = await fetch(this.stack.baseUrl + "/ops/api/" + path, { method, headers: h, ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }) });
+    const res = await fetch(this.stack.baseUrl + "/ops/api/" + path, {
+      method,
+      headers: h,
+      ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+    });
     // The BOM of a CSV is part of what is checked: decoded as is.
     const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(await res.arrayBuffer());
     let parsed: unknown;
@@ -47,7 +56,8 @@ export class OpsClient {
   }
 
   get = <T = unknown>(path: string) => this.request<T>("GET", path);
-  post = <T = unknown>(path: string, body: unknown = {}, headers: Record<string, string | undefined> = {}) => this.request<T>("POST", path, body, headers);
+  post = <T = unknown>(path: string, body: unknown = {}, headers: Record<string, string | undefined> = {}) =>
+    this.request<T>("POST", path, body, headers);
 
   async login(username: string, password: string): Promise<OpsAnswer<SessionView>> {
     const r = await this.post<SessionView>("login", { username, password });

@@ -40,13 +40,23 @@ const STEP: fc.Arbitrary<Step> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ t: fc.constant("deliver" as const), dup: fc.boolean() }) },
   { weight: 2, arbitrary: fc.constant({ t: "sync" as const }) },
   { weight: 1, arbitrary: fc.constant({ t: "sweep" as const }) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant("settle" as const), status: fc.constantFrom("SUCCESS" as const, "SUCCESS" as const, "ABNORMAL" as const, "CLOSED" as const) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant("settle" as const),
+      status: fc.constantFrom("SUCCESS" as const, "SUCCESS" as const, "ABNORMAL" as const, "CLOSED" as const),
+    }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
       t: fc.constant("fault" as const),
       endpoint: fc.constantFrom("abnormal_refund" as const, "refund_query" as const),
-      fault: fc.oneof(fc.constant({ kind: "refuse" as const, code: "INVALID_REQUEST", status: 400 }), fc.constant({ kind: "unknown" as const }), fc.constant({ kind: "lost" as const })),
+      fault: fc.oneof(
+        fc.constant({ kind: "refuse" as const, code: "INVALID_REQUEST", status: 400 }),
+        fc.constant({ kind: "unknown" as const }),
+        fc.constant({ kind: "lost" as const }),
+      ),
     }),
   },
   { weight: 1, arbitrary: fc.constant({ t: "time" as const }) },
@@ -64,7 +74,11 @@ function expected(e: unknown): void {
 async function setup(): Promise<{ w: World; refund: RefundDoc; order: OrderDoc }> {
   const w = await world({ onlyTrain: true });
   const ops: OpsDeps = { ...w.deps, ops: createOpsRepos(w.mem), payment: () => w.deps };
-  const o = await createOrder(w.deps, { trainId: w.train._id, seatClass: "second", passengers: passengers(2), clientToken: "tok" }, user("r"));
+  const o = await createOrder(
+    w.deps,
+    { trainId: w.train._id, seatClass: "second", passengers: passengers(2), clientToken: "tok" },
+    user("r"),
+  );
   const order = () => (w.mem.all("orders") as unknown as OrderDoc[]).find((x) => x._id === o.orderId)!;
   w.wx.pay(order().prepayId!);
   await deliverAll(w);
@@ -76,7 +90,10 @@ async function setup(): Promise<{ w: World; refund: RefundDoc; order: OrderDoc }
   return { w, refund, order: order() };
 }
 
-async function run(s: fc.Scheduler, steps: { step: Step; concurrentWithNext: boolean }[]): Promise<{ w: World; refund: RefundDoc; reroutes: number }> {
+async function run(
+  s: fc.Scheduler,
+  steps: { step: Step; concurrentWithNext: boolean }[],
+): Promise<{ w: World; refund: RefundDoc; reroutes: number }> {
   const { w, refund, order } = await setup();
   const db = new WrappedDatabase(w.mem, (op, coll, go) => s.schedule(Promise.resolve(), `${op} ${coll}`).then(go));
   const gw = scheduledGateway(s, w.wx);
@@ -85,7 +102,9 @@ async function run(s: fc.Scheduler, steps: { step: Step; concurrentWithNext: boo
   const exec = async (step: Step): Promise<void> => {
     switch (step.t) {
       case "reroute": {
-        const req = step.toUser ? { type: "USER_BANK_CARD" as const, bankType: "CMB_DEBIT", bankAccount: "6214830012345678", realName: "张三" } : { type: "MERCHANT_BANK_CARD" as const };
+        const req = step.toUser
+          ? { type: "USER_BANK_CARD" as const, bankType: "CMB_DEBIT", bankAccount: "6214830012345678", realName: "张三" }
+          : { type: "MERCHANT_BANK_CARD" as const };
         return void (await rerouteAbnormal(ops, SUPPORT, refund._id, req));
       }
       case "deliver": {
@@ -135,18 +154,23 @@ beforeAll(() => {
 it("re-routes racing notifications, syncs, sweeps and WeChat Pay's own moves end where WeChat Pay is", async () => {
   const reached: Record<string, number> = {};
   await fc.assert(
-    fc.asyncProperty(fc.scheduler(), fc.array(fc.record({ step: STEP, concurrentWithNext: fc.boolean() }), { minLength: 3, maxLength: 12 }), async (s, steps) => {
-      const { w, refund, reroutes } = await run(s, steps);
-      const here = (w.mem.all("refunds") as unknown as RefundDoc[]).find((r) => r._id === refund._id)!;
-      const there = w.wx.store.state.refunds[refund.outRefundNo]!;
-      expect(violations(w, true)).toEqual([]);
-      expect(here.status).toBe(there.status);
-      // Every attempt is one audit record (refused ones included); no card number in any of them.
-      const audit = (w.mem.all("ops_audit") as unknown as OpsAuditDoc[]).filter((a) => a.action === "refund.reroute");
-      expect(audit).toHaveLength(reroutes);
-      expect(JSON.stringify(audit)).not.toContain("6214830012345678");
-      reached[`${there.status}${there.receivedAccount ? " re-routed" : ""}`] = (reached[`${there.status}${there.receivedAccount ? " re-routed" : ""}`] ?? 0) + 1;
-    }),
+    fc.asyncProperty(
+      fc.scheduler(),
+      fc.array(fc.record({ step: STEP, concurrentWithNext: fc.boolean() }), { minLength: 3, maxLength: 12 }),
+      async (s, steps) => {
+        const { w, refund, reroutes } = await run(s, steps);
+        const here = (w.mem.all("refunds") as unknown as RefundDoc[]).find((r) => r._id === refund._id)!;
+        const there = w.wx.store.state.refunds[refund.outRefundNo]!;
+        expect(violations(w, true)).toEqual([]);
+        expect(here.status).toBe(there.status);
+        // Every attempt is one audit record (refused ones included); no card number in any of them.
+        const audit = (w.mem.all("ops_audit") as unknown as OpsAuditDoc[]).filter((a) => a.action === "refund.reroute");
+        expect(audit).toHaveLength(reroutes);
+        expect(JSON.stringify(audit)).not.toContain("6214830012345678");
+        reached[`${there.status}${there.receivedAccount ? " re-routed" : ""}`] =
+          (reached[`${there.status}${there.receivedAccount ? " re-routed" : ""}`] ?? 0) + 1;
+      },
+    ),
     { numRuns: Number(process.env.MODEL_RUNS ?? 100) },
   );
   // The runs reached the ends that matter (a weak generator would show here).

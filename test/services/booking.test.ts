@@ -20,11 +20,18 @@ describe("booking and payment", () => {
     const before = remaining(w);
     const price = w.train.seats.second.price;
     const people = passengers(2);
-    const order = await createOrder(w.deps, { trainId: w.train._id, seatClass: "second", passengers: people, clientToken: "journey" }, user("j"));
+    const order = await createOrder(
+      w.deps,
+      { trainId: w.train._id, seatClass: "second", passengers: people, clientToken: "journey" },
+      user("j"),
+    );
     expect(order.amount).toBe(price * 2);
     expect(order.outTradeNo).toMatch(/^[0-9A-Za-z_\-|*]{6,32}$/);
     expect(order.expiresAt).toBe(w.clock.now() + 15 * 60_000);
-    expect(order.payment).toEqual({ mode: "wechatpay", params: expect.objectContaining({ package: `prepay_id=${prepayOf(w, order.orderId)}`, signType: "RSA" }) });
+    expect(order.payment).toEqual({
+      mode: "wechatpay",
+      params: expect.objectContaining({ package: `prepay_id=${prepayOf(w, order.orderId)}`, signType: "RSA" }),
+    });
     expect(remaining(w)).toBe(before - 2);
     expect(heldByOrder(trainDoc(w), order.orderId).size).toBe(2);
 
@@ -50,14 +57,22 @@ describe("booking and payment", () => {
     await deliverAll(w);
     const done = await detail(w, "j", order.orderId);
     expect(done.refundedAmount).toBe(order.amount);
-    expect(done.refunds.map((r) => [r.amount, r.status])).toEqual([[price, "SUCCESS"], [order.amount - price, "SUCCESS"]]);
+    expect(done.refunds.map((r) => [r.amount, r.status])).toEqual([
+      [price, "SUCCESS"],
+      [order.amount - price, "SUCCESS"],
+    ]);
     expect(done.timeline.map((t) => t.status)).toEqual(["PENDING", "PAID", "PARTIALLY_REFUNDED", "REFUNDED"]);
     expect(remaining(w)).toBe(before);
-    await expect(requestOperatorRefund(w.deps, { orderId: order.orderId, refundToken: "r3" })).rejects.toMatchObject({ code: "ORDER_STATE" });
+    await expect(requestOperatorRefund(w.deps, { orderId: order.orderId, refundToken: "r3" })).rejects.toMatchObject({
+      code: "ORDER_STATE",
+    });
     expect((await listOrders(w.deps, user("j"))).orders.map((o) => o.orderId)).toEqual([order.orderId]);
     // Logs name ids and decisions, never an ID number.
     for (const p of people) expect(logs.text()).not.toContain(p.idCardNo);
-    expect(logs.lines().find((l) => l.fn === "payNotify" && l.decision === "APPLIED")).toMatchObject({ orderId: order.orderId, outTradeNo: order.outTradeNo });
+    expect(logs.lines().find((l) => l.fn === "payNotify" && l.decision === "APPLIED")).toMatchObject({
+      orderId: order.orderId,
+      outTradeNo: order.outTradeNo,
+    });
     expect(violations(w, true)).toEqual([]);
   });
 
@@ -81,7 +96,9 @@ describe("booking and payment", () => {
     const order = await book(w, "alice");
     const bob = user("bob");
     await expect(ownOrder(w.deps, bob, order.orderId)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(requestTicketRefund(w.deps, { orderId: order.orderId, ticketIds: [`${order.orderId}-1`], refundToken: "x" }, bob)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      requestTicketRefund(w.deps, { orderId: order.orderId, ticketIds: [`${order.orderId}-1`], refundToken: "x" }, bob),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await listOrders(w.deps, bob)).orders).toEqual([]);
     // The same clientToken from another user is another order.
     const bobs = await book(w, "bob", { clientToken: "tok-alice" });
@@ -92,7 +109,8 @@ describe("booking and payment", () => {
   it("refund rules: only PAID orders, never more than is left, the same refundToken refunds once", async () => {
     const w = await world();
     const order = await book(w, "rules");
-    const refund = (amount: number | undefined, refundToken: string) => requestOperatorRefund(w.deps, { orderId: order.orderId, ...(amount !== undefined ? { amount } : {}), refundToken });
+    const refund = (amount: number | undefined, refundToken: string) =>
+      requestOperatorRefund(w.deps, { orderId: order.orderId, ...(amount !== undefined ? { amount } : {}), refundToken });
     await expect(refund(undefined, "early")).rejects.toMatchObject({ code: "ORDER_STATE" });
     w.wx.pay(prepayOf(w, order.orderId));
     await deliverAll(w);
@@ -149,7 +167,10 @@ describe("booking and payment", () => {
     await slow.reached; // refused at WeChat Pay; the refusal is on its way
     const second = await book(w, "late", { input });
     slow.release();
-    const late = await first.then((r: CreateOrderResult) => r.orderId, (e: { code?: string }) => e.code);
+    const late = await first.then(
+      (r: CreateOrderResult) => r.orderId,
+      (e: { code?: string }) => e.code,
+    );
     expect(late).toBe(second.orderId);
     expect(orderDoc(w, second.orderId).status).toBe("PENDING");
     expect(remaining(w, "business")).toBe(before - 1);

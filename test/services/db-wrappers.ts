@@ -57,7 +57,10 @@ export function crashAt(inner: Database, k: number, when: "before" | "after"): W
 }
 
 /** Holds the first operation matching `match` until `open()` is called. */
-export function gate(inner: Database, match: (op: Op, coll: string) => boolean): { db: Database; reached: Promise<void>; open: () => void } {
+export function gate(
+  inner: Database,
+  match: (op: Op, coll: string) => boolean,
+): { db: Database; reached: Promise<void>; open: () => void } {
   let open!: () => void;
   let reach!: () => void;
   const opened = new Promise<void>((r) => (open = r));

@@ -111,7 +111,10 @@ describe("issue 8 defects", () => {
         const w = await world();
         const o = await paidOrder(w, `crash${k}${when}`);
         const crashing = crashAt(w.mem, k, when);
-        const r = await requestOperatorRefund({ ...w.deps, db: createRepos(crashing) }, { orderId: o.orderId, amount: 100, refundToken: "r1" }).catch((e: unknown) => e);
+        const r = await requestOperatorRefund(
+          { ...w.deps, db: createRepos(crashing) },
+          { orderId: o.orderId, amount: 100, refundToken: "r1" },
+        ).catch((e: unknown) => e);
         await drain(w);
         expect(violations(w, true), `crash ${when} write ${k}`).toEqual([]);
         // Whatever happened, the rest of the order can still be refunded in full.
@@ -130,10 +133,16 @@ describe("issue 8 defects: notifications", () => {
   let parser: NotificationParser;
   beforeAll(() => {
     keys = generateTestKeySet();
-    parser = createNotificationParser({ apiV3Key: createSecretKey(Buffer.from(keys.apiV3Key)), keys: new StaticKeyStore(new Map([[keys.wechatpay.serial, keys.wechatpay.publicKey]])) });
+    parser = createNotificationParser({
+      apiV3Key: createSecretKey(Buffer.from(keys.apiV3Key)),
+      keys: new StaticKeyStore(new Map([[keys.wechatpay.serial, keys.wechatpay.publicKey]])),
+    });
   });
   const post = (w: World, n: { headers: Record<string, string>; body: string }) =>
-    handleNotificationRequest({ path: "/api/payment/notify", httpMethod: "POST", headers: n.headers, body: n.body }, parser, { ...w.deps, now: () => Date.now() });
+    handleNotificationRequest({ path: "/api/payment/notify", httpMethod: "POST", headers: n.headers, body: n.body }, parser, {
+      ...w.deps,
+      now: () => Date.now(),
+    });
 
   it("5. an unverified request stores nothing per request (counted per day); stored header fields are capped", async () => {
     const w = await world();
@@ -146,7 +155,9 @@ describe("issue 8 defects: notifications", () => {
     expect(events(w)).toHaveLength(0);
     expect(w.mem.all("notify_rejections")).toEqual([expect.objectContaining({ total: 20, codes: { BAD_SIGNATURE: 20 } })]);
     // A verified one with a huge Request-ID: recorded, the header capped.
-    const unknown = buildTestNotification(keys, keys.wechatpay, { resource: transactionResource(keys, { out_trade_no: `TP${"0".repeat(24)}` }) });
+    const unknown = buildTestNotification(keys, keys.wechatpay, {
+      resource: transactionResource(keys, { out_trade_no: `TP${"0".repeat(24)}` }),
+    });
     const res = await post(w, { headers: { ...unknown.headers, "Request-ID": huge }, body: unknown.body });
     expect(res.statusCode).toBe(400);
     expect(events(w)).toHaveLength(1);

@@ -85,7 +85,9 @@ describe("one live ticket per ID number per train", () => {
     const e = await errorOf(bookAs(w, "p2", "pb", same));
     expect(e.code).toBe("CONFLICT");
     expect(e.message).toContain(same[0]!.name);
-    const other = (w.mem.all("trains") as unknown as World["train"][]).find((t) => t._id !== w.train._id && t.departAt > w.clock.now() + 3600_000)!;
+    const other = (w.mem.all("trains") as unknown as World["train"][]).find(
+      (t) => t._id !== w.train._id && t.departAt > w.clock.now() + 3600_000,
+    )!;
     await bookAs(w, "p3", "pc", same, other._id);
     await cancelOrder(w.deps, orderOf(w, a.orderId));
     await bookAs(w, "p4", "pd", same);
@@ -118,6 +120,12 @@ describe("database round trips", () => {
     await login(w.deps, user("rt"));
     const before = w.mem.ops.length;
     await bookAs(w, "rt", "round-trips", passengers(3));
-    expect(w.mem.ops.slice(before).map((o) => `${o.op} ${o.coll}`)).toEqual(["get trains", "insert orders", "update users", "update trains", "update orders"]);
+    expect(w.mem.ops.slice(before).map((o) => `${o.op} ${o.coll}`)).toEqual([
+      "get trains",
+      "insert orders",
+      "update users",
+      "update trains",
+      "update orders",
+    ]);
   });
 });

@@ -40,7 +40,10 @@ export function holdFirstAnswer(w: World, method: Method): HeldAnswer {
 
 /** Each call waits for the scheduler before reaching WeChat Pay, so answers interleave with writes. */
 export function scheduledGateway(s: fc.Scheduler, inner: PaymentGateway): PaymentGateway {
-  const wrap = <A extends unknown[], R>(name: string, f: (...a: A) => Promise<R>) => (...a: A) => s.schedule(Promise.resolve(), `wx.${name}`).then(() => f(...a));
+  const wrap =
+    <A extends unknown[], R>(name: string, f: (...a: A) => Promise<R>) =>
+    (...a: A) =>
+      s.schedule(Promise.resolve(), `wx.${name}`).then(() => f(...a));
   return {
     mode: inner.mode,
     payParams: (id) => inner.payParams(id),

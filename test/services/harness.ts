@@ -43,7 +43,9 @@ export function seeded(seed: number): () => number {
   };
 }
 
-export async function world(opts: { db?: (mem: MemoryDatabase) => Database; trainNo?: string; seed?: number; daysAhead?: number; onlyTrain?: boolean } = {}): Promise<World> {
+export async function world(
+  opts: { db?: (mem: MemoryDatabase) => Database; trainNo?: string; seed?: number; daysAhead?: number; onlyTrain?: boolean } = {},
+): Promise<World> {
   // As strict as CloudBase: declared collections only, every query served by a declared index.
   const mem = new MemoryDatabase({ declaration: DATABASE });
   const clock = new FakeClock(T0);
@@ -57,7 +59,15 @@ export async function world(opts: { db?: (mem: MemoryDatabase) => Database; trai
   // The whole catalog of the days needed, or (many short runs) just the one train.
   if (opts.onlyTrain) await createRepos(mem).trains.insert(train);
   else await seedTrains(createRepos(mem), T0, ahead + 2);
-  const deps: PaymentDeps = { db: repos, now: clock.now, random: seeded(opts.seed ?? 1), mode: "wechatpay", merchant: MERCHANT, gateway: async () => wx, orderTtlMinutes: 15 };
+  const deps: PaymentDeps = {
+    db: repos,
+    now: clock.now,
+    random: seeded(opts.seed ?? 1),
+    mode: "wechatpay",
+    merchant: MERCHANT,
+    gateway: async () => wx,
+    orderTtlMinutes: 15,
+  };
   return { mem, clock, wx, deps, train };
 }
 
@@ -66,5 +76,6 @@ export function idCard(): string {
   const first17 = `110105${1970 + (seq % 40)}0${1 + (seq % 9)}1${seq % 10}${String(seq++ % 1000).padStart(3, "0")}`;
   return first17 + idCardCheckChar(first17);
 }
-export const passengers = (n: number): PassengerInput[] => Array.from({ length: n }, (_, i) => ({ name: `乘客${"甲乙丙丁戊己庚辛"[i]}`, idCardNo: idCard() }));
+export const passengers = (n: number): PassengerInput[] =>
+  Array.from({ length: n }, (_, i) => ({ name: `乘客${"甲乙丙丁戊己庚辛"[i]}`, idCardNo: idCard() }));
 export const user = (tag: string) => ({ openid: `o-${tag}`, appid: MERCHANT.appid });

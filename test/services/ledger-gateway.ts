@@ -16,7 +16,16 @@ import type { Checked } from "../../dev/wxpay-sim/api-error";
 import type { MiniProgramPayParams } from "../../shared/contracts/api";
 import { parseTradeBill } from "../../shared/wechatpay/bill";
 import { toChinaRfc3339 } from "../../shared/wechatpay/request-rules";
-import type { AbnormalRefundRequest, GatewayResult, PaymentGateway, PaymentNotification, PrepayRequest, RefundCreateRequest, RefundRecord, Transaction } from "../../shared/wechatpay/types";
+import type {
+  AbnormalRefundRequest,
+  GatewayResult,
+  PaymentGateway,
+  PaymentNotification,
+  PrepayRequest,
+  RefundCreateRequest,
+  RefundRecord,
+  Transaction,
+} from "../../shared/wechatpay/types";
 import { toRefundRecord, toTransaction } from "../../shared/wechatpay/wire";
 
 export type Endpoint = "prepay" | "query" | "close" | "refund" | "refund_query" | "abnormal_refund";
@@ -65,7 +74,8 @@ export class LedgerGateway implements PaymentGateway {
   private async call<W, T>(endpoint: Endpoint, run: () => Checked<W>, map: (w: W) => T | undefined): Promise<GatewayResult<T>> {
     this.calls[endpoint]++;
     const fault = this.faults.get(endpoint)?.shift();
-    if (fault?.kind === "refuse") return { kind: "business_error", httpStatus: fault.status ?? 400, code: fault.code, message: `${fault.code} (injected)` };
+    if (fault?.kind === "refuse")
+      return { kind: "business_error", httpStatus: fault.status ?? 400, code: fault.code, message: `${fault.code} (injected)` };
     if (fault?.kind === "unknown") return { kind: "unknown", reason: "timeout (injected, before sending)" };
     const r = run();
     if (fault?.kind === "lost") return { kind: "unknown", reason: "answer lost (injected, after applying)" };
@@ -101,7 +111,13 @@ export class LedgerGateway implements PaymentGateway {
   }
 
   payParams(prepayId: string): MiniProgramPayParams {
-    return { timeStamp: String(Math.floor(this.now() / 1000)), nonceStr: "n", package: `prepay_id=${prepayId}`, signType: "RSA", paySign: "in-process" };
+    return {
+      timeStamp: String(Math.floor(this.now() / 1000)),
+      nonceStr: "n",
+      package: `prepay_id=${prepayId}`,
+      signType: "RSA",
+      paySign: "in-process",
+    };
   }
 
   queryByOutTradeNo(outTradeNo: string): Promise<GatewayResult<Transaction>> {
@@ -121,7 +137,13 @@ export class LedgerGateway implements PaymentGateway {
     ).then((r) => (r.kind === "unknown" && r.reason === "unexpected answer" ? { kind: "ok", value: undefined } : r));
   }
   refund(req: RefundCreateRequest): Promise<GatewayResult<RefundRecord>> {
-    const body = { out_trade_no: req.outTradeNo, out_refund_no: req.outRefundNo, ...(req.reason ? { reason: req.reason } : {}), notify_url: NOTIFY_URL, amount: { refund: req.refund, total: req.total, currency: "CNY" } };
+    const body = {
+      out_trade_no: req.outTradeNo,
+      out_refund_no: req.outRefundNo,
+      ...(req.reason ? { reason: req.reason } : {}),
+      notify_url: NOTIFY_URL,
+      amount: { refund: req.refund, total: req.total, currency: "CNY" },
+    };
     return this.call(
       "refund",
       () => {
@@ -137,15 +159,30 @@ export class LedgerGateway implements PaymentGateway {
   /** 发起异常退款 through the simulator's own validation and re-route (the bank fields in clear: the
    *  encryption is the HTTP gateway's, proven by test/sim/abnormal-refund.test.ts). */
   applyAbnormalRefund(req: AbnormalRefundRequest): Promise<GatewayResult<RefundRecord>> {
-    const body = req.type === "USER_BANK_CARD" ? { out_refund_no: req.outRefundNo, type: req.type, bank_type: req.bankType, bank_account: req.bankAccount, real_name: req.realName } : { out_refund_no: req.outRefundNo, type: req.type };
+    const body =
+      req.type === "USER_BANK_CARD"
+        ? {
+            out_refund_no: req.outRefundNo,
+            type: req.type,
+            bank_type: req.bankType,
+            bank_account: req.bankAccount,
+            real_name: req.realName,
+          }
+        : { out_refund_no: req.outRefundNo, type: req.type };
     return this.call(
       "abnormal_refund",
       () => {
         const input = validateAbnormalRefund(body);
         if (!input.ok) return input;
         const v = input.value;
-        const target = abnormalTarget(v.type === "USER_BANK_CARD" ? { type: v.type, bankType: v.bank_type!, account: v.bank_account!, name: v.real_name! } : { type: v.type });
-        return target.ok ? this.ledger.applyAbnormalRefund(req.refundId, v.out_refund_no, target.value.receivedAccount, target.value.requestKey) : target;
+        const target = abnormalTarget(
+          v.type === "USER_BANK_CARD"
+            ? { type: v.type, bankType: v.bank_type!, account: v.bank_account!, name: v.real_name! }
+            : { type: v.type },
+        );
+        return target.ok
+          ? this.ledger.applyAbnormalRefund(req.refundId, v.out_refund_no, target.value.receivedAccount, target.value.requestKey)
+          : target;
       },
       toRefundRecord,
     );
@@ -170,7 +207,8 @@ export class LedgerGateway implements PaymentGateway {
   /** A captured notification as the parser would hand it over after verifying and decrypting. */
   static parsed(n: NotificationInput, id: string): PaymentNotification {
     const base = { id, createTime: new Date().toISOString(), summary: n.summary, serial: "in-process" };
-    if (n.eventType === "TRANSACTION.SUCCESS") return { ...base, eventType: n.eventType, transaction: toTransaction(n.plaintext) as Transaction };
+    if (n.eventType === "TRANSACTION.SUCCESS")
+      return { ...base, eventType: n.eventType, transaction: toTransaction(n.plaintext) as Transaction };
     return { ...base, eventType: n.eventType, refund: toRefundRecord(n.plaintext) as RefundRecord };
   }
 }

@@ -44,7 +44,16 @@ type Action =
   | { t: "fault"; endpoint: Endpoint; fault: Fault };
 
 const ACTION: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ t: fc.constant("book" as const), u: fc.nat(1), tok: fc.nat(2), twice: fc.boolean(), refuseFirst: fc.constantFrom(false, false, false, false, true) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      t: fc.constant("book" as const),
+      u: fc.nat(1),
+      tok: fc.nat(2),
+      twice: fc.boolean(),
+      refuseFirst: fc.constantFrom(false, false, false, false, true),
+    }),
+  },
   { weight: 6, arbitrary: fc.record({ t: fc.constant("pay" as const), k: fc.nat(5) }) },
   { weight: 6, arbitrary: fc.record({ t: fc.constant("deliver" as const), dup: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("sync" as const), k: fc.nat(5) }) },
@@ -58,9 +67,19 @@ const ACTION: fc.Arbitrary<Action> = fc.oneof(
       race: fc.constantFrom("none" as const, "sameToken" as const, "otherToken" as const),
     }),
   },
-  { weight: 6, arbitrary: fc.record({ t: fc.constant("return" as const), k: fc.nat(5), tok: fc.nat(2), ticket: fc.nat(1), all: fc.boolean() }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({ t: fc.constant("return" as const), k: fc.nat(5), tok: fc.nat(2), ticket: fc.nat(1), all: fc.boolean() }),
+  },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("cancel" as const), k: fc.nat(5) }) },
-  { weight: 4, arbitrary: fc.record({ t: fc.constant("settle" as const), k: fc.nat(5), status: fc.constantFrom("SUCCESS" as const, "SUCCESS" as const, "SUCCESS" as const, "CLOSED" as const, "ABNORMAL" as const) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      t: fc.constant("settle" as const),
+      k: fc.nat(5),
+      status: fc.constantFrom("SUCCESS" as const, "SUCCESS" as const, "SUCCESS" as const, "CLOSED" as const, "ABNORMAL" as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("time" as const), minutes: fc.constantFrom(1, 3, 3, 16) }) },
   { weight: 2, arbitrary: fc.constant({ t: "sweep" as const }) },
   {
@@ -69,7 +88,11 @@ const ACTION: fc.Arbitrary<Action> = fc.oneof(
       t: fc.constant("fault" as const),
       endpoint: fc.constantFrom<Endpoint>("prepay", "query", "close", "refund", "refund", "refund_query"),
       fault: fc.oneof(
-        fc.record({ kind: fc.constant("refuse" as const), code: fc.constantFrom("FREQUENCY_LIMITED", "NOT_ENOUGH", "PARAM_ERROR"), status: fc.constantFrom(400, 403, 429) }),
+        fc.record({
+          kind: fc.constant("refuse" as const),
+          code: fc.constantFrom("FREQUENCY_LIMITED", "NOT_ENOUGH", "PARAM_ERROR"),
+          status: fc.constantFrom(400, 403, 429),
+        }),
         fc.constant({ kind: "unknown" as const }),
         fc.constant({ kind: "lost" as const }),
       ),
@@ -81,17 +104,25 @@ const ACTION: fc.Arbitrary<Action> = fc.oneof(
  *  k-th write. (fc.option's freq is the odds of *no* crash: { freq: 10 } crashed nine steps in ten,
  *  which left too few bookings standing to reach tickets, refunds and their races.) */
 const CRASH = fc.record({ k: fc.integer({ min: 1, max: 5 }), when: fc.constantFrom("before" as const, "after" as const) });
-const STEP = fc.record({ action: ACTION, concurrentWithNext: fc.boolean(), crash: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: CRASH }) });
+const STEP = fc.record({
+  action: ACTION,
+  concurrentWithNext: fc.boolean(),
+  crash: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: CRASH }),
+});
 
 /** Errors an action may end with: typed refusals and injected crashes. Anything else is a bug. */
 function expected(e: unknown): void {
-  if (process.env.MODEL_DEBUG) process.stderr.write(`action error: ${(e as Error).name} ${(e as { code?: string }).code ?? ""} ${(e as Error).message}\n`);
+  if (process.env.MODEL_DEBUG)
+    process.stderr.write(`action error: ${(e as Error).name} ${(e as { code?: string }).code ?? ""} ${(e as Error).message}\n`);
   if (e instanceof AppError || e instanceof Crash) return;
   if (e instanceof IllegalTransition) throw e;
   throw e;
 }
 
-async function run(s: fc.Scheduler, steps: { action: Action; concurrentWithNext: boolean; crash: { k: number; when: "before" | "after" } | null }[]): Promise<World> {
+async function run(
+  s: fc.Scheduler,
+  steps: { action: Action; concurrentWithNext: boolean; crash: { k: number; when: "before" | "after" } | null }[],
+): Promise<World> {
   const w = await world({ onlyTrain: true });
   const scheduledDb: Database = new WrappedDatabase(w.mem, (op, coll, go) => s.schedule(Promise.resolve(), `${op} ${coll}`).then(go));
   const gw = scheduledGateway(s, w.wx);
@@ -99,7 +130,8 @@ async function run(s: fc.Scheduler, steps: { action: Action; concurrentWithNext:
   const travellers = [passengers(1), passengers(2), passengers(1), passengers(2), passengers(1), passengers(1)];
   // The app logs in at launch (it makes the user document the booking slot lives in).
   for (const u of [0, 1]) await login(w.deps, user(`u${u}`));
-  const ordersNow = () => (w.mem.all("orders") as unknown as OrderDoc[]).sort((a, b) => a.createdAt - b.createdAt || a._id.localeCompare(b._id));
+  const ordersNow = () =>
+    (w.mem.all("orders") as unknown as OrderDoc[]).sort((a, b) => a.createdAt - b.createdAt || a._id.localeCompare(b._id));
   const pick = (k: number) => {
     const all = ordersNow();
     return all.length ? all[k % all.length] : undefined;
@@ -109,7 +141,12 @@ async function run(s: fc.Scheduler, steps: { action: Action; concurrentWithNext:
     switch (a.t) {
       case "book": {
         // The same user and token always ask for the same thing (a retry, a double tap).
-        const input = { trainId: w.train._id, seatClass: "business" as const, passengers: travellers[a.u * 3 + a.tok]!, clientToken: `tok${a.tok}` };
+        const input = {
+          trainId: w.train._id,
+          seatClass: "business" as const,
+          passengers: travellers[a.u * 3 + a.tok]!,
+          clientToken: `tok${a.tok}`,
+        };
         // refuseFirst: WeChat Pay refuses the first of them (a twin may still get its prepay).
         if (a.refuseFirst) w.wx.fail("prepay", { kind: "refuse", code: "PARAM_ERROR" });
         const once = () => createOrder(deps, input, user(`u${a.u}`)).then(() => undefined, expected);
@@ -133,7 +170,8 @@ async function run(s: fc.Scheduler, steps: { action: Action; concurrentWithNext:
           if (n && !w.wx.outbox.includes(n)) w.wx.outbox.push(n);
           expected(e);
         };
-        const once = () => (n ? applyNotification(deps, LedgerGateway.parsed(n, `m-${++notificationSeq}`)).then(() => undefined, requeue) : Promise.resolve());
+        const once = () =>
+          n ? applyNotification(deps, LedgerGateway.parsed(n, `m-${++notificationSeq}`)).then(() => undefined, requeue) : Promise.resolve();
         await Promise.all(a.dup ? [once(), once()] : [once()]);
         return;
       }
@@ -146,7 +184,11 @@ async function run(s: fc.Scheduler, steps: { action: Action; concurrentWithNext:
         const o = pick(a.k);
         if (!o) return;
         const amount = a.part === "quarter" ? Math.floor(o.amount / 4) : a.part === "half" ? Math.floor(o.amount / 2) : undefined;
-        const once = (tok: string) => requestOperatorRefund(deps, { orderId: o._id, refundToken: tok, ...(amount !== undefined ? { amount } : {}) }).then(() => undefined, expected);
+        const once = (tok: string) =>
+          requestOperatorRefund(deps, { orderId: o._id, refundToken: tok, ...(amount !== undefined ? { amount } : {}) }).then(
+            () => undefined,
+            expected,
+          );
         // A refund racing itself (double tap) or another refund of the same order.
         const racing = a.race === "none" ? [] : [once(a.race === "sameToken" ? `r${a.tok}` : `r${a.tok}-other`)];
         await Promise.all([once(`r${a.tok}`), ...racing]);
@@ -216,17 +258,50 @@ function tally(w: World): void {
   const orders = w.mem.all("orders") as unknown as OrderDoc[];
   const refunds = w.mem.all("refunds") as unknown as { automatic: boolean; status: string; orderId: string; failure?: string }[];
   const mark = (k: string, yes: boolean) => void (reached[k] = (reached[k] ?? 0) + (yes ? 1 : 0));
-  mark("booked", orders.some((o) => o.prepayId));
-  mark("paid", orders.some((o) => o.transactionId));
-  mark("refunded", refunds.some((r) => r.status === "SUCCESS"));
-  mark("ticket returned", orders.some((o) => o.tickets.some((t) => t.status === "REFUNDED")));
-  mark("ticket return refused (racing)", refunds.some((r) => r.failure === "TICKET_STATE"));
-  mark("cancelled", orders.some((o) => o.timeline.some((t) => t.note === "用户取消订单")));
-  mark("REFUNDED by tickets", orders.some((o) => o.status === "REFUNDED" && o.refundedAmount < o.amount));
-  mark("two refunds on one order", orders.some((o) => Object.keys(o.refundCredits).length >= 2));
-  mark("paid after closing", orders.some((o) => o.status === "CLOSED" && o.transactionId));
-  mark("refund refused", refunds.some((r) => r.status === "FAILED"));
-  mark("sold out", (w.mem.all("trains") as unknown as World["train"][]).some((t) => t._id === w.train._id && t.seats.business.remaining === 0));
+  mark(
+    "booked",
+    orders.some((o) => o.prepayId),
+  );
+  mark(
+    "paid",
+    orders.some((o) => o.transactionId),
+  );
+  mark(
+    "refunded",
+    refunds.some((r) => r.status === "SUCCESS"),
+  );
+  mark(
+    "ticket returned",
+    orders.some((o) => o.tickets.some((t) => t.status === "REFUNDED")),
+  );
+  mark(
+    "ticket return refused (racing)",
+    refunds.some((r) => r.failure === "TICKET_STATE"),
+  );
+  mark(
+    "cancelled",
+    orders.some((o) => o.timeline.some((t) => t.note === "用户取消订单")),
+  );
+  mark(
+    "REFUNDED by tickets",
+    orders.some((o) => o.status === "REFUNDED" && o.refundedAmount < o.amount),
+  );
+  mark(
+    "two refunds on one order",
+    orders.some((o) => Object.keys(o.refundCredits).length >= 2),
+  );
+  mark(
+    "paid after closing",
+    orders.some((o) => o.status === "CLOSED" && o.transactionId),
+  );
+  mark(
+    "refund refused",
+    refunds.some((r) => r.status === "FAILED"),
+  );
+  mark(
+    "sold out",
+    (w.mem.all("trains") as unknown as World["train"][]).some((t) => t._id === w.train._id && t.seats.business.remaining === 0),
+  );
 }
 
 const replay = process.env.MODEL_SEED ? { seed: Number(process.env.MODEL_SEED), path: process.env.MODEL_PATH, endOnFailure: true } : {};

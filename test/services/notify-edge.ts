@@ -7,7 +7,13 @@ import type { HttpAnswer } from "../../shared/runtime/http-access";
 import { handleNotificationRequest } from "../../shared/runtime/notify-http";
 import { StaticKeyStore } from "../../shared/wechatpay/key-store";
 import { createNotificationParser } from "../../shared/wechatpay/notification";
-import { buildTestNotification, generateTestKeySet, type TestKeySet, type TestNotification, type TestNotificationOptions } from "../../shared/wechatpay/testing";
+import {
+  buildTestNotification,
+  generateTestKeySet,
+  type TestKeySet,
+  type TestNotification,
+  type TestNotificationOptions,
+} from "../../shared/wechatpay/testing";
 import type { NotificationParser } from "../../shared/wechatpay/types";
 import type { World } from "./harness";
 import { MERCHANT } from "./ledger-gateway";
@@ -21,7 +27,10 @@ export interface EdgeKeys {
 /** RSA key generation is slow: once per file. */
 export function edgeKeys(): EdgeKeys {
   const keys = { ...generateTestKeySet(), ...MERCHANT };
-  const parser = createNotificationParser({ apiV3Key: createSecretKey(Buffer.from(keys.apiV3Key)), keys: new StaticKeyStore(new Map([[keys.wechatpay.serial, keys.wechatpay.publicKey]])) });
+  const parser = createNotificationParser({
+    apiV3Key: createSecretKey(Buffer.from(keys.apiV3Key)),
+    keys: new StaticKeyStore(new Map([[keys.wechatpay.serial, keys.wechatpay.publicKey]])),
+  });
   return { keys, parser };
 }
 
@@ -34,7 +43,8 @@ export interface Edge {
 }
 
 export function edge(w: World, { keys, parser }: EdgeKeys): Edge {
-  const build = (opts: TestNotificationOptions) => buildTestNotification(keys, keys.wechatpay, { timestamp: Math.floor(w.clock.now() / 1000), ...opts });
+  const build = (opts: TestNotificationOptions) =>
+    buildTestNotification(keys, keys.wechatpay, { timestamp: Math.floor(w.clock.now() / 1000), ...opts });
   return {
     build,
     next() {
@@ -42,6 +52,11 @@ export function edge(w: World, { keys, parser }: EdgeKeys): Edge {
       if (!n) throw new Error("WeChat Pay has no notification queued");
       return build({ eventType: n.eventType, resource: n.plaintext });
     },
-    post: (n) => handleNotificationRequest({ path: "/api/payment/notify", httpMethod: "POST", headers: n.headers, body: n.body, isBase64Encoded: n.isBase64Encoded === true }, parser, w.deps),
+    post: (n) =>
+      handleNotificationRequest(
+        { path: "/api/payment/notify", httpMethod: "POST", headers: n.headers, body: n.body, isBase64Encoded: n.isBase64Encoded === true },
+        parser,
+        w.deps,
+      ),
   };
 }

@@ -40,7 +40,11 @@ describe("reconciliation with the trade bill", () => {
     w.wx.pay(prepayOf(w, phantom.orderId));
     w.wx.outbox.length = 0;
     // Recorded here as paid today with a transaction WeChat Pay never had.
-    await w.mem.update("orders", { _id: phantom.orderId }, { $set: { status: "PAID", paidAt: w.clock.now(), transactionId: "4200000000000000000000000001" } });
+    await w.mem.update(
+      "orders",
+      { _id: phantom.orderId },
+      { $set: { status: "PAID", paidAt: w.clock.now(), transactionId: "4200000000000000000000000001" } },
+    );
     const report = await run(w);
     expect(report.payments).toBe(3);
     expect(report.discrepancies.map((d) => [d.outTradeNo, d.kind]).sort()).toEqual(
@@ -55,7 +59,11 @@ describe("reconciliation with the trade bill", () => {
   it("a recorded payment that WeChat Pay's bill does not have is NOT_IN_BILL", async () => {
     const w = await world();
     const order = await book(w, "notinbill");
-    await w.mem.update("orders", { _id: order.orderId }, { $set: { status: "PAID", paidAt: w.clock.now(), transactionId: "4200000000000000000000000002" } });
+    await w.mem.update(
+      "orders",
+      { _id: order.orderId },
+      { $set: { status: "PAID", paidAt: w.clock.now(), transactionId: "4200000000000000000000000002" } },
+    );
     const report = await run(w);
     expect(report.discrepancies).toEqual([{ kind: "NOT_IN_BILL", outTradeNo: order.outTradeNo, detail: "payment" }]);
   });
@@ -89,7 +97,13 @@ describe("reconciliation with the trade bill", () => {
     const day = today(w);
     w.clock.t = chinaInstant(day, "00:00") + 86400_000 + 10 * 3600_000;
     const gateway = await w.deps.gateway();
-    const broken = { ...w.deps, gateway: async () => Object.assign(Object.create(gateway) as typeof gateway, { tradeBill: async () => ({ kind: "unknown" as const, reason: "timeout (injected)" }) }) };
+    const broken = {
+      ...w.deps,
+      gateway: async () =>
+        Object.assign(Object.create(gateway) as typeof gateway, {
+          tradeBill: async () => ({ kind: "unknown" as const, reason: "timeout (injected)" }),
+        }),
+    };
     expect((await sweep(broken)).reconciled).toEqual({ billDate: day, discrepancies: 0, error: "timeout (injected)" });
     w.clock.advance(30 * 60_000 - 1);
     expect((await sweep(w.deps)).reconciled).toBeUndefined();

@@ -95,21 +95,24 @@ describe("recovery", () => {
     expect(violations(w, true)).toEqual([]);
   });
 
-  it.each([1, 2, 3, 4, 5, 6])("close versus pay: paid at the last moment, the notification and the sweeper at once apply exactly one outcome (seed %i)", async (seed) => {
-    const w = await world({ db: (mem) => interleaved(mem, seed) });
-    const order = await book(w, "photo");
-    w.clock.advance(order.expiresAt - w.clock.now() - 1);
-    expect(w.wx.pay(prepayOf(w, order.orderId))).toBe(true);
-    w.clock.advance(1);
-    const [, report] = await Promise.all([deliverAll(w), sweep(w.deps)]);
-    expect(report.errors).toBe(0);
-    const o = orderDoc(w, order.orderId);
-    expect(o.status).toBe("PAID");
-    expect(o.timeline.map((t) => t.status)).toEqual(["PENDING", "PAID"]);
-    expect(eventDocs(w, { outTradeNo: order.outTradeNo, decision: "APPLIED" })).toHaveLength(1);
-    await deliverAll(w);
-    expect(violations(w, true)).toEqual([]);
-  });
+  it.each([1, 2, 3, 4, 5, 6])(
+    "close versus pay: paid at the last moment, the notification and the sweeper at once apply exactly one outcome (seed %i)",
+    async (seed) => {
+      const w = await world({ db: (mem) => interleaved(mem, seed) });
+      const order = await book(w, "photo");
+      w.clock.advance(order.expiresAt - w.clock.now() - 1);
+      expect(w.wx.pay(prepayOf(w, order.orderId))).toBe(true);
+      w.clock.advance(1);
+      const [, report] = await Promise.all([deliverAll(w), sweep(w.deps)]);
+      expect(report.errors).toBe(0);
+      const o = orderDoc(w, order.orderId);
+      expect(o.status).toBe("PAID");
+      expect(o.timeline.map((t) => t.status)).toEqual(["PENDING", "PAID"]);
+      expect(eventDocs(w, { outTradeNo: order.outTradeNo, decision: "APPLIED" })).toHaveLength(1);
+      await deliverAll(w);
+      expect(violations(w, true)).toEqual([]);
+    },
+  );
 
   it("a payment that arrives for a CLOSED order is recorded and refunded automatically, once, however often it is delivered", async () => {
     const w = await world();
@@ -125,7 +128,10 @@ describe("recovery", () => {
     expect(d.status).toBe("CLOSED");
     expect(d.refunds.map((r) => [r.refundId, r.amount, r.status])).toEqual([[autoRefundIdFor(txid!), order.amount, "PROCESSING"]]);
     expect(refundsThere(w, order.outTradeNo)).toHaveLength(1);
-    expect(eventDocs(w, { outTradeNo: order.outTradeNo }).map((e) => [e.decision, e.httpStatus])).toEqual([["REFUNDED_CLOSED_ORDER", 204], ["REFUNDED_CLOSED_ORDER", 204]]);
+    expect(eventDocs(w, { outTradeNo: order.outTradeNo }).map((e) => [e.decision, e.httpStatus])).toEqual([
+      ["REFUNDED_CLOSED_ORDER", 204],
+      ["REFUNDED_CLOSED_ORDER", 204],
+    ]);
     settleAll(w);
     await deliverAll(w);
     const after = orderDoc(w, order.orderId);

@@ -63,7 +63,9 @@ describe("refund recovery", () => {
     w.wx.fail("refund", { kind: "lost" });
     const r = await requestOperatorRefund(w.deps, { orderId: order.orderId, refundToken: "a" });
     expect(r.status).toBe("PROCESSING"); // not PAYMENT_FAILED: WeChat Pay may have done it
-    await expect(requestOperatorRefund(w.deps, { orderId: order.orderId, refundToken: "b" })).rejects.toMatchObject({ code: "REFUND_EXCEEDED" });
+    await expect(requestOperatorRefund(w.deps, { orderId: order.orderId, refundToken: "b" })).rejects.toMatchObject({
+      code: "REFUND_EXCEEDED",
+    });
     settleAll(w);
     await deliverAll(w);
     const done = await detail(w, "5xx", order.orderId);
@@ -78,7 +80,9 @@ describe("refund recovery", () => {
     const order = await paidOrder(w, "crash", { seatClass: "first" });
     // Refused by WeChat Pay: FAILED, reservation back.
     w.wx.fail("refund", { kind: "refuse", status: 403, code: "NO_AUTH" });
-    await expect(requestOperatorRefund(w.deps, { orderId: order.orderId, amount: 300, refundToken: "refused" })).rejects.toMatchObject({ code: "PAYMENT_FAILED" });
+    await expect(requestOperatorRefund(w.deps, { orderId: order.orderId, amount: 300, refundToken: "refused" })).rejects.toMatchObject({
+      code: "PAYMENT_FAILED",
+    });
     const failed = refundDocs(w, order.orderId).find((r) => r.status === "FAILED")!;
     expect(failed.reservationHeld).toBe(false);
     expect(orderDoc(w, order.orderId).refundReserved).toBe(0);

@@ -15,13 +15,17 @@ export const orderDoc = (w: World, id: string): OrderDoc => {
   return o;
 };
 export const orderDocs = (w: World) => w.mem.all("orders") as unknown as OrderDoc[];
-export const refundDocs = (w: World, orderId?: string) => (w.mem.all("refunds") as unknown as RefundDoc[]).filter((r) => !orderId || r.orderId === orderId);
+export const refundDocs = (w: World, orderId?: string) =>
+  (w.mem.all("refunds") as unknown as RefundDoc[]).filter((r) => !orderId || r.orderId === orderId);
 export const eventDocs = (w: World, match: Partial<PaymentEventDoc> = {}) =>
-  (w.mem.all("payment_events") as unknown as PaymentEventDoc[]).filter((e) => Object.entries(match).every(([k, v]) => e[k as keyof PaymentEventDoc] === v));
+  (w.mem.all("payment_events") as unknown as PaymentEventDoc[]).filter((e) =>
+    Object.entries(match).every(([k, v]) => e[k as keyof PaymentEventDoc] === v),
+  );
 export const trainDoc = (w: World) => w.mem.all("trains").find((t) => t._id === w.train._id) as unknown as World["train"];
 export const remaining = (w: World, seatClass: SeatClassCode = "second") => trainDoc(w).seats[seatClass].remaining;
 /** The WeChat Pay side of one order: its refunds as the simulator's ledger holds them. */
-export const refundsThere = (w: World, outTradeNo: string) => Object.values(w.wx.store.state.refunds).filter((r) => r.outTradeNo === outTradeNo);
+export const refundsThere = (w: World, outTradeNo: string) =>
+  Object.values(w.wx.store.state.refunds).filter((r) => r.outTradeNo === outTradeNo);
 
 export interface BookOptions {
   seatClass?: SeatClassCode;
@@ -30,9 +34,15 @@ export interface BookOptions {
   deps?: PaymentDeps;
 }
 /** What user `tag` asks createOrder for (fresh passengers each call: keep it to ask again). */
-export const bookingInput = (w: World, tag: string, o: BookOptions = {}): BookingInput => ({ trainId: w.train._id, seatClass: o.seatClass ?? "second", passengers: passengers(o.n ?? 1), clientToken: o.clientToken ?? `tok-${tag}` });
+export const bookingInput = (w: World, tag: string, o: BookOptions = {}): BookingInput => ({
+  trainId: w.train._id,
+  seatClass: o.seatClass ?? "second",
+  passengers: passengers(o.n ?? 1),
+  clientToken: o.clientToken ?? `tok-${tag}`,
+});
 /** createOrder as user `tag` (openid o-<tag>). */
-export const book = (w: World, tag: string, o: BookOptions & { input?: BookingInput } = {}) => createOrder(o.deps ?? w.deps, o.input ?? bookingInput(w, tag, o), user(tag));
+export const book = (w: World, tag: string, o: BookOptions & { input?: BookingInput } = {}) =>
+  createOrder(o.deps ?? w.deps, o.input ?? bookingInput(w, tag, o), user(tag));
 
 export const prepayOf = (w: World, orderId: string): string => {
   const p = orderDoc(w, orderId).prepayId;
@@ -50,7 +60,8 @@ export async function paidOrder(w: World, tag: string, o: BookOptions = {}) {
 }
 
 /** What the orders function answers the owner for `get`. */
-export const detail = async (w: World, tag: string, orderId: string): Promise<OrderDetail> => detailOf(w.deps, await ownOrder(w.deps, user(tag), orderId));
+export const detail = async (w: World, tag: string, orderId: string): Promise<OrderDetail> =>
+  detailOf(w.deps, await ownOrder(w.deps, user(tag), orderId));
 
 /** Settles every refund WeChat Pay is still processing, with `status`. */
 export function settleAll(w: World, status: "SUCCESS" | "CLOSED" | "ABNORMAL" = "SUCCESS"): number {

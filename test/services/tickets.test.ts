@@ -67,7 +67,9 @@ describe("退票费 (12306's rule)", () => {
     expect(() => at(0)).toThrow(expect.objectContaining({ code: "ORDER_STATE" }));
     // The refund itself: departed → refused, nothing written.
     const before = w.mem.ops.length;
-    await expect(requestTicketRefund(w.deps, { orderId: o._id, ticketIds: [ticket!.ticketId], refundToken: "late-1" }, user("tiers"))).rejects.toMatchObject({ code: "ORDER_STATE" });
+    await expect(
+      requestTicketRefund(w.deps, { orderId: o._id, ticketIds: [ticket!.ticketId], refundToken: "late-1" }, user("tiers")),
+    ).rejects.toMatchObject({ code: "ORDER_STATE" });
     expect(w.mem.ops.slice(before).filter((x) => x.op !== "get" && x.op !== "find")).toEqual([]);
     // 24 h before: 20 % is charged, WeChat Pay refunds the rest.
     w.clock.t = w.train.departAt - 23 * HOUR;
@@ -125,7 +127,9 @@ describe("seats", () => {
     // Business on G5 has 6 seats: fill them, cancel one order, and its seats are sold again.
     const six = [await book(w, "b1", 3, "business"), await book(w, "b2", 3, "business")];
     await expect(book(w, "b3", 1, "business")).rejects.toMatchObject({ code: "SOLD_OUT" });
-    const freed = orderOf(w, six[0]!.orderId).tickets.map((t) => t.seatKey).sort();
+    const freed = orderOf(w, six[0]!.orderId)
+      .tickets.map((t) => t.seatKey)
+      .sort();
     await cancelOrder(w.deps, orderOf(w, six[0]!.orderId));
     const again = orderOf(w, (await book(w, "b4", 3, "business")).orderId);
     expect(again.tickets.map((t) => t.seatKey).sort()).toEqual(freed);
@@ -151,7 +155,9 @@ describe("退票 of one ticket", () => {
     expect(trainOf(w).seatMap[t1!.seatKey]).toBeUndefined();
     expect(trainOf(w).seatMap[t2!.seatKey]?.ticketId).toBe(t2!.ticketId);
     // Returned already: not again.
-    await expect(requestTicketRefund(w.deps, { orderId: o._id, ticketIds: [t1!.ticketId], refundToken: "again" }, user("two"))).rejects.toMatchObject({ code: "ORDER_STATE" });
+    await expect(
+      requestTicketRefund(w.deps, { orderId: o._id, ticketIds: [t1!.ticketId], refundToken: "again" }, user("two")),
+    ).rejects.toMatchObject({ code: "ORDER_STATE" });
     const r2 = await requestTicketRefund(w.deps, { orderId: o._id, ticketIds: [t2!.ticketId], refundToken: "second" }, user("two"));
     await drain(w, 1);
     now = orderOf(w, o._id);
@@ -166,7 +172,9 @@ describe("退票 of one ticket", () => {
     const o = await paid(w, "refused");
     const id = o.tickets[0]!.ticketId;
     w.wx.fail("refund", { kind: "refuse", code: "NOT_ENOUGH", status: 403 });
-    await expect(requestTicketRefund(w.deps, { orderId: o._id, ticketIds: [id], refundToken: "no" }, user("refused"))).rejects.toMatchObject({ code: "PAYMENT_FAILED" });
+    await expect(
+      requestTicketRefund(w.deps, { orderId: o._id, ticketIds: [id], refundToken: "no" }, user("refused")),
+    ).rejects.toMatchObject({ code: "PAYMENT_FAILED" });
     expect(orderOf(w, o._id).tickets[0]).toMatchObject({ status: "ISSUED" });
     expect(orderOf(w, o._id).tickets[0]!.refundId).toBeUndefined();
     await requestTicketRefund(w.deps, { orderId: o._id, ticketIds: [id], refundToken: "yes" }, user("refused"));
@@ -179,20 +187,33 @@ describe("退票 of one ticket", () => {
     const w = await world();
     const o = await paid(w, "race", 2);
     const id = o.tickets[0]!.ticketId;
-    const same = await Promise.all([0, 1].map(() => requestTicketRefund(w.deps, { orderId: o._id, ticketIds: [id], refundToken: "same" }, user("race"))));
+    const same = await Promise.all(
+      [0, 1].map(() => requestTicketRefund(w.deps, { orderId: o._id, ticketIds: [id], refundToken: "same" }, user("race"))),
+    );
     expect(same[0]!.refundId).toBe(same[1]!.refundId);
     expect(Object.keys(w.wx.store.state.refunds)).toHaveLength(1);
 
     const other = o.tickets[1]!.ticketId;
-    const two = await Promise.allSettled(["x", "y"].map((tok) => requestTicketRefund(w.deps, { orderId: o._id, ticketIds: [other], refundToken: tok }, user("race"))));
+    const two = await Promise.allSettled(
+      ["x", "y"].map((tok) => requestTicketRefund(w.deps, { orderId: o._id, ticketIds: [other], refundToken: tok }, user("race"))),
+    );
     expect(two.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(two.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(["ORDER_STATE"]);
     expect(Object.keys(w.wx.store.state.refunds)).toHaveLength(2);
-    expect(refunds(w).filter((r) => r.status === "FAILED").map((r) => r.failure)).toEqual(["TICKET_STATE"]);
+    expect(
+      refunds(w)
+        .filter((r) => r.status === "FAILED")
+        .map((r) => r.failure),
+    ).toEqual(["TICKET_STATE"]);
     await drain(w);
     const now = orderOf(w, o._id);
     expect(now.status).toBe("REFUNDED");
-    expect(now.refundedAmount).toBe(o.tickets.reduce((s, t) => s + t.price, 0) - refunds(w).filter((r) => r.status === "SUCCESS").reduce((s, r) => s + (r.fee ?? 0), 0));
+    expect(now.refundedAmount).toBe(
+      o.tickets.reduce((s, t) => s + t.price, 0) -
+        refunds(w)
+          .filter((r) => r.status === "SUCCESS")
+          .reduce((s, r) => s + (r.fee ?? 0), 0),
+    );
     expect(violations(w, true)).toEqual([]);
   });
 
@@ -243,7 +264,11 @@ describe("cancel", () => {
     expect(trainOf(w).seats.second.remaining).toBe(remaining + 2);
     expect((await cancelOrder(w.deps, orderOf(w, o.orderId))).status).toBe("CLOSED");
     expect(w.wx.calls.close).toBe(1);
-    await createOrder(w.deps, { trainId: w.train._id, seatClass: "second", passengers: passengers(1), clientToken: "after-cancel" }, user("c"));
+    await createOrder(
+      w.deps,
+      { trainId: w.train._id, seatClass: "second", passengers: passengers(1), clientToken: "after-cancel" },
+      user("c"),
+    );
     expect(violations(w, false)).toEqual([]);
   });
 

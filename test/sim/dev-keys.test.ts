@@ -74,7 +74,14 @@ describe("loadOrCreateDevKeys", () => {
       [{ WECHAT_PRIVATE_KEY: "/nonexistent/key.pem" }, "WECHAT_PRIVATE_KEY"],
       [{ WECHAT_MCHID: "abc" }, "WECHAT_MCHID"],
       [{ WECHAT_PUBLIC_KEY_ID: "PUB_KEY_ID_A", WXPAY_SIM_PUBLIC_KEY_ID: "PUB_KEY_ID_B" }, "WECHAT_PUBLIC_KEY_ID"],
-      [{ WECHAT_PUBLIC_KEY: generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "pem" }).toString() }, "WECHAT_PUBLIC_KEY"],
+      [
+        {
+          WECHAT_PUBLIC_KEY: generateKeyPairSync("rsa", { modulusLength: 2048 })
+            .publicKey.export({ type: "spki", format: "pem" })
+            .toString(),
+        },
+        "WECHAT_PUBLIC_KEY",
+      ],
     ];
     const dir = withKeys();
     for (const [env, variable] of cases) {

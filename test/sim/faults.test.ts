@@ -16,11 +16,22 @@ const query = (no: string) => sim.call("GET", `/v3/pay/transactions/out-trade-no
 
 describe("fault injection", () => {
   it("validates rules and lists them", async () => {
-    for (const bad of [{ endpoint: "nope", status: 500 }, { endpoint: "query" }, { endpoint: "query", status: 404 }, { endpoint: "query", status: 500, timeout: true }, { endpoint: "query", latencyMs: 5, extra: 1 }]) {
+    for (const bad of [
+      { endpoint: "nope", status: 500 },
+      { endpoint: "query" },
+      { endpoint: "query", status: 404 },
+      { endpoint: "query", status: 500, timeout: true },
+      { endpoint: "query", latencyMs: 5, extra: 1 },
+    ]) {
       const r = await sim.control("POST", "/sim/faults", bad);
       expect(r.status).toBe(400);
     }
-    const ok = await sim.control("POST", "/sim/faults", { rules: [{ endpoint: "jsapi", latencyMs: 10, times: 2 }, { endpoint: "*", tamperSignature: true }] });
+    const ok = await sim.control("POST", "/sim/faults", {
+      rules: [
+        { endpoint: "jsapi", latencyMs: 10, times: 2 },
+        { endpoint: "*", tamperSignature: true },
+      ],
+    });
     expect(ok.json.rules).toMatchObject([
       { id: expect.any(Number), endpoint: "jsapi", latencyMs: 10, remaining: 2 },
       { endpoint: "*", tamperSignature: true },
@@ -71,7 +82,10 @@ describe("fault injection", () => {
   async function givenUp(method: string, path: string, body: unknown, taken: () => Promise<boolean>): Promise<string> {
     const client = new AbortController();
     let outcome = "pending";
-    const call = sim.call(method, path, body, { signal: client.signal }).then(() => (outcome = "answered"), (e: Error) => (outcome = e.name));
+    const call = sim.call(method, path, body, { signal: client.signal }).then(
+      () => (outcome = "answered"),
+      (e: Error) => (outcome = e.name),
+    );
     await eventually(async () => ((await taken()) ? true : undefined));
     const before = outcome;
     client.abort();
@@ -82,7 +96,9 @@ describe("fault injection", () => {
 
   it("timeout: no answer until the client gives up; the next call is answered", async () => {
     await sim.control("POST", "/sim/faults", { endpoint: "query", timeout: true, times: 1 });
-    expect(await givenUp("GET", `/v3/pay/transactions/out-trade-no/FAULT_TIMEOUT1?mchid=${sim.keys.mchid}`, undefined, faultUsedUp)).toBe("pending → AbortError");
+    expect(await givenUp("GET", `/v3/pay/transactions/out-trade-no/FAULT_TIMEOUT1?mchid=${sim.keys.mchid}`, undefined, faultUsedUp)).toBe(
+      "pending → AbortError",
+    );
     expect((await query("FAULT_TIMEOUT1")).json.code).toBe("ORDER_NOT_EXIST");
   });
 
@@ -90,13 +106,18 @@ describe("fault injection", () => {
     await sim.prepay("FAULT_TIMEOUT2");
     await sim.control("POST", "/sim/faults", { endpoint: "close", timeout: true, applied: true, times: 1 });
     const closed = async () => (await faultUsedUp()) && (await query("FAULT_TIMEOUT2")).json.trade_state === "CLOSED";
-    expect(await givenUp("POST", "/v3/pay/transactions/out-trade-no/FAULT_TIMEOUT2/close", { mchid: sim.keys.mchid }, closed)).toBe("pending → AbortError");
+    expect(await givenUp("POST", "/v3/pay/transactions/out-trade-no/FAULT_TIMEOUT2/close", { mchid: sim.keys.mchid }, closed)).toBe(
+      "pending → AbortError",
+    );
   });
 
   it("close() of the plugin releases a request held by a timeout fault", async () => {
     const other = await Sim.start({}, freshDataDir());
     await other.control("POST", "/sim/faults", { endpoint: "*", timeout: true, times: 1000 });
-    const pending = other.call("GET", "/v3/certificates", undefined, { timeoutMs: 30_000 }).then(() => "answered", () => "cut");
+    const pending = other.call("GET", "/v3/certificates", undefined, { timeoutMs: 30_000 }).then(
+      () => "answered",
+      () => "cut",
+    );
     // Held once the simulator has taken it (one use of the rule gone).
     await eventually(async () => ((await other.control("GET", "/sim/faults")).json.rules[0].remaining === 999 ? true : undefined));
     const t0 = Date.now();

@@ -47,7 +47,7 @@ function readBody(req: NodeJS.ReadableStream): Promise<Buffer> {
 
 function toAnswer(status: number, headers: IncomingHttpHeaders, raw: Buffer): HttpAnswer {
   const text = raw.toString("utf8");
-  let json: unknown ;
+  let json: unknown;
   try {
     json = text ? JSON.parse(text) : undefined;
   } catch {
@@ -56,7 +56,10 @@ function toAnswer(status: number, headers: IncomingHttpHeaders, raw: Buffer): Ht
   return { status, headers, raw, text, json };
 }
 
-export async function httpCall(url: string, init: { method: string; headers?: Record<string, string>; body?: string; timeoutMs?: number; signal?: AbortSignal }): Promise<HttpAnswer> {
+export async function httpCall(
+  url: string,
+  init: { method: string; headers?: Record<string, string>; body?: string; timeoutMs?: number; signal?: AbortSignal },
+): Promise<HttpAnswer> {
   const res = await fetch(url, {
     method: init.method,
     headers: init.headers ?? {},
@@ -128,7 +131,8 @@ export class Sim {
       serial_no: o.serial ?? this.keys.merchantSerialNo,
     };
     const order = o.fieldOrder ?? ["mchid", "nonce_str", "signature", "timestamp", "serial_no"];
-    const authorization = o.authorization === undefined ? "WECHATPAY2-SHA256-RSA2048 " + order.map((k) => `${k}="${fields[k]}"`).join(",") : o.authorization;
+    const authorization =
+      o.authorization === undefined ? "WECHATPAY2-SHA256-RSA2048 " + order.map((k) => `${k}="${fields[k]}"`).join(",") : o.authorization;
     const headers: Record<string, string> = { Accept: "application/json" };
     if (authorization !== null) headers.Authorization = authorization;
     const sent = o.sendBody ?? text;
@@ -178,7 +182,11 @@ export class Sim {
     return r.json.prepay_id as string;
   }
 
-  async paidOrder(outTradeNo: string, notifyUrl: string, notification: Record<string, boolean> = {}): Promise<{ prepayId: string; transactionId: string }> {
+  async paidOrder(
+    outTradeNo: string,
+    notifyUrl: string,
+    notification: Record<string, boolean> = {},
+  ): Promise<{ prepayId: string; transactionId: string }> {
     const prepayId = await this.prepay(outTradeNo, {}, notifyUrl);
     const r = await this.control("POST", "/sim/pay", { prepay_id: prepayId, notification });
     if (r.status !== 200) throw new Error(`pay failed: ${r.status} ${r.text}`);
@@ -187,7 +195,11 @@ export class Sim {
 }
 
 /** Verifies Wechatpay-* headers over the exact bytes: the key is chosen by Wechatpay-Serial. */
-export function verifyWechatpaySignature(headers: IncomingHttpHeaders, raw: Buffer, trusted: Map<string, KeyObject>): { ok: boolean; serial: string } {
+export function verifyWechatpaySignature(
+  headers: IncomingHttpHeaders,
+  raw: Buffer,
+  trusted: Map<string, KeyObject>,
+): { ok: boolean; serial: string } {
   const serial = String(headers["wechatpay-serial"] ?? "");
   const key = trusted.get(serial);
   const ts = String(headers["wechatpay-timestamp"] ?? "");

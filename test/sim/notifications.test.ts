@@ -80,7 +80,9 @@ describe("payment notification", () => {
   });
 
   it("a 500 answer is retried on the (scaled) schedule until a 2xx, with the same bytes, freshly signed", async () => {
-    const receiver = await Receiver.start((_r, i) => (i < 3 ? { status: 500, body: '{"code":"FAIL","message":"db down"}' } : { status: 200 }));
+    const receiver = await Receiver.start((_r, i) =>
+      i < 3 ? { status: 500, body: '{"code":"FAIL","message":"db down"}' } : { status: 200 },
+    );
     try {
       await sim.paidOrder("NOTIFY_RETRY_01", receiver.url);
       const got = await receiver.waitFor(4);
@@ -152,7 +154,9 @@ describe("payment notification", () => {
 
   it("SIGNTEST: a probe with a WECHATPAY/SIGNTEST/ signature comes first; a verifying receiver rejects it", async () => {
     const receiver = await Receiver.start((r) =>
-      verifyWechatpaySignature(r.headers, r.raw, sim.trustedKeys()).ok ? { status: 204 } : { status: 401, body: '{"code":"FAIL","message":"bad signature"}' },
+      verifyWechatpaySignature(r.headers, r.raw, sim.trustedKeys()).ok
+        ? { status: 204 }
+        : { status: 401, body: '{"code":"FAIL","message":"bad signature"}' },
     );
     try {
       await sim.paidOrder("NOTIFY_SIGNTEST1", receiver.url, { signtest: true });
@@ -189,7 +193,9 @@ describe("payment notification", () => {
       const [d] = await deliveriesOf("NOTIFY_DROP_001");
       expect(d).toMatchObject({ status: "dropped", attempts: [] });
       expect(receiver.received).toHaveLength(0);
-      expect((await sim.call("GET", `/v3/pay/transactions/out-trade-no/NOTIFY_DROP_001?mchid=${sim.keys.mchid}`)).json.trade_state).toBe("SUCCESS");
+      expect((await sim.call("GET", `/v3/pay/transactions/out-trade-no/NOTIFY_DROP_001?mchid=${sim.keys.mchid}`)).json.trade_state).toBe(
+        "SUCCESS",
+      );
       expect((await sim.control("POST", "/sim/pay", { prepay_id: "x", notification: { loud: true } })).status).toBe(400);
     } finally {
       await receiver.stop();

@@ -21,7 +21,16 @@ it("/sim/pay writes its answer only after the payment is in the state file", asy
   const ledger = new Ledger(store, { enqueue: () => undefined } as unknown as Notifier, () => Date.now(), 1, 0);
   const now = Date.now();
   const prepay = ledger.prepay(
-    { appid: "wx8888888888888888", mchid: "1900000109", description: "G1", out_trade_no: "TP0123456789abcdef01234567", notify_url: "http://127.0.0.1:9/n", amount: { total: 100, currency: "CNY" }, payer: { openid: "o" }, expiresAt: now + 600_000 },
+    {
+      appid: "wx8888888888888888",
+      mchid: "1900000109",
+      description: "G1",
+      out_trade_no: "TP0123456789abcdef01234567",
+      notify_url: "http://127.0.0.1:9/n",
+      amount: { total: 100, currency: "CNY" },
+      payer: { openid: "o" },
+      expiresAt: now + 600_000,
+    },
     "key",
   );
   if (!prepay.ok) throw new Error("prepay refused");
@@ -35,6 +44,11 @@ it("/sim/pay writes its answer only after the payment is in the state file", asy
     },
     end: () => res,
   } as unknown as ServerResponse;
-  await new ControlApi(store, ledger, new FaultBook()).handle("POST", new URL("http://sim/sim/pay"), Buffer.from(JSON.stringify({ prepay_id: prepay.value.prepay_id })), res);
+  await new ControlApi(store, ledger, new FaultBook()).handle(
+    "POST",
+    new URL("http://sim/sim/pay"),
+    Buffer.from(JSON.stringify({ prepay_id: prepay.value.prepay_id })),
+    res,
+  );
   expect(onDiskWhenAnswered).toBe("SUCCESS");
 });

@@ -37,7 +37,10 @@ describe("signing modes", () => {
     const c = await cert.call("GET", "/v3/certificates");
     expect(c.status).toBe(200);
     const [entry] = c.json.data;
-    expect(entry).toMatchObject({ serial_no: cert.keys.platformSerialNo, encrypt_certificate: { algorithm: "AEAD_AES_256_GCM", associated_data: "certificate" } });
+    expect(entry).toMatchObject({
+      serial_no: cert.keys.platformSerialNo,
+      encrypt_certificate: { algorithm: "AEAD_AES_256_GCM", associated_data: "certificate" },
+    });
     expect(entry.effective_time).toMatch(/\+08:00$/);
     const pem = decryptResource(entry.encrypt_certificate, cert.keys.apiV3Key);
     const x509 = new X509Certificate(pem);

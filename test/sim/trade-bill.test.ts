@@ -17,7 +17,12 @@ describe("trade bill", () => {
   it("no transaction that day → NO_STATEMENT_EXIST; bad parameters → PARAM_ERROR", async () => {
     const r = await sim.call("GET", "/v3/bill/tradebill?bill_date=2020-01-01&bill_type=ALL");
     expect([r.status, r.json.code]).toEqual([400, "NO_STATEMENT_EXIST"]);
-    for (const qs of ["bill_date=2020-1-1", "bill_date=2020-01-01&bill_type=WEIRD", "bill_date=2999-01-01", "bill_date=2020-01-01&tar_type=GZIP"]) {
+    for (const qs of [
+      "bill_date=2020-1-1",
+      "bill_date=2020-01-01&bill_type=WEIRD",
+      "bill_date=2999-01-01",
+      "bill_date=2020-01-01&tar_type=GZIP",
+    ]) {
       expect((await sim.call("GET", `/v3/bill/tradebill?${qs}`)).json.code).toBe("PARAM_ERROR");
     }
   });
@@ -57,7 +62,12 @@ describe("trade bill", () => {
       ["BILL_ORDER_002", "REFUND"],
     ]);
     expect(rows[0]).toMatchObject({ 应结订单金额: "553.00", 商户号: sim.keys.mchid, 公众账号ID: sim.keys.appid, 交易类型: "JSAPI" });
-    expect(rows[2]).toMatchObject({ 商户退款单号: "BILL-R-1", 退款金额: "10.00", 退款状态: "PROCESSING", 微信退款单号: refund.json.refund_id });
+    expect(rows[2]).toMatchObject({
+      商户退款单号: "BILL-R-1",
+      退款金额: "10.00",
+      退款状态: "PROCESSING",
+      微信退款单号: refund.json.refund_id,
+    });
     expect(rows[0]!.交易时间).toMatch(new RegExp(`^${today} \\d\\d:\\d\\d:\\d\\d$`));
 
     expect(lines.at(-2)).toBe("总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额");

@@ -112,7 +112,12 @@ describe("pay, query, close", () => {
   it("an unpaid order queries as NOTPAY without transaction_id; unknown order is 404 ORDER_NOT_EXIST", async () => {
     await sim.prepay("QUERY_NOTPAY_1", { attach: "a1" });
     const r = await sim.call("GET", q("QUERY_NOTPAY_1"));
-    expect(r.json).toMatchObject({ trade_state: "NOTPAY", out_trade_no: "QUERY_NOTPAY_1", attach: "a1", amount: { total: 55300, currency: "CNY" } });
+    expect(r.json).toMatchObject({
+      trade_state: "NOTPAY",
+      out_trade_no: "QUERY_NOTPAY_1",
+      attach: "a1",
+      amount: { total: 55300, currency: "CNY" },
+    });
     expect(r.json.transaction_id).toBeUndefined();
     const missing = await sim.call("GET", q("QUERY_MISSING"));
     expect([missing.status, missing.json.code]).toEqual([404, "ORDER_NOT_EXIST"]);
@@ -191,7 +196,9 @@ describe("pay, query, close", () => {
       const r2 = await sim.control("POST", "/sim/pay", { prepay_id: p2 });
       expect([r2.status, r2.json.code]).toEqual([410, "PREPAY_EXPIRED"]);
       // Asking again with the same content gives a new, payable prepay_id (requests are signed with the sim's clock).
-      const again = await sim.call("POST", JSAPI, sim.prepayBody("EXPIRE_PREPAY1"), { timestamp: Math.floor((Date.now() + clockOffsetMs) / 1000) });
+      const again = await sim.call("POST", JSAPI, sim.prepayBody("EXPIRE_PREPAY1"), {
+        timestamp: Math.floor((Date.now() + clockOffsetMs) / 1000),
+      });
       expect(again.json.prepay_id).not.toBe(p2);
       expect((await sim.control("POST", "/sim/pay", { prepay_id: again.json.prepay_id })).status).toBe(200);
     } finally {
@@ -235,7 +242,10 @@ describe("refunds", () => {
     await sim.prepay("REFUND_UNPAID");
     expect((await sim.call("POST", REFUNDS, refundBody("REFUND_UNPAID", "R2-B", 1))).json.code).toBe("INVALID_REQUEST");
     await sim.paidOrder("REFUND_TOTAL1", receiver.url);
-    const wrongTotal = await sim.call("POST", REFUNDS, { ...refundBody("REFUND_TOTAL1", "R2-C", 1), amount: { refund: 1, total: 1000, currency: "CNY" } });
+    const wrongTotal = await sim.call("POST", REFUNDS, {
+      ...refundBody("REFUND_TOTAL1", "R2-C", 1),
+      amount: { refund: 1, total: 1000, currency: "CNY" },
+    });
     expect(wrongTotal.json.code).toBe("INVALID_REQUEST");
     for (const bad of [
       { ...refundBody("REFUND_TOTAL1", "R2-D", 1.5) },
@@ -282,12 +292,16 @@ describe("refunds", () => {
       const closed = await slow.control("POST", "/sim/refunds/settle", { out_refund_no: "R4-A", status: "CLOSED" });
       expect(closed.json.status).toBe("CLOSED");
       expect((await slow.control("POST", "/sim/refunds/settle", { out_refund_no: "R4-A", status: "SUCCESS" })).status).toBe(409);
-      expect((await slow.call("GET", `/v3/pay/transactions/out-trade-no/REFUND_MANUAL1?mchid=${slow.keys.mchid}`)).json.trade_state).toBe("SUCCESS");
+      expect((await slow.call("GET", `/v3/pay/transactions/out-trade-no/REFUND_MANUAL1?mchid=${slow.keys.mchid}`)).json.trade_state).toBe(
+        "SUCCESS",
+      );
       const second = await slow.call("POST", REFUNDS, { ...body, out_refund_no: "R4-B" });
       expect(second.status).toBe(200);
       const abnormal = await slow.control("POST", "/sim/refunds/settle", { out_refund_no: "R4-B", status: "ABNORMAL" });
       expect(abnormal.json.status).toBe("ABNORMAL");
-      const events = (await slow.control("GET", "/sim/notifications?out_trade_no=REFUND_MANUAL1")).json.notifications.map((n: { eventType: string }) => n.eventType);
+      const events = (await slow.control("GET", "/sim/notifications?out_trade_no=REFUND_MANUAL1")).json.notifications.map(
+        (n: { eventType: string }) => n.eventType,
+      );
       expect(events).toEqual(["TRANSACTION.SUCCESS", "REFUND.CLOSED", "REFUND.ABNORMAL"]);
     } finally {
       await slow.stop();

@@ -26,7 +26,9 @@ async function snapshot(): Promise<unknown> {
 describe("POST /admin bad input", () => {
   it("malformed JSON → 400 INVALID_JSON", async () => {
     const before = await snapshot();
-    const res = await stack.post("/admin", '{"action":"database.insertDocument","collectionName":"bad","data":["{}"]', { "content-type": "application/json" });
+    const res = await stack.post("/admin", '{"action":"database.insertDocument","collectionName":"bad","data":["{}"]', {
+      "content-type": "application/json",
+    });
     expect(res.status).toBe(400);
     expect(res.json).toMatchObject({ code: "INVALID_JSON" });
     expect(await snapshot()).toEqual(before);
@@ -50,11 +52,19 @@ describe("POST /admin bad input", () => {
     const q = await admin({ action: "database.getDocument", collectionName: "bad", query: '{"v":{"$near":[0,0]}}' });
     expect(q.json).toMatchObject({ code: "UNSUPPORTED_OPERATOR" });
     const u = await admin({
-      action: "database.modifyDocument", collectionName: "bad", query: '{"_id":"keep"}',
-      data: '{"$set":{"v":2},"$setOnInsert":{"w":1}}', merge: true, multi: false,
+      action: "database.modifyDocument",
+      collectionName: "bad",
+      query: '{"_id":"keep"}',
+      data: '{"$set":{"v":2},"$setOnInsert":{"w":1}}',
+      merge: true,
+      multi: false,
     });
     expect(u.json).toMatchObject({ code: "UNSUPPORTED_OPERATOR", message: expect.stringContaining("$setOnInsert") });
-    const a = await admin({ action: "database.aggregateDocuments", collectionName: "bad", stages: [{ stageKey: "$out", stageValue: '"x"' }] });
+    const a = await admin({
+      action: "database.aggregateDocuments",
+      collectionName: "bad",
+      stages: [{ stageKey: "$out", stageValue: '"x"' }],
+    });
     expect(a.json).toMatchObject({ code: "UNSUPPORTED_OPERATOR" });
     expect(await snapshot()).toEqual(before);
   });
@@ -71,12 +81,18 @@ describe("POST /admin bad input", () => {
   });
 
   it("an oversized body → 413 BODY_TOO_LARGE, nothing inserted", async () => {
-    const big = JSON.stringify({ action: "database.insertDocument", collectionName: "bad", data: [JSON.stringify({ _id: "big", pad: "x".repeat(1_100_000) })] });
+    const big = JSON.stringify({
+      action: "database.insertDocument",
+      collectionName: "bad",
+      data: [JSON.stringify({ _id: "big", pad: "x".repeat(1_100_000) })],
+    });
     const res = await stack.post("/admin", big, { "content-type": "application/json" });
     expect(res.status).toBe(413);
     expect(res.json).toMatchObject({ code: "BODY_TOO_LARGE" });
     expect(await snapshot()).toHaveLength(1);
-    const fn = await stack.post("/functions/whoami", JSON.stringify({ pad: "x".repeat(1_100_000) }), { "content-type": "application/json" });
+    const fn = await stack.post("/functions/whoami", JSON.stringify({ pad: "x".repeat(1_100_000) }), {
+      "content-type": "application/json",
+    });
     expect(fn.status).toBe(413);
   });
 

@@ -36,7 +36,10 @@ describe("collections must be created", () => {
     expect((await probe("node", "add", { coll: "undeclared_node", doc: { _id: "a" } })).threw).toBeUndefined();
     expect(await probe("node", "get", { coll: "undeclared_node", id: "a" })).toMatchObject({ ok: { data: [{ _id: "a" }] } });
     // Creating it again fails, as in CloudBase.
-    expect(await probe("node", "createCollection", { coll: "undeclared_node" })).toMatchObject({ threw: true, code: "DATABASE_COLLECTION_ALREADY_EXIST" });
+    expect(await probe("node", "createCollection", { coll: "undeclared_node" })).toMatchObject({
+      threw: true,
+      code: "DATABASE_COLLECTION_ALREADY_EXIST",
+    });
   });
 
   it("wx-server-sdk: the same refusal surfaces as errCode -502005; createCollection lets it through", async () => {

@@ -21,7 +21,9 @@ it("every acknowledged document is present after kill -9 and restart", async () 
   const names = Array.from({ length: 20 }, (_v, k) => `w${k}`);
   const perWriter = N / names.length;
   const writers = await Promise.all(
-    names.map((w) => first.call<{ ok: { written: number } }>("sdkprobe", { sdk: "node", op: "addMany", coll: "durable", id: w, n: perWriter })),
+    names.map((w) =>
+      first.call<{ ok: { written: number } }>("sdkprobe", { sdk: "node", op: "addMany", coll: "durable", id: w, n: perWriter }),
+    ),
   );
   for (const w of writers) expect(w.result?.ok?.written, JSON.stringify(w.body)).toBe(perWriter);
   // A CAS acknowledged just before the kill must survive too.
@@ -34,7 +36,12 @@ it("every acknowledged document is present after kill -9 and restart", async () 
   const counted = await second.call<{ ok: { total: number } }>("sdkprobe", { sdk: "node", op: "count", coll: "durable", where: {} });
   expect(counted.result.ok.total).toBe(N);
   const some = await second.call<{ ok: { data: { _id: string; i: number }[] } }>("sdkprobe", {
-    sdk: "node", op: "query", coll: "durable", where: {}, orderBy: [["_id", "asc"]], limit: 1000,
+    sdk: "node",
+    op: "query",
+    coll: "durable",
+    where: {},
+    orderBy: [["_id", "asc"]],
+    limit: 1000,
   });
   const ids = new Set(some.result.ok.data.map((d) => d._id));
   for (const w of names) for (let i = 0; i < perWriter; i++) expect(ids.has(`${w}-${i}`)).toBe(true);

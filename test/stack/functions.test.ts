@@ -19,7 +19,11 @@ interface WhoAmI {
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack({ configPath: loadProofConfig(FIXTURES_CONFIG, ["sleep"]), env: { STACK_TEST_VALUE: "from-env" }, timers: true });
+  stack = await startTestStack({
+    configPath: loadProofConfig(FIXTURES_CONFIG, ["sleep"]),
+    env: { STACK_TEST_VALUE: "from-env" },
+    timers: true,
+  });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -86,7 +90,11 @@ describe("POST /functions/<name>", () => {
   });
 
   it("an instance that crashes after answering is replaced; the next call works", async () => {
-    const died = () => stack.stderr().split("\n").filter((l) => l.includes("instance of") && l.includes("died")).length;
+    const died = () =>
+      stack
+        .stderr()
+        .split("\n")
+        .filter((l) => l.includes("instance of") && l.includes("died")).length;
     const dir = tempDir("crash-");
     for (let round = 0; round < 3; round++) {
       const before = died();
@@ -106,7 +114,8 @@ describe("POST /functions/<name>", () => {
   });
 
   it("a malformed or non-object body is 400 and the function never runs", async () => {
-    const calls = async () => ((await stack.get("/dev/stats")).json as { functions: { byFunction: Record<string, number> } }).functions.byFunction.whoami;
+    const calls = async () =>
+      ((await stack.get("/dev/stats")).json as { functions: { byFunction: Record<string, number> } }).functions.byFunction.whoami;
     const before = await calls();
     const bad = await stack.post("/functions/whoami", "{not json", { "content-type": "application/json" });
     expect(bad.status).toBe(400);
@@ -119,7 +128,10 @@ describe("POST /functions/<name>", () => {
 
 describe("HTTP access route (cloudbaserc path)", () => {
   it("delivers the integration event and maps the JSON answer", async () => {
-    const res = await stack.post("/test/echo/sub?x=1&y=two", '{"hello":"世界"}', { "X-Custom-Header": "Abc", "content-type": "application/json" });
+    const res = await stack.post("/test/echo/sub?x=1&y=two", '{"hello":"世界"}', {
+      "X-Custom-Header": "Abc",
+      "content-type": "application/json",
+    });
     expect(res.status).toBe(200);
     const { event } = res.json as { event: Record<string, unknown> };
     expect(event).toMatchObject({
@@ -172,7 +184,8 @@ describe("timers", () => {
 
 describe("timers on schedule", () => {
   it("a 7-field cron trigger fires on its schedule when timers are on", async () => {
-    const ticks = async () => ((await stack.get("/dev/stats")).json as { functions: { byFunction: Record<string, number> } }).functions.byFunction.tick ?? 0;
+    const ticks = async () =>
+      ((await stack.get("/dev/stats")).json as { functions: { byFunction: Record<string, number> } }).functions.byFunction.tick ?? 0;
     const before = await ticks();
     // Every second: two more runs, however long this machine takes to show them.
     await until("two scheduled ticks", async () => (await ticks()) >= before + 2);

@@ -9,14 +9,19 @@ const indexesOf = (name: string) => {
   if (!c) throw new Error(`${name} is not declared`);
   return declaredIndexes(c);
 };
-const served = (coll: string, filter: Record<string, unknown>, sort: IndexKey[] = []) => servingIndex(indexesOf(coll), queryShape(filter), sort);
+const served = (coll: string, filter: Record<string, unknown>, sort: IndexKey[] = []) =>
+  servingIndex(indexesOf(coll), queryShape(filter), sort);
 /** `_.and(_.gte(a), _.lt(b))` on a field, as the SDK sends it. */
 const between = (field: string) => ({ $and: [{ [field]: { $gte: 1 } }, { [field]: { $lt: 2 } }] });
 
 describe("queryShape", () => {
   it("classifies equality, $in, ranges (also the SDK's top-level $and) and other operators", () => {
     expect(queryShape({ a: 1, b: { $in: [1] }, c: { $lte: 3 }, d: { $exists: true }, e: { $ne: 1 }, ...between("f") })).toEqual({
-      equality: ["a", "b"], range: ["c", "f"], other: ["d", "e"], unservable: [], idPinned: false,
+      equality: ["a", "b"],
+      range: ["c", "f"],
+      other: ["d", "e"],
+      unservable: [],
+      idPinned: false,
     });
     expect(queryShape({ $or: [{ a: 1 }] }).unservable).toEqual(["$or"]);
     // Values as EJSON parses them: a date is a value, a regular expression a pattern match.
@@ -33,7 +38,12 @@ describe("every query the code makes is served by the declaration", () => {
     ["trains search (date, to)", "trains", { date: "d", to: "b", departAt: { $gt: 1 } }, [["departAt", 1]]],
     ["my orders", "orders", { openid: "o" }, [["createdAt", -1]]],
     ["sweeper: expired", "orders", { status: "PENDING", expiresAt: { $lte: 1 } }, [["checkedAt", 1]]],
-    ["sweeper: quiet", "orders", { status: "PENDING", expiresAt: { $gt: 1 }, createdAt: { $lte: 1 }, prepayId: { $exists: true } }, [["checkedAt", 1]]],
+    [
+      "sweeper: quiet",
+      "orders",
+      { status: "PENDING", expiresAt: { $gt: 1 }, createdAt: { $lte: 1 }, prepayId: { $exists: true } },
+      [["checkedAt", 1]],
+    ],
     ["sweeper: seats still held", "orders", { status: { $in: ["CLOSED", "REFUNDED"] }, seatsHeld: true }, []],
     ["reconcile: paid that day", "orders", between("paidAt"), []],
     ["reconcile: by ids", "orders", { _id: { $in: ["a"] } }, []],
@@ -83,7 +93,41 @@ describe("what is not served", () => {
     expect(served("refunds", { status: "SUCCESS", amount: { $lte: 1 } }).served).toBe(false);
     expect(served("orders", { $or: [{ openid: "a" }, { openid: "b" }] }).served).toBe(false);
     // Two sort fields against an index with one reversed: not one walk.
-    expect(servingIndex([{ name: "ab", keys: [["a", 1], ["b", 1]] }], queryShape({}), [["a", 1], ["b", -1]]).served).toBe(false);
-    expect(servingIndex([{ name: "ab", keys: [["a", 1], ["b", 1]] }], queryShape({}), [["a", -1], ["b", -1]]).served).toBe(true);
+    expect(
+      servingIndex(
+        [
+          {
+            name: "ab",
+            keys: [
+              ["a", 1],
+              ["b", 1],
+            ],
+          },
+        ],
+        queryShape({}),
+        [
+          ["a", 1],
+          ["b", -1],
+        ],
+      ).served,
+    ).toBe(false);
+    expect(
+      servingIndex(
+        [
+          {
+            name: "ab",
+            keys: [
+              ["a", 1],
+              ["b", 1],
+            ],
+          },
+        ],
+        queryShape({}),
+        [
+          ["a", -1],
+          ["b", -1],
+        ],
+      ).served,
+    ).toBe(true);
   });
 });

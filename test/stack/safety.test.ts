@@ -18,23 +18,31 @@ afterAll(async () => {
 });
 
 /** A raw request: fetch cannot send another Host. */
-function raw(method: string, path: string, headers: Record<string, string>, body = ""): Promise<{ status: number; json: Record<string, unknown> }> {
+function raw(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body = "",
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const url = new URL(stack.baseUrl);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, method, path, headers: { "content-length": String(Buffer.byteLength(body)), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (d: Buffer) => chunks.push(d));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString();
-        let json: Record<string, unknown> = {};
-        try {
-          json = JSON.parse(text) as Record<string, unknown>;
-        } catch {
-          /* not JSON */
-        }
-        resolve({ status: res.statusCode ?? 0, json });
-      });
-    });
+    const req = request(
+      { host: url.hostname, port: url.port, method, path, headers: { "content-length": String(Buffer.byteLength(body)), ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (d: Buffer) => chunks.push(d));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString();
+          let json: Record<string, unknown> = {};
+          try {
+            json = JSON.parse(text) as Record<string, unknown>;
+          } catch {
+            /* not JSON */
+          }
+          resolve({ status: res.statusCode ?? 0, json });
+        });
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -58,8 +66,20 @@ async function functionCalls(): Promise<number> {
 describe("Host", () => {
   it("a foreign Host is refused on every route before anything runs", async () => {
     const before = await functionCalls();
-    for (const [method, path] of [["POST", "/admin"], ["POST", "/functions/trains"], ["POST", "/timers/sweeper"], ["GET", "/dev/stats"], ["POST", "/sim/pay"], ["POST", "/api/payment/notify"]] as const) {
-      const r = await raw(method, path, { host: `rebind.example:${new URL(stack.baseUrl).port}`, "content-type": "application/json" }, "{}");
+    for (const [method, path] of [
+      ["POST", "/admin"],
+      ["POST", "/functions/trains"],
+      ["POST", "/timers/sweeper"],
+      ["GET", "/dev/stats"],
+      ["POST", "/sim/pay"],
+      ["POST", "/api/payment/notify"],
+    ] as const) {
+      const r = await raw(
+        method,
+        path,
+        { host: `rebind.example:${new URL(stack.baseUrl).port}`, "content-type": "application/json" },
+        "{}",
+      );
       expect(r.status, `${method} ${path}`).toBe(403);
       expect(r.json.code ?? r.json.errMsg).toBeDefined();
     }
@@ -171,7 +191,12 @@ describe("guard configuration", () => {
     const { guardConfig, parseAllowedOrigins } = await import("../../dev/stack/guard");
     const local = guardConfig("localhost", 3000, parseAllowedOrigins(" http://127.0.0.1:5173 , ,https://tool.example "));
     expect([...local.hosts].sort()).toEqual(["127.0.0.1:3000", "localhost:3000"]);
-    expect([...local.origins].sort()).toEqual(["http://127.0.0.1:3000", "http://127.0.0.1:5173", "http://localhost:3000", "https://tool.example"]);
+    expect([...local.origins].sort()).toEqual([
+      "http://127.0.0.1:3000",
+      "http://127.0.0.1:5173",
+      "http://localhost:3000",
+      "https://tool.example",
+    ]);
     expect([...guardConfig("::1", 4000).hosts]).toEqual(["[::1]:4000"]);
   });
 });

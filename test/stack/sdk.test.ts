@@ -56,10 +56,25 @@ describe.each<Sdk>(["wx", "node"])("%s SDK in a built bundle", (sdk) => {
     for (const [i, amount] of [30, 10, 50, 20, 40].entries()) {
       await probe(sdk, "add", { coll: c, doc: { _id: `q${i}`, amount, kind: i % 2 === 0 ? "even" : "odd" } });
     }
-    const top = await probe<{ ok: { data: unknown } }>(sdk, "query", { coll: c, where: { kind: "even" }, orderBy: [["amount", "desc"]], limit: 2 });
+    const top = await probe<{ ok: { data: unknown } }>(sdk, "query", {
+      coll: c,
+      where: { kind: "even" },
+      orderBy: [["amount", "desc"]],
+      limit: 2,
+    });
     expect(docsOf(top).map((d) => d.amount)).toEqual([50, 40]);
-    const page = await probe<{ ok: { data: unknown } }>(sdk, "query", { coll: c, where: {}, orderBy: [["amount", "asc"]], skip: 1, limit: 2, field: { amount: true } });
-    expect(docsOf(page)).toEqual([{ _id: "q3", amount: 20 }, { _id: "q0", amount: 30 }]);
+    const page = await probe<{ ok: { data: unknown } }>(sdk, "query", {
+      coll: c,
+      where: {},
+      orderBy: [["amount", "asc"]],
+      skip: 1,
+      limit: 2,
+      field: { amount: true },
+    });
+    expect(docsOf(page)).toEqual([
+      { _id: "q3", amount: 20 },
+      { _id: "q0", amount: 30 },
+    ]);
     const counted = await probe<{ ok: { total: number } }>(sdk, "count", { coll: c, where: { kind: "odd" } });
     expect(counted.ok.total).toBe(2);
     const ops = await probe<{ ok: { data: unknown } }>(sdk, "queryOperators", { coll: c, n: 15 });

@@ -8,7 +8,9 @@ let stack: TestStack;
 beforeAll(async () => {
   stack = await startTestStack();
   await admin({ action: "database.addCollection", collectionName: "w" });
-  const docs = Array.from({ length: 1200 }, (_v, i) => EJSON.stringify({ _id: `d${i}`, i, group: i % 3, name: `item-${i}` }, { relaxed: false }));
+  const docs = Array.from({ length: 1200 }, (_v, i) =>
+    EJSON.stringify({ _id: `d${i}`, i, group: i % 3, name: `item-${i}` }, { relaxed: false }),
+  );
   const res = await admin({ action: "database.insertDocument", collectionName: "w", data: docs });
   expect((res.data as { insertedIds: string[] }).insertedIds).toHaveLength(1200);
 });
@@ -22,7 +24,7 @@ async function admin(body: Record<string, unknown>): Promise<Record<string, unkn
   return res.json as Record<string, unknown>;
 }
 
-const list = (r: Record<string, unknown>) => ((r.data as { list: string[] }).list).map((s) => EJSON.parse(s) as Record<string, unknown>);
+const list = (r: Record<string, unknown>) => (r.data as { list: string[] }).list.map((s) => EJSON.parse(s) as Record<string, unknown>);
 
 describe("wire protocol", () => {
   it("limit defaults to 100 and is capped at 1000", async () => {
@@ -32,9 +34,18 @@ describe("wire protocol", () => {
 
   it("projection, order and offset", async () => {
     const r = await admin({
-      action: "database.getDocument", collectionName: "w", query: '{"group":1}', order: '{"i":-1}', offset: 1, limit: 2, projection: '{"i":1}',
+      action: "database.getDocument",
+      collectionName: "w",
+      query: '{"group":1}',
+      order: '{"i":-1}',
+      offset: 1,
+      limit: 2,
+      projection: '{"i":1}',
     });
-    expect(list(r)).toEqual([{ _id: "d1195", i: 1195 }, { _id: "d1192", i: 1192 }]);
+    expect(list(r)).toEqual([
+      { _id: "d1195", i: 1195 },
+      { _id: "d1192", i: 1192 },
+    ]);
   });
 
   it("regular expressions (EJSON $regularExpression)", async () => {
@@ -44,20 +55,27 @@ describe("wire protocol", () => {
 
   it("aggregate: $match + $group + $sort", async () => {
     const r = await admin({
-      action: "database.aggregateDocuments", collectionName: "w",
+      action: "database.aggregateDocuments",
+      collectionName: "w",
       stages: [
         { stageKey: "$match", stageValue: '{"i":{"$lt":9}}' },
         { stageKey: "$group", stageValue: '{"_id":"$group","n":{"$sum":1}}' },
         { stageKey: "$sort", stageValue: '{"_id":1}' },
       ],
     });
-    expect(list(r)).toEqual([{ _id: 0, n: 3 }, { _id: 1, n: 3 }, { _id: 2, n: 3 }]);
+    expect(list(r)).toEqual([
+      { _id: 0, n: 3 },
+      { _id: 1, n: 3 },
+      { _id: 2, n: 3 },
+    ]);
   });
 
   it("modifyAndReturnDoc answers the updated document; server date in an update", async () => {
     const before = Date.now();
     const r = await admin({
-      action: "database.modifyAndReturnDoc", collectionName: "w", query: '{"_id":"d7"}',
+      action: "database.modifyAndReturnDoc",
+      collectionName: "w",
+      query: '{"_id":"d7"}',
       data: '{"$inc":{"i":1000},"$set":{"at":{"$tcb_server_date":{"offset":0}}}}',
     });
     const data = r.data as { updated: number; doc: string };

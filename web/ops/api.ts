@@ -30,7 +30,12 @@ async function call<T>(method: "GET" | "POST", path: string, body?: unknown): Pr
   }
   let res: Response;
   try {
-    res = await fetch(BASE + path, { method, headers, credentials: "same-origin", ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    res = await fetch(BASE + path, {
+      method,
+      headers,
+      credentials: "same-origin",
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
   } catch {
     throw new ApiError(0, "NETWORK", "网络不可用，请稍后重试");
   }

@@ -4,7 +4,16 @@ import type { OrderStatus } from "../../shared/contracts/api";
 
 export const yuan = (fen: number): string => (fen / 100).toFixed(2);
 
-const CN = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+const CN = new Intl.DateTimeFormat("zh-CN", {
+  timeZone: "Asia/Shanghai",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hour12: false,
+});
 export const time = (ms: number | undefined): string => (ms ? CN.format(new Date(ms)).replace(/\//g, "-") : "—");
 
 export const ORDER_STATUS: Record<OrderStatus, { label: string; type: "info" | "success" | "warning" | "danger" | "primary" }> = {

@@ -30,10 +30,23 @@ export const LoginPage = defineComponent({
         <ElCard class="login-card" header="火车票支付 · 运营后台">
           <ElForm labelPosition="top">
             <ElFormItem label="用户名">
-              <ElInput class="login-username" modelValue={username.value} onUpdate:modelValue={(v: string) => (username.value = v)} autocomplete="username" />
+              <ElInput
+                class="login-username"
+                modelValue={username.value}
+                onUpdate:modelValue={(v: string) => (username.value = v)}
+                autocomplete="username"
+              />
             </ElFormItem>
             <ElFormItem label="密码">
-              <ElInput class="login-password" type="password" showPassword modelValue={password.value} onUpdate:modelValue={(v: string) => (password.value = v)} autocomplete="current-password" onKeydown={(e: Event | KeyboardEvent) => "key" in e && e.key === "Enter" && submit()} />
+              <ElInput
+                class="login-password"
+                type="password"
+                showPassword
+                modelValue={password.value}
+                onUpdate:modelValue={(v: string) => (password.value = v)}
+                autocomplete="current-password"
+                onKeydown={(e: Event | KeyboardEvent) => "key" in e && e.key === "Enter" && submit()}
+              />
             </ElFormItem>
             {error.value ? <ElAlert class="login-error" type="error" title={error.value} closable={false} showIcon /> : null}
             <ElButton class="login-submit" type="primary" loading={busy.value} onClick={submit} style="width:100%;margin-top:12px">

@@ -81,7 +81,8 @@ export function checkSigned(
   if (auth.service !== service) return { ok: false, reason: `credential scope service must be ${service}` };
   if (auth.secretId !== creds.secretId) return { ok: false, reason: "unknown SecretId (read the running stack's $DATA_DIR/stack.json)" };
   if (!Number.isInteger(timestamp)) return { ok: false, reason: "missing or malformed timestamp" };
-  if (Math.abs(nowMs / 1000 - timestamp) > windowSeconds) return { ok: false, reason: `timestamp more than ${windowSeconds} s away from now` };
+  if (Math.abs(nowMs / 1000 - timestamp) > windowSeconds)
+    return { ok: false, reason: `timestamp more than ${windowSeconds} s away from now` };
   if (auth.date !== utcDate(timestamp)) return { ok: false, reason: "credential date does not match the timestamp" };
   const expected = tc3Signature(creds.secretKey, auth.date, service, stringToSign(timestamp, auth.date, service, canonicalRequest));
   const a = Buffer.from(expected, "hex");

@@ -47,7 +47,9 @@ function orderOf(p: Params): Record<string, 1 | -1> | undefined {
   // Current SDKs send { field: 1 | -1 }; older ones sent [{ key, direction }].
   const entries: [unknown, unknown][] = Array.isArray(raw)
     ? raw.map((o) => (isPlainObject(o) ? [o.key, o.direction] : [undefined, undefined]))
-    : isPlainObject(raw) ? Object.entries(raw) : [];
+    : isPlainObject(raw)
+      ? Object.entries(raw)
+      : [];
   for (const [key, dir] of entries) {
     if (typeof key !== "string") throw new StackError("INVALID_PARAM", "order keys must be field paths");
     if (dir === 1 || dir === "asc") out[key] = 1;
@@ -88,12 +90,18 @@ export interface AdminOptions {
 }
 
 // CloudBase's own text (wx-server-sdk maps the code to errCode -502005).
-const NOT_EXIST_MESSAGE = "[ResourceNotFound] Db or Table not exist. Please check your request, but if the problem cannot be solved, contact us.";
+const NOT_EXIST_MESSAGE =
+  "[ResourceNotFound] Db or Table not exist. Please check your request, but if the problem cannot be solved, contact us.";
 
 /** Actions that name a collection, which must exist. */
 const COLLECTION_ACTIONS = new Set([
-  "database.insertDocument", "database.getDocument", "database.calculateDocument", "database.modifyDocument",
-  "database.modifyAndReturnDoc", "database.removeDocument", "database.aggregateDocuments",
+  "database.insertDocument",
+  "database.getDocument",
+  "database.calculateDocument",
+  "database.modifyDocument",
+  "database.modifyAndReturnDoc",
+  "database.removeDocument",
+  "database.aggregateDocuments",
 ]);
 
 export class AdminService {
@@ -146,7 +154,10 @@ export class AdminService {
       case "database.addCollection": {
         const coll = collectionOf(p);
         if (!this.catalog.create(coll)) {
-          throw new StackError("DATABASE_COLLECTION_ALREADY_EXIST", `[ResourceUnavailable.ResourceExist] Table exist. (collection "${coll}")`);
+          throw new StackError(
+            "DATABASE_COLLECTION_ALREADY_EXIST",
+            `[ResourceUnavailable.ResourceExist] Table exist. (collection "${coll}")`,
+          );
         }
         return {};
       }
@@ -225,11 +236,18 @@ export class AdminService {
   private modify(view: engine.DocView & engine.DocWriter, p: Params, returnDoc: boolean): Answer {
     const coll = collectionOf(p);
     const merge = returnDoc ? true : p.merge !== false;
-    const result = engine.modify(view, view, coll, this.checked(returnDoc ? "database.modifyAndReturnDoc" : "database.modifyDocument", p), parseEjson(p.data, "data"), {
-      merge,
-      multi: returnDoc ? false : p.multi === true,
-      upsert: returnDoc ? false : p.upsert === true,
-    });
+    const result = engine.modify(
+      view,
+      view,
+      coll,
+      this.checked(returnDoc ? "database.modifyAndReturnDoc" : "database.modifyDocument", p),
+      parseEjson(p.data, "data"),
+      {
+        merge,
+        multi: returnDoc ? false : p.multi === true,
+        upsert: returnDoc ? false : p.upsert === true,
+      },
+    );
     if (returnDoc) {
       return { data: { updated: result.updated, doc: result.doc ? wireText(result.doc) : null } };
     }

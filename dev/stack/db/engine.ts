@@ -142,14 +142,7 @@ export function applyUpdate(doc: Doc, update: Doc, merge: boolean): { next: Doc;
   return { next, changed: changedPaths.length > 0 };
 }
 
-export function modify(
-  view: DocView,
-  writer: DocWriter,
-  coll: string,
-  query: Doc,
-  data: unknown,
-  opts: ModifyOptions,
-): ModifyResult {
+export function modify(view: DocView, writer: DocWriter, coll: string, query: Doc, data: unknown, opts: ModifyOptions): ModifyResult {
   const update = prepareUpdate(data, opts.merge);
   const targets = match(view, coll, query);
   const chosen = opts.multi ? targets : targets.slice(0, 1);

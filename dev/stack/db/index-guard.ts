@@ -42,7 +42,13 @@ export class IndexGuard {
     const verdict = servingIndex(this.catalog.indexes(collection), shape, sort);
     if (verdict.served) return;
     const miss: UnindexedQuery = {
-      collection, action, equality: shape.equality, range: shape.range, other: [...shape.other, ...shape.unservable], sort, reason: verdict.reason,
+      collection,
+      action,
+      equality: shape.equality,
+      range: shape.range,
+      other: [...shape.other, ...shape.unservable],
+      sort,
+      reason: verdict.reason,
     };
     const text = describe(miss);
     if (this.unindexed.length < MAX_RECORDED) this.unindexed.push(miss);

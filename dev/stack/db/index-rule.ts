@@ -103,7 +103,8 @@ export type IndexVerdict = { served: true; index: string } | { served: false; re
 
 export function servingIndex(indexes: readonly IndexSpec[], shape: QueryShape, sort: readonly IndexKey[]): IndexVerdict {
   if (shape.idPinned) return { served: true, index: "_id_" };
-  if (shape.unservable.length > 0) return { served: false, reason: `${shape.unservable.join(", ")} at the top level is never index-served here` };
+  if (shape.unservable.length > 0)
+    return { served: false, reason: `${shape.unservable.join(", ")} at the top level is never index-served here` };
   const hit = indexes.find((ix) => indexServes(ix, shape, sort));
   if (hit) return { served: true, index: hit.name };
   return { served: false, reason: "no index leads with its equality fields, then its sort, then its ranges" };

@@ -36,7 +36,8 @@ export class MemoryDatabase implements Database {
     if (!indexes) throw new StackError("DATABASE_COLLECTION_NOT_EXIST", `collection ${coll} does not exist`);
     if (where === undefined) return;
     const verdict = servingIndex(indexes, queryShape(where), sort);
-    if (!verdict.served) throw new StackError("DATABASE_QUERY_NOT_INDEXED", `${coll}: ${verdict.reason} (declare an index in shared/store/schema.ts)`);
+    if (!verdict.served)
+      throw new StackError("DATABASE_QUERY_NOT_INDEXED", `${coll}: ${verdict.reason} (declare an index in shared/store/schema.ts)`);
   }
   /** Every operation, in order: tests and benches read round trips from it. */
   readonly ops: { op: string; coll: string }[] = [];
@@ -85,13 +86,24 @@ export class MemoryDatabase implements Database {
   }
 
   update(coll: string, where: Filter, update: Update): Promise<number> {
-    return this.run("update", coll, () => engine.modify(this.view, this.view, coll, where, structuredClone(update), { merge: true, multi: true, upsert: false }).updated, where);
+    return this.run(
+      "update",
+      coll,
+      () => engine.modify(this.view, this.view, coll, where, structuredClone(update), { merge: true, multi: true, upsert: false }).updated,
+      where,
+    );
   }
 
   find(coll: string, where: Filter, opts: FindOptions = {}): Promise<StoredDoc[]> {
-    const order = opts.orderBy ? { [opts.orderBy[0]]: opts.orderBy[1] === "asc" ? 1 : -1 } as Record<string, 1 | -1> : undefined;
+    const order = opts.orderBy ? ({ [opts.orderBy[0]]: opts.orderBy[1] === "asc" ? 1 : -1 } as Record<string, 1 | -1>) : undefined;
     const sort: IndexKey[] = opts.orderBy ? [[opts.orderBy[0], opts.orderBy[1] === "asc" ? 1 : -1]] : [];
-    return this.run("find", coll, () => engine.find(this.view, coll, where, { ...(order ? { order } : {}), limit: opts.limit ?? 100 }) as unknown as StoredDoc[], where, sort);
+    return this.run(
+      "find",
+      coll,
+      () => engine.find(this.view, coll, where, { ...(order ? { order } : {}), limit: opts.limit ?? 100 }) as unknown as StoredDoc[],
+      where,
+      sort,
+    );
   }
 
   remove(coll: string, where: Filter): Promise<number> {

@@ -4,21 +4,64 @@ import { StackError } from "../errors";
 import { isPlainObject } from "../http-body";
 
 const QUERY_OPERATORS = new Set([
-  "$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin",
-  "$and", "$or", "$nor", "$not", "$exists", "$type", "$regex", "$options",
-  "$elemMatch", "$size", "$all", "$mod", "$expr",
+  "$eq",
+  "$ne",
+  "$gt",
+  "$gte",
+  "$lt",
+  "$lte",
+  "$in",
+  "$nin",
+  "$and",
+  "$or",
+  "$nor",
+  "$not",
+  "$exists",
+  "$type",
+  "$regex",
+  "$options",
+  "$elemMatch",
+  "$size",
+  "$all",
+  "$mod",
+  "$expr",
 ]);
 
 export const UPDATE_OPERATORS = new Set([
-  "$set", "$unset", "$inc", "$mul", "$min", "$max", "$rename", "$currentDate",
-  "$push", "$pull", "$pullAll", "$addToSet", "$pop", "$bit",
+  "$set",
+  "$unset",
+  "$inc",
+  "$mul",
+  "$min",
+  "$max",
+  "$rename",
+  "$currentDate",
+  "$push",
+  "$pull",
+  "$pullAll",
+  "$addToSet",
+  "$pop",
+  "$bit",
 ]);
 
 const PUSH_MODIFIERS = new Set(["$each", "$position", "$slice", "$sort"]);
 
 export const AGGREGATE_STAGES = new Set([
-  "$match", "$project", "$group", "$sort", "$limit", "$skip", "$count", "$unwind",
-  "$addFields", "$replaceRoot", "$sample", "$sortByCount", "$bucket", "$bucketAuto", "$lookup",
+  "$match",
+  "$project",
+  "$group",
+  "$sort",
+  "$limit",
+  "$skip",
+  "$count",
+  "$unwind",
+  "$addFields",
+  "$replaceRoot",
+  "$sample",
+  "$sortByCount",
+  "$bucket",
+  "$bucketAuto",
+  "$lookup",
 ]);
 
 /** Throws UNSUPPORTED_OPERATOR for any `$` key of a query that is not in the supported set. */

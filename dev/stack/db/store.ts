@@ -40,12 +40,8 @@ export class DocStore {
       UNIQUE (coll, id)
     )`);
     this.stmts = {
-      get: this.db.prepare<[string, string], { body: string; version: number }>(
-        "SELECT body, version FROM docs WHERE coll = ? AND id = ?",
-      ),
-      scan: this.db.prepare<[string], { body: string; version: number }>(
-        "SELECT body, version FROM docs WHERE coll = ? ORDER BY seq",
-      ),
+      get: this.db.prepare<[string, string], { body: string; version: number }>("SELECT body, version FROM docs WHERE coll = ? AND id = ?"),
+      scan: this.db.prepare<[string], { body: string; version: number }>("SELECT body, version FROM docs WHERE coll = ? ORDER BY seq"),
       insert: this.db.prepare("INSERT INTO docs (coll, id, body, version) VALUES (?, ?, ?, ?)"),
       update: this.db.prepare("UPDATE docs SET body = ?, version = ? WHERE coll = ? AND id = ?"),
       remove: this.db.prepare("DELETE FROM docs WHERE coll = ? AND id = ?"),

@@ -5,9 +5,7 @@ import { fileURLToPath } from "node:url";
 
 const WORKER_FILE = fileURLToPath(new URL("./worker.mjs", import.meta.url));
 
-export type Outcome =
-  | { ok: true; result: unknown }
-  | { ok: false; kind: "error" | "timeout" | "crash" | "load"; message: string };
+export type Outcome = { ok: true; result: unknown } | { ok: false; kind: "error" | "timeout" | "crash" | "load"; message: string };
 
 export interface CallMessage {
   event: unknown;

@@ -12,7 +12,7 @@ try {
   if (typeof main !== "function") throw new Error(`${entry} does not export main`);
   parentPort.postMessage({ type: "ready" });
 } catch (e) {
-  parentPort.postMessage({ type: "loadError", message: String((e?.message) || e) });
+  parentPort.postMessage({ type: "loadError", message: String(e?.message || e) });
 }
 
 /** Keys set for the previous call, removed before the next one. */

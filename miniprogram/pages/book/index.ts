@@ -178,7 +178,12 @@ Component({
 
     async onCancelPending() {
       if (this.data.cancellingPending || !this.data.pendingOrderId) return;
-      const choice = await wx.showModal({ title: "取消订单", content: "取消那笔待支付的订单并释放座位？", confirmText: "取消订单", cancelText: "再想想" });
+      const choice = await wx.showModal({
+        title: "取消订单",
+        content: "取消那笔待支付的订单并释放座位？",
+        confirmText: "取消订单",
+        cancelText: "再想想",
+      });
       if (!choice.confirm) return;
       this.setData({ cancellingPending: true });
       try {

@@ -142,7 +142,12 @@ Component({
 
     async onCancel() {
       if (this.data.cancelling) return;
-      const choice = await wx.showModal({ title: "取消订单", content: "取消后座位将被释放，确定取消吗？", confirmText: "取消订单", cancelText: "再想想" });
+      const choice = await wx.showModal({
+        title: "取消订单",
+        content: "取消后座位将被释放，确定取消吗？",
+        confirmText: "取消订单",
+        cancelText: "再想想",
+      });
       if (!choice.confirm) return;
       this.setData({ cancelling: true });
       try {
@@ -164,7 +169,8 @@ Component({
       this.setData({ returning: ticketId });
       try {
         const quote = await refundQuote(this.data.orderId, [ticketId]);
-        const feeLine = quote.fee > 0 ? `退票费 ${formatPrice(quote.fee)}（票价 ${quote.feePercent}%，按 12306 规则）` : "距开车 8 天以上，免收退票费";
+        const feeLine =
+          quote.fee > 0 ? `退票费 ${formatPrice(quote.fee)}（票价 ${quote.feePercent}%，按 12306 规则）` : "距开车 8 天以上，免收退票费";
         const choice = await wx.showModal({
           title: `退票：${ticket.passengerName} ${ticket.seatText}`,
           content: `${feeLine}\n实退 ${formatPrice(quote.amount)}，原路退回微信支付。确定退票吗？`,

@@ -89,7 +89,12 @@ Component({
     async onRowCancel(e: WechatMiniprogram.BaseEvent) {
       const orderId = String((e.currentTarget.dataset as { orderId: string }).orderId);
       if (this.data.cancelling) return;
-      const choice = await wx.showModal({ title: "取消订单", content: "取消后座位将被释放，确定取消吗？", confirmText: "取消订单", cancelText: "再想想" });
+      const choice = await wx.showModal({
+        title: "取消订单",
+        content: "取消后座位将被释放，确定取消吗？",
+        confirmText: "取消订单",
+        cancelText: "再想想",
+      });
       if (!choice.confirm) return;
       this.setData({ cancelling: orderId });
       try {

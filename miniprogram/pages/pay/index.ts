@@ -227,14 +227,22 @@ Component({
     /** 取消订单: closed at WeChat Pay and here; a payment that got there first wins. */
     async onCancel() {
       if (this.data.phase !== "idle" || this.data.status !== "PENDING") return;
-      const choice = await wx.showModal({ title: "取消订单", content: "取消后座位将被释放，确定取消吗？", confirmText: "取消订单", cancelText: "再想想" });
+      const choice = await wx.showModal({
+        title: "取消订单",
+        content: "取消后座位将被释放，确定取消吗？",
+        confirmText: "取消订单",
+        cancelText: "再想想",
+      });
       if (!choice.confirm) return;
       this.setData({ phase: "cancelling", error: "" });
       try {
         const order = await cancelOrder(this.data.orderId);
         this.show(order);
         this.setData({ phase: "idle" });
-        wx.showToast({ title: order.status === "CLOSED" ? "订单已取消" : order.status === "PAID" ? "订单已支付，未取消" : "订单未能取消", icon: "none" });
+        wx.showToast({
+          title: order.status === "CLOSED" ? "订单已取消" : order.status === "PAID" ? "订单已支付，未取消" : "订单未能取消",
+          icon: "none",
+        });
       } catch (err) {
         this.setData({ phase: "idle", error: errorMessage(err), canRetry: false });
         wx.showToast({ title: errorMessage(err), icon: "none" });
@@ -248,7 +256,13 @@ Component({
         wx.switchTab({ url: "/pages/search/index" });
         return;
       }
-      const q = [`trainId=${encodeURIComponent(t.trainId)}`, `seatClass=${t.seatClass}`, `from=${encodeURIComponent(t.from)}`, `to=${encodeURIComponent(t.to)}`, `date=${t.date}`].join("&");
+      const q = [
+        `trainId=${encodeURIComponent(t.trainId)}`,
+        `seatClass=${t.seatClass}`,
+        `from=${encodeURIComponent(t.from)}`,
+        `to=${encodeURIComponent(t.to)}`,
+        `date=${t.date}`,
+      ].join("&");
       wx.redirectTo({ url: `/pages/book/index?${q}` });
     },
 

@@ -41,12 +41,25 @@ export async function handleOps(event: HttpEvent, env: OpsEnv): Promise<HttpAnsw
     if (!typed) logError("ops", e, { path: req.path });
     answer = typed ? error(typed.code, typed.message) : error("INTERNAL", DEFAULT_MESSAGES.INTERNAL);
   }
-  if (req.path.startsWith("/api/")) logDecision({ fn: "ops", decision: "HTTP", method: req.method, path: routeName(req.path), status: answer.statusCode, operator, ms: Date.now() - started });
+  if (req.path.startsWith("/api/"))
+    logDecision({
+      fn: "ops",
+      decision: "HTTP",
+      method: req.method,
+      path: routeName(req.path),
+      status: answer.statusCode,
+      operator,
+      ms: Date.now() - started,
+    });
   return answer;
 }
 
 /** Ids in paths are not secrets, but the log groups by route: digits and ids become ":". */
-const routeName = (path: string) => path.replace(/\/[0-9a-f]{24}(?=\/|$)/g, "/:id").replace(/\/\d{4}-\d{2}-\d{2}(?=\/|$)/g, "/:date").replace(/\/exceptions\/[^/]+/, "/exceptions/:key");
+const routeName = (path: string) =>
+  path
+    .replace(/\/[0-9a-f]{24}(?=\/|$)/g, "/:id")
+    .replace(/\/\d{4}-\d{2}-\d{2}(?=\/|$)/g, "/:date")
+    .replace(/\/exceptions\/[^/]+/, "/exceptions/:key");
 
 async function route(req: OpsRequest, env: OpsEnv, who: (name: string) => void): Promise<HttpAnswer> {
   if (!allowedHost(req, env)) return error("FORBIDDEN", "Host 不被允许");
@@ -108,7 +121,8 @@ function sameOrigin(req: OpsRequest, env: OpsEnv): void {
   if (req.headers.origin !== own) throw new OpsError("FORBIDDEN", "跨站请求被拒绝");
   const site = req.headers["sec-fetch-site"];
   if (site !== undefined && site !== "same-origin") throw new OpsError("FORBIDDEN", "跨站请求被拒绝");
-  if (req.body !== "" && !(req.headers["content-type"] ?? "").toLowerCase().startsWith("application/json")) throw new OpsError("FORBIDDEN", "请求体必须是 JSON");
+  if (req.body !== "" && !(req.headers["content-type"] ?? "").toLowerCase().startsWith("application/json"))
+    throw new OpsError("FORBIDDEN", "请求体必须是 JSON");
 }
 
 function sameToken(given: string | undefined, expected: string): boolean {

@@ -1,7 +1,16 @@
 // Request bodies and query strings → typed input, or INVALID_ARGUMENT naming the field.
 import { AppError } from "../../errors";
 import { asObject, oneOf, optFen, optStr, ORDER_ID, str, TOKEN, type Obj } from "../../validate";
-import { ROLES, type LoginRequest, type ManualRefundRequest, type NewOperatorRequest, type OperatorChange, type OrderSearchQuery, type RerouteRequest, type Role } from "../contract";
+import {
+  ROLES,
+  type LoginRequest,
+  type ManualRefundRequest,
+  type NewOperatorRequest,
+  type OperatorChange,
+  type OrderSearchQuery,
+  type RerouteRequest,
+  type Role,
+} from "../contract";
 import { ORDER_STATUSES } from "../orders";
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -23,7 +32,8 @@ export function loginInput(o: Obj): LoginRequest {
   // Not trimmed or pattern-checked: a wrong value is simply a failed login.
   const username = o.username;
   const password = o.password;
-  if (typeof username !== "string" || typeof password !== "string" || username.length > 64 || password.length > 256) throw new AppError("INVALID_ARGUMENT", "请输入用户名和密码");
+  if (typeof username !== "string" || typeof password !== "string" || username.length > 64 || password.length > 256)
+    throw new AppError("INVALID_ARGUMENT", "请输入用户名和密码");
   return { username, password };
 }
 

@@ -12,12 +12,19 @@ const COMMON: Record<string, string> = {
 };
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 /** The page: its own scripts only (no eval, no inline script); Element Plus sets inline styles. */
-export const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export function json(statusCode: number, value: unknown, extra: Record<string, string> = {}): HttpAnswer {
   return {
     statusCode,
-    headers: { ...COMMON, "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "content-security-policy": API_CSP, ...extra },
+    headers: {
+      ...COMMON,
+      "content-type": "application/json; charset=utf-8",
+      "cache-control": "no-store",
+      "content-security-policy": API_CSP,
+      ...extra,
+    },
     body: JSON.stringify(value),
     isBase64Encoded: false,
   };
@@ -29,7 +36,12 @@ export function error(code: OpsErrorCode, message: string, extra: Record<string,
 }
 
 export function text(statusCode: number, body: string, type: string, extra: Record<string, string> = {}): HttpAnswer {
-  return { statusCode, headers: { ...COMMON, "content-type": type, "cache-control": "no-store", "content-security-policy": API_CSP, ...extra }, body, isBase64Encoded: false };
+  return {
+    statusCode,
+    headers: { ...COMMON, "content-type": type, "cache-control": "no-store", "content-security-policy": API_CSP, ...extra },
+    body,
+    isBase64Encoded: false,
+  };
 }
 
 export function bytes(body: Buffer, type: string, extra: Record<string, string>): HttpAnswer {

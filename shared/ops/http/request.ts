@@ -24,7 +24,14 @@ export function parseRequest(event: HttpEvent): OpsRequest | { tooLarge: true } 
   if (Buffer.byteLength(body) > MAX_BODY) return { tooLarge: true };
   let path = event.path || "/";
   if (path === BASE || path.startsWith(BASE + "/")) path = path.slice(BASE.length) || "";
-  return { method: (event.httpMethod || "GET").toUpperCase(), path, query: { ...(event.queryStringParameters ?? {}) }, headers, cookies: parseCookies(headers.cookie), body };
+  return {
+    method: (event.httpMethod || "GET").toUpperCase(),
+    path,
+    query: { ...(event.queryStringParameters ?? {}) },
+    headers,
+    cookies: parseCookies(headers.cookie),
+    body,
+  };
 }
 
 export function parseCookies(header: string | undefined): Record<string, string> {

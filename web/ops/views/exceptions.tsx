@@ -1,6 +1,22 @@
 // 异常: the queue, each item with its next action (query WeChat Pay, re-route an ABNORMAL refund,
 // close an expired order, re-run a day's reconciliation) and a resolution note.
-import { ElAlert, ElButton, ElCard, ElDialog, ElForm, ElFormItem, ElInput, ElMessage, ElOption, ElRadioButton, ElRadioGroup, ElSelect, ElTable, ElTableColumn, ElTag } from "../el";
+import {
+  ElAlert,
+  ElButton,
+  ElCard,
+  ElDialog,
+  ElForm,
+  ElFormItem,
+  ElInput,
+  ElMessage,
+  ElOption,
+  ElRadioButton,
+  ElRadioGroup,
+  ElSelect,
+  ElTable,
+  ElTableColumn,
+  ElTag,
+} from "../el";
 import { defineComponent, onBeforeUnmount, onMounted, reactive, ref } from "vue";
 import type { AbnormalRefundType, ExceptionItem, ExceptionList } from "../../../shared/ops/contract";
 import { ApiError, get, post } from "../api";
@@ -27,7 +43,15 @@ export const ExceptionsPage = defineComponent({
     const show = ref<"open" | "resolved">("open");
     const list = ref<ExceptionList>();
     const resolve = reactive({ item: undefined as ExceptionItem | undefined, note: "", busy: false, error: "" });
-    const reroute = reactive({ item: undefined as ExceptionItem | undefined, type: "USER_BANK_CARD" as AbnormalRefundType, bankType: "ICBC_DEBIT", bankAccount: "", realName: "", busy: false, error: "" });
+    const reroute = reactive({
+      item: undefined as ExceptionItem | undefined,
+      type: "USER_BANK_CARD" as AbnormalRefundType,
+      bankType: "ICBC_DEBIT",
+      bankAccount: "",
+      realName: "",
+      busy: false,
+      error: "",
+    });
     let timer: number | undefined;
 
     async function load() {
@@ -78,10 +102,16 @@ export const ExceptionsPage = defineComponent({
       const item = reroute.item;
       if (!item?.refundId) return;
       const user = reroute.type === "USER_BANK_CARD";
-      if (user && (!/^\d{8,30}$/.test(reroute.bankAccount) || reroute.realName.trim() === "")) return void (reroute.error = "请填写正确的银行卡号和户名");
+      if (user && (!/^\d{8,30}$/.test(reroute.bankAccount) || reroute.realName.trim() === ""))
+        return void (reroute.error = "请填写正确的银行卡号和户名");
       reroute.busy = true;
       try {
-        await post(`refunds/${item.refundId}/reroute`, user ? { type: reroute.type, bankType: reroute.bankType, bankAccount: reroute.bankAccount, realName: reroute.realName.trim() } : { type: reroute.type });
+        await post(
+          `refunds/${item.refundId}/reroute`,
+          user
+            ? { type: reroute.type, bankType: reroute.bankType, bankAccount: reroute.bankAccount, realName: reroute.realName.trim() }
+            : { type: reroute.type },
+        );
         reroute.item = undefined;
         ElMessage.success("已向微信支付发起异常退款，等待退款结果");
         await load();
@@ -123,13 +153,23 @@ export const ExceptionsPage = defineComponent({
                 );
               if (a === "reroute" && !item.rerouted)
                 return (
-                  <ElButton size="small" type="danger" class="act-reroute" onClick={() => Object.assign(reroute, { item, type: "USER_BANK_CARD", bankAccount: "", realName: "", error: "" })}>
+                  <ElButton
+                    size="small"
+                    type="danger"
+                    class="act-reroute"
+                    onClick={() => Object.assign(reroute, { item, type: "USER_BANK_CARD", bankAccount: "", realName: "", error: "" })}
+                  >
                     发起异常退款
                   </ElButton>
                 );
               if (a === "resolve" && (item.kind !== "RECONCILE" || allowed("finance")))
                 return (
-                  <ElButton size="small" type="success" class="act-resolve" onClick={() => Object.assign(resolve, { item, note: "", error: "" })}>
+                  <ElButton
+                    size="small"
+                    type="success"
+                    class="act-resolve"
+                    onClick={() => Object.assign(resolve, { item, note: "", error: "" })}
+                  >
                     标记已处理
                   </ElButton>
                 );
@@ -159,9 +199,17 @@ export const ExceptionsPage = defineComponent({
               </div>
             ),
             default: () => (
-              <ElTable class="exceptions-table" data={list.value?.items ?? []} emptyText={show.value === "open" ? "没有待处理的异常" : "没有已处理的异常"}>
+              <ElTable
+                class="exceptions-table"
+                data={list.value?.items ?? []}
+                emptyText={show.value === "open" ? "没有待处理的异常" : "没有已处理的异常"}
+              >
                 <ElTableColumn label="类型" width="110">
-                  {{ default: ({ row }: { row: ExceptionItem }) => <ElTag type={row.status === "open" ? "danger" : "info"}>{EXCEPTION_KIND[row.kind]}</ElTag> }}
+                  {{
+                    default: ({ row }: { row: ExceptionItem }) => (
+                      <ElTag type={row.status === "open" ? "danger" : "info"}>{EXCEPTION_KIND[row.kind]}</ElTag>
+                    ),
+                  }}
                 </ElTableColumn>
                 <ElTableColumn label="时间" width="170">
                   {{ default: ({ row }: { row: ExceptionItem }) => time(row.at) }}
@@ -173,8 +221,12 @@ export const ExceptionsPage = defineComponent({
                         <div class="exception-title">{row.title}</div>
                         <div class="muted">{row.detail}</div>
                         <div class="muted mono">{[row.outTradeNo, row.outRefundNo].filter(Boolean).join(" · ")}</div>
-                        {row.rerouted ? <div class="pending">{`${row.rerouted.by} 已于 ${time(row.rerouted.at)} 发起异常退款（${row.rerouted.type === "USER_BANK_CARD" ? "退至用户银行卡" : "退至商户账户"}），微信支付仍报告退款异常，请查单核实`}</div> : null}
-                        {row.resolution ? <div class="resolution">{`${row.resolution.by} 于 ${time(row.resolution.at)} 处理：${row.resolution.note}`}</div> : null}
+                        {row.rerouted ? (
+                          <div class="pending">{`${row.rerouted.by} 已于 ${time(row.rerouted.at)} 发起异常退款（${row.rerouted.type === "USER_BANK_CARD" ? "退至用户银行卡" : "退至商户账户"}），微信支付仍报告退款异常，请查单核实`}</div>
+                        ) : null}
+                        {row.resolution ? (
+                          <div class="resolution">{`${row.resolution.by} 于 ${time(row.resolution.at)} 处理：${row.resolution.note}`}</div>
+                        ) : null}
                       </div>
                     ),
                   }}
@@ -190,13 +242,27 @@ export const ExceptionsPage = defineComponent({
           }}
         </ElCard>
 
-        <ElDialog modelValue={resolve.item !== undefined} onUpdate:modelValue={(v: boolean) => !v && (resolve.item = undefined)} title="标记已处理" width="480px">
+        <ElDialog
+          modelValue={resolve.item !== undefined}
+          onUpdate:modelValue={(v: boolean) => !v && (resolve.item = undefined)}
+          title="标记已处理"
+          width="480px"
+        >
           {{
             default: () => (
               <ElForm labelPosition="top">
-                <div class="muted" style="margin-bottom:8px">{resolve.item?.title}</div>
+                <div class="muted" style="margin-bottom:8px">
+                  {resolve.item?.title}
+                </div>
                 <ElFormItem label="处理说明（写入操作记录）">
-                  <ElInput class="resolve-note" type="textarea" rows={3} maxlength={500} modelValue={resolve.note} onUpdate:modelValue={(v: string) => (resolve.note = v)} />
+                  <ElInput
+                    class="resolve-note"
+                    type="textarea"
+                    rows={3}
+                    maxlength={500}
+                    modelValue={resolve.note}
+                    onUpdate:modelValue={(v: string) => (resolve.note = v)}
+                  />
                 </ElFormItem>
                 {resolve.error ? <ElAlert type="error" closable={false} title={resolve.error} /> : null}
               </ElForm>
@@ -209,13 +275,28 @@ export const ExceptionsPage = defineComponent({
           }}
         </ElDialog>
 
-        <ElDialog modelValue={reroute.item !== undefined} onUpdate:modelValue={(v: boolean) => !v && (reroute.item = undefined)} title="发起异常退款" width="520px">
+        <ElDialog
+          modelValue={reroute.item !== undefined}
+          onUpdate:modelValue={(v: boolean) => !v && (reroute.item = undefined)}
+          title="发起异常退款"
+          width="520px"
+        >
           {{
             default: () => (
               <ElForm labelWidth="100px" class="reroute-form">
-                <ElAlert type="warning" closable={false} title={`退款 ${yuan(reroute.item?.amount ?? 0)} 元未能退回原账户。请与用户确认收款方式后提交；卡号和户名只加密发送给微信支付，不会保存。`} style="margin-bottom:12px" />
+                <ElAlert
+                  type="warning"
+                  closable={false}
+                  title={`退款 ${yuan(reroute.item?.amount ?? 0)} 元未能退回原账户。请与用户确认收款方式后提交；卡号和户名只加密发送给微信支付，不会保存。`}
+                  style="margin-bottom:12px"
+                />
                 <ElFormItem label="退款去向">
-                  <ElRadioGroup modelValue={reroute.type} onUpdate:modelValue={(v: string | number | boolean | undefined) => (reroute.type = v === "MERCHANT_BANK_CARD" ? "MERCHANT_BANK_CARD" : "USER_BANK_CARD")}>
+                  <ElRadioGroup
+                    modelValue={reroute.type}
+                    onUpdate:modelValue={(v: string | number | boolean | undefined) =>
+                      (reroute.type = v === "MERCHANT_BANK_CARD" ? "MERCHANT_BANK_CARD" : "USER_BANK_CARD")
+                    }
+                  >
                     <ElRadioButton value="USER_BANK_CARD">用户银行卡</ElRadioButton>
                     <ElRadioButton value="MERCHANT_BANK_CARD">商户银行账户</ElRadioButton>
                   </ElRadioGroup>
@@ -230,10 +311,20 @@ export const ExceptionsPage = defineComponent({
                         </ElSelect>
                       </ElFormItem>,
                       <ElFormItem label="银行卡号">
-                        <ElInput class="reroute-account" modelValue={reroute.bankAccount} onUpdate:modelValue={(v: string) => (reroute.bankAccount = v.replace(/\s/g, ""))} autocomplete="off" />
+                        <ElInput
+                          class="reroute-account"
+                          modelValue={reroute.bankAccount}
+                          onUpdate:modelValue={(v: string) => (reroute.bankAccount = v.replace(/\s/g, ""))}
+                          autocomplete="off"
+                        />
                       </ElFormItem>,
                       <ElFormItem label="户名">
-                        <ElInput class="reroute-name" modelValue={reroute.realName} onUpdate:modelValue={(v: string) => (reroute.realName = v)} autocomplete="off" />
+                        <ElInput
+                          class="reroute-name"
+                          modelValue={reroute.realName}
+                          onUpdate:modelValue={(v: string) => (reroute.realName = v)}
+                          autocomplete="off"
+                        />
                       </ElFormItem>,
                     ]
                   : null}

@@ -1,5 +1,19 @@
 // 操作员 (admin): add operators, change roles, disable or enable, reset a password.
-import { ElAlert, ElButton, ElCard, ElDialog, ElForm, ElFormItem, ElInput, ElMessage, ElOption, ElSelect, ElTable, ElTableColumn, ElTag } from "../el";
+import {
+  ElAlert,
+  ElButton,
+  ElCard,
+  ElDialog,
+  ElForm,
+  ElFormItem,
+  ElInput,
+  ElMessage,
+  ElOption,
+  ElSelect,
+  ElTable,
+  ElTableColumn,
+  ElTag,
+} from "../el";
 import { defineComponent, onMounted, reactive, ref } from "vue";
 import { ROLES, type OperatorView, type Role } from "../../../shared/ops/contract";
 import { ApiError, get, post } from "../api";
@@ -54,7 +68,11 @@ export const OperatorsPage = defineComponent({
             header: () => (
               <div class="card-header">
                 <span>操作员</span>
-                <ElButton type="primary" class="btn-add-operator" onClick={() => Object.assign(form, { open: true, username: "", role: "support", password: "", error: "" })}>
+                <ElButton
+                  type="primary"
+                  class="btn-add-operator"
+                  onClick={() => Object.assign(form, { open: true, username: "", role: "support", password: "", error: "" })}
+                >
                   添加操作员
                 </ElButton>
               </div>
@@ -65,7 +83,12 @@ export const OperatorsPage = defineComponent({
                 <ElTableColumn label="角色" width="150">
                   {{
                     default: ({ row }: { row: OperatorView }) => (
-                      <ElSelect size="small" disabled={row.username === session.value?.username} modelValue={row.role} onUpdate:modelValue={(v: Role) => change(row, { role: v })}>
+                      <ElSelect
+                        size="small"
+                        disabled={row.username === session.value?.username}
+                        modelValue={row.role}
+                        onUpdate:modelValue={(v: Role) => change(row, { role: v })}
+                      >
                         {ROLES.map((r) => (
                           <ElOption value={r} label={ROLE_LABEL[r]} />
                         ))}
@@ -74,12 +97,23 @@ export const OperatorsPage = defineComponent({
                   }}
                 </ElTableColumn>
                 <ElTableColumn label="状态" width="160">
-                  {{ default: ({ row }: { row: OperatorView }) => (row.disabled ? <ElTag type="info">已停用</ElTag> : row.lockedUntil && row.lockedUntil > Date.now() ? <ElTag type="warning">{`锁定至 ${time(row.lockedUntil)}`}</ElTag> : <ElTag type="success">正常</ElTag>) }}
+                  {{
+                    default: ({ row }: { row: OperatorView }) =>
+                      row.disabled ? (
+                        <ElTag type="info">已停用</ElTag>
+                      ) : row.lockedUntil && row.lockedUntil > Date.now() ? (
+                        <ElTag type="warning">{`锁定至 ${time(row.lockedUntil)}`}</ElTag>
+                      ) : (
+                        <ElTag type="success">正常</ElTag>
+                      ),
+                  }}
                 </ElTableColumn>
                 <ElTableColumn label="最近登录" width="180">
                   {{ default: ({ row }: { row: OperatorView }) => time(row.lastLoginAt) }}
                 </ElTableColumn>
-                <ElTableColumn label="创建">{{ default: ({ row }: { row: OperatorView }) => `${time(row.createdAt)}${row.createdBy ? `（${row.createdBy}）` : ""}` }}</ElTableColumn>
+                <ElTableColumn label="创建">
+                  {{ default: ({ row }: { row: OperatorView }) => `${time(row.createdAt)}${row.createdBy ? `（${row.createdBy}）` : ""}` }}
+                </ElTableColumn>
                 <ElTableColumn label="操作" width="120">
                   {{
                     default: ({ row }: { row: OperatorView }) =>
@@ -99,7 +133,11 @@ export const OperatorsPage = defineComponent({
             default: () => (
               <ElForm labelWidth="80px">
                 <ElFormItem label="用户名">
-                  <ElInput modelValue={form.username} onUpdate:modelValue={(v: string) => (form.username = v)} placeholder="小写字母开头，3-32 位" />
+                  <ElInput
+                    modelValue={form.username}
+                    onUpdate:modelValue={(v: string) => (form.username = v)}
+                    placeholder="小写字母开头，3-32 位"
+                  />
                 </ElFormItem>
                 <ElFormItem label="角色">
                   <ElSelect modelValue={form.role} onUpdate:modelValue={(v: Role) => (form.role = v)}>
@@ -109,7 +147,14 @@ export const OperatorsPage = defineComponent({
                   </ElSelect>
                 </ElFormItem>
                 <ElFormItem label="初始密码">
-                  <ElInput type="password" showPassword autocomplete="new-password" modelValue={form.password} onUpdate:modelValue={(v: string) => (form.password = v)} placeholder="至少 10 个字符" />
+                  <ElInput
+                    type="password"
+                    showPassword
+                    autocomplete="new-password"
+                    modelValue={form.password}
+                    onUpdate:modelValue={(v: string) => (form.password = v)}
+                    placeholder="至少 10 个字符"
+                  />
                 </ElFormItem>
                 {form.error ? <ElAlert type="error" closable={false} title={form.error} /> : null}
               </ElForm>

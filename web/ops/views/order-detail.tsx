@@ -1,7 +1,22 @@
 // One order: amounts, passengers and tickets, the timeline, every payment_events record (source,
 // decision, Request-ID), its refunds, the console's audit of it; a manual refund (support and up).
 // Everything from the server is rendered as text (Vue interpolation), never as HTML.
-import { ElAlert, ElButton, ElCard, ElDescriptions, ElDescriptionsItem, ElDialog, ElForm, ElFormItem, ElInput, ElTable, ElTableColumn, ElTimeline, ElTimelineItem, ElMessage } from "../el";
+import {
+  ElAlert,
+  ElButton,
+  ElCard,
+  ElDescriptions,
+  ElDescriptionsItem,
+  ElDialog,
+  ElForm,
+  ElFormItem,
+  ElInput,
+  ElTable,
+  ElTableColumn,
+  ElTimeline,
+  ElTimelineItem,
+  ElMessage,
+} from "../el";
 import { defineComponent, reactive, ref, watch } from "vue";
 import type { AuditView, OpsOrderDetail, OpsRefundView, PaymentEventView } from "../../../shared/ops/contract";
 import { ApiError, get, post, requestToken } from "../api";
@@ -10,7 +25,12 @@ import { route } from "../router";
 import { allowed } from "../state";
 import { OrderStatusTag, RefundStatusTag, showError } from "../ui";
 
-const SOURCE: Record<PaymentEventView["source"], string> = { notification: "微信支付通知", query: "主动查单", sweeper: "定时补偿查单", mock: "模拟支付" };
+const SOURCE: Record<PaymentEventView["source"], string> = {
+  notification: "微信支付通知",
+  query: "主动查单",
+  sweeper: "定时补偿查单",
+  mock: "模拟支付",
+};
 
 export const OrderDetailPage = defineComponent({
   setup() {
@@ -32,7 +52,13 @@ export const OrderDetailPage = defineComponent({
     watch(() => route.param, load, { immediate: true });
 
     function openRefund() {
-      Object.assign(dialog, { open: true, amount: yuan(detail.value?.order.refundable ?? 0), reason: "", token: requestToken(), error: "" });
+      Object.assign(dialog, {
+        open: true,
+        amount: yuan(detail.value?.order.refundable ?? 0),
+        reason: "",
+        token: requestToken(),
+        error: "",
+      });
     }
 
     async function submitRefund() {
@@ -44,7 +70,11 @@ export const OrderDetailPage = defineComponent({
       dialog.busy = true;
       dialog.error = "";
       try {
-        const r = await post<OpsRefundView>(`orders/${d.order.orderId}/refund`, { amount, reason: dialog.reason.trim(), requestToken: dialog.token });
+        const r = await post<OpsRefundView>(`orders/${d.order.orderId}/refund`, {
+          amount,
+          reason: dialog.reason.trim(),
+          requestToken: dialog.token,
+        });
         ElMessage.success(`已提交退款 ${yuan(r.amount)} 元`);
         dialog.open = false;
         await load();
@@ -98,8 +128,12 @@ export const OrderDetailPage = defineComponent({
                   <ElDescriptionsItem label="订单 ID">{{ default: () => o.orderId }}</ElDescriptionsItem>
                   <ElDescriptionsItem label="微信支付单号">{{ default: () => o.transactionId ?? "—" }}</ElDescriptionsItem>
                   <ElDescriptionsItem label="用户 openid">{{ default: () => o.openid }}</ElDescriptionsItem>
-                  <ElDescriptionsItem label="车次">{{ default: () => `${o.train.trainNo} ${o.train.from}→${o.train.to}` }}</ElDescriptionsItem>
-                  <ElDescriptionsItem label="发车">{{ default: () => `${o.train.date} ${o.train.departTime}（${o.train.seatClassName}）` }}</ElDescriptionsItem>
+                  <ElDescriptionsItem label="车次">
+                    {{ default: () => `${o.train.trainNo} ${o.train.from}→${o.train.to}` }}
+                  </ElDescriptionsItem>
+                  <ElDescriptionsItem label="发车">
+                    {{ default: () => `${o.train.date} ${o.train.departTime}（${o.train.seatClassName}）` }}
+                  </ElDescriptionsItem>
                   <ElDescriptionsItem label="乘客数">{{ default: () => o.passengerCount }}</ElDescriptionsItem>
                   <ElDescriptionsItem label="订单金额">{{ default: () => `${yuan(o.amount)} 元` }}</ElDescriptionsItem>
                   <ElDescriptionsItem label="已退款">{{ default: () => `${yuan(o.refundedAmount)} 元` }}</ElDescriptionsItem>
@@ -107,7 +141,9 @@ export const OrderDetailPage = defineComponent({
                     {{
                       default: () => [
                         <span class="refundable">{`${yuan(o.refundable)} 元`}</span>,
-                        o.refundReserved > o.refundedAmount ? <span class="muted">{`（${yuan(o.refundReserved - o.refundedAmount)} 元退款处理中）`}</span> : null,
+                        o.refundReserved > o.refundedAmount ? (
+                          <span class="muted">{`（${yuan(o.refundReserved - o.refundedAmount)} 元退款处理中）`}</span>
+                        ) : null,
                       ],
                     }}
                   </ElDescriptionsItem>
@@ -123,7 +159,9 @@ export const OrderDetailPage = defineComponent({
             <ElTable class="passengers-table" data={o.passengers}>
               <ElTableColumn label="乘客" prop="name" />
               <ElTableColumn label="证件号" prop="idCardNoMasked" />
-              <ElTableColumn label="车票">{{ default: () => `${o.train.trainNo} ${o.train.date} ${o.train.departTime} ${o.train.seatClassName}` }}</ElTableColumn>
+              <ElTableColumn label="车票">
+                {{ default: () => `${o.train.trainNo} ${o.train.date} ${o.train.departTime} ${o.train.seatClassName}` }}
+              </ElTableColumn>
             </ElTable>
           </ElCard>
 
@@ -136,7 +174,12 @@ export const OrderDetailPage = defineComponent({
               <ElTableColumn label="状态" width="110">
                 {{ default: ({ row }: { row: OpsRefundView }) => <RefundStatusTag status={row.status} /> }}
               </ElTableColumn>
-              <ElTableColumn label="原因">{{ default: ({ row }: { row: OpsRefundView }) => `${row.automatic ? "【自动】" : ""}${row.reason}${row.failure ? `（${row.failure}）` : ""}` }}</ElTableColumn>
+              <ElTableColumn label="原因">
+                {{
+                  default: ({ row }: { row: OpsRefundView }) =>
+                    `${row.automatic ? "【自动】" : ""}${row.reason}${row.failure ? `（${row.failure}）` : ""}`,
+                }}
+              </ElTableColumn>
               <ElTableColumn label="申请时间" width="170">
                 {{ default: ({ row }: { row: OpsRefundView }) => time(row.createdAt) }}
               </ElTableColumn>
@@ -164,7 +207,10 @@ export const OrderDetailPage = defineComponent({
                   {{ default: ({ row }: { row: AuditView }) => AUDIT_ACTION[row.action] ?? row.action }}
                 </ElTableColumn>
                 <ElTableColumn label="结果" width="70">
-                  {{ default: ({ row }: { row: AuditView }) => (row.outcome === "ok" ? "成功" : `${row.outcome === "refused" ? "拒绝" : "出错"} ${row.code ?? ""}`) }}
+                  {{
+                    default: ({ row }: { row: AuditView }) =>
+                      row.outcome === "ok" ? "成功" : `${row.outcome === "refused" ? "拒绝" : "出错"} ${row.code ?? ""}`,
+                  }}
                 </ElTableColumn>
                 <ElTableColumn label="说明" minWidth="120">
                   {{ default: ({ row }: { row: AuditView }) => row.note ?? "" }}
@@ -190,7 +236,9 @@ export const OrderDetailPage = defineComponent({
               <ElTableColumn label="HTTP" width="70">
                 {{ default: ({ row }: { row: PaymentEventView }) => row.httpStatus ?? "—" }}
               </ElTableColumn>
-              <ElTableColumn label="Request-ID">{{ default: ({ row }: { row: PaymentEventView }) => <span class="mono">{row.requestId ?? "—"}</span> }}</ElTableColumn>
+              <ElTableColumn label="Request-ID">
+                {{ default: ({ row }: { row: PaymentEventView }) => <span class="mono">{row.requestId ?? "—"}</span> }}
+              </ElTableColumn>
             </ElTable>
           </ElCard>
 
@@ -205,7 +253,14 @@ export const OrderDetailPage = defineComponent({
                     </ElInput>
                   </ElFormItem>
                   <ElFormItem label="原因">
-                    <ElInput class="refund-reason" type="textarea" maxlength={80} showWordLimit modelValue={dialog.reason} onUpdate:modelValue={(v: string) => (dialog.reason = v)} />
+                    <ElInput
+                      class="refund-reason"
+                      type="textarea"
+                      maxlength={80}
+                      showWordLimit
+                      modelValue={dialog.reason}
+                      onUpdate:modelValue={(v: string) => (dialog.reason = v)}
+                    />
                   </ElFormItem>
                   {dialog.error ? <ElAlert type="error" closable={false} title={dialog.error} /> : null}
                 </ElForm>

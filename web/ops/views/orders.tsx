@@ -19,7 +19,12 @@ type Field = (typeof FIELDS)[number]["key"];
 
 export const OrdersPage = defineComponent({
   setup() {
-    const form = reactive({ field: "transactionId" as Field, value: "", range: null as [string, string] | null, status: "" as OrderStatus | "" });
+    const form = reactive({
+      field: "transactionId" as Field,
+      value: "",
+      range: null as [string, string] | null,
+      status: "" as OrderStatus | "",
+    });
     const result = ref<OrderSearchResult>();
     const busy = ref(false);
 
@@ -45,7 +50,13 @@ export const OrdersPage = defineComponent({
     }
 
     function search() {
-      go("orders", { [form.field]: form.value.trim() || undefined, from: form.range?.[0], to: form.range?.[1], status: form.status || undefined, t: String(Date.now() % 100000) });
+      go("orders", {
+        [form.field]: form.value.trim() || undefined,
+        from: form.range?.[0],
+        to: form.range?.[1],
+        status: form.status || undefined,
+        t: String(Date.now() % 100000),
+      });
     }
 
     onMounted(() => {
@@ -70,7 +81,15 @@ export const OrdersPage = defineComponent({
                 <ElOption value={f.key} label={f.label} />
               ))}
             </ElSelect>
-            <ElInput class="search-value" modelValue={form.value} onUpdate:modelValue={(v: string) => (form.value = v)} placeholder="输入单号或 openid" clearable style="width:320px" onKeydown={(e: Event | KeyboardEvent) => "key" in e && e.key === "Enter" && search()} />
+            <ElInput
+              class="search-value"
+              modelValue={form.value}
+              onUpdate:modelValue={(v: string) => (form.value = v)}
+              placeholder="输入单号或 openid"
+              clearable
+              style="width:320px"
+              onKeydown={(e: Event | KeyboardEvent) => "key" in e && e.key === "Enter" && search()}
+            />
             <ElDatePicker
               type="daterange"
               valueFormat="YYYY-MM-DD"
@@ -80,7 +99,13 @@ export const OrdersPage = defineComponent({
               onUpdate:modelValue={(v: [string, string] | null) => (form.range = v)}
               style="width:260px"
             />
-            <ElSelect modelValue={form.status} onUpdate:modelValue={(v: OrderStatus | "") => (form.status = v)} placeholder="全部状态" clearable style="width:130px">
+            <ElSelect
+              modelValue={form.status}
+              onUpdate:modelValue={(v: OrderStatus | "") => (form.status = v)}
+              placeholder="全部状态"
+              clearable
+              style="width:130px"
+            >
               {(Object.keys(ORDER_STATUS) as OrderStatus[]).map((s) => (
                 <ElOption value={s} label={ORDER_STATUS[s].label} />
               ))}
@@ -90,16 +115,31 @@ export const OrdersPage = defineComponent({
             </ElButton>
           </div>
         </ElCard>
-        {result.value?.source === "wechatpay" ? <ElAlert type="info" closable={false} title="本地没有记录此微信支付单号，已向微信支付查询其商户订单号" style="margin-top:12px" /> : null}
-        {result.value?.truncated ? <ElAlert type="warning" closable={false} title="结果较多，只显示最近 50 条，请缩小条件" style="margin-top:12px" /> : null}
+        {result.value?.source === "wechatpay" ? (
+          <ElAlert type="info" closable={false} title="本地没有记录此微信支付单号，已向微信支付查询其商户订单号" style="margin-top:12px" />
+        ) : null}
+        {result.value?.truncated ? (
+          <ElAlert type="warning" closable={false} title="结果较多，只显示最近 50 条，请缩小条件" style="margin-top:12px" />
+        ) : null}
         {result.value ? (
           <ElCard class="result-card">
-            <ElTable class="orders-table" data={result.value.orders} emptyText="没有符合条件的订单" onRow-click={(row: OrderRow) => go(`orders/${row.orderId}`)} rowClassName="clickable">
+            <ElTable
+              class="orders-table"
+              data={result.value.orders}
+              emptyText="没有符合条件的订单"
+              onRow-click={(row: OrderRow) => go(`orders/${row.orderId}`)}
+              rowClassName="clickable"
+            >
               <ElTableColumn label="商户订单号" prop="outTradeNo" width="240" />
               <ElTableColumn label="微信支付单号" width="260">
                 {{ default: ({ row }: { row: OrderRow }) => row.transactionId ?? "—" }}
               </ElTableColumn>
-              <ElTableColumn label="车次" minWidth="230">{{ default: ({ row }: { row: Partial<OrderRow> }) => (row.train ? `${row.train.trainNo} ${row.train.from}→${row.train.to} ${row.train.date}` : "") }}</ElTableColumn>
+              <ElTableColumn label="车次" minWidth="230">
+                {{
+                  default: ({ row }: { row: Partial<OrderRow> }) =>
+                    row.train ? `${row.train.trainNo} ${row.train.from}→${row.train.to} ${row.train.date}` : "",
+                }}
+              </ElTableColumn>
               <ElTableColumn label="金额（元）" width="110" align="right">
                 {{ default: ({ row }: { row: OrderRow }) => yuan(row.amount) }}
               </ElTableColumn>

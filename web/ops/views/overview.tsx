@@ -73,7 +73,11 @@ export const OverviewPage = defineComponent({
             </ElCol>
             <ElCol span={6}>
               <ElCard class="stat">
-                <ElStatistic title={`今日退款（${v?.today.refundCount ?? 0} 笔）`} value={(v?.today.refundAmount ?? 0) / 100} precision={2} />
+                <ElStatistic
+                  title={`今日退款（${v?.today.refundCount ?? 0} 笔）`}
+                  value={(v?.today.refundAmount ?? 0) / 100}
+                  precision={2}
+                />
               </ElCard>
             </ElCol>
             <ElCol span={6}>
@@ -84,7 +88,9 @@ export const OverviewPage = defineComponent({
               </button>
             </ElCol>
           </ElRow>
-          {v?.truncated ? <ElAlert type="warning" closable={false} title="数据量超过单次查询上限，以下为下限值" style="margin-top:12px" /> : null}
+          {v?.truncated ? (
+            <ElAlert type="warning" closable={false} title="数据量超过单次查询上限，以下为下限值" style="margin-top:12px" />
+          ) : null}
           <ElCard class="chart-card" header="近 14 天">
             <div ref={chartEl} class="chart" />
           </ElCard>

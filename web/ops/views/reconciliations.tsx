@@ -72,7 +72,13 @@ export const ReconciliationsPage = defineComponent({
                 <span>对账报告</span>
                 {allowed("finance") ? (
                   <span>
-                    <ElDatePicker type="date" valueFormat="YYYY-MM-DD" modelValue={date.value} onUpdate:modelValue={(v: string) => (date.value = v)} style="width:150px;margin-right:8px" />
+                    <ElDatePicker
+                      type="date"
+                      valueFormat="YYYY-MM-DD"
+                      modelValue={date.value}
+                      onUpdate:modelValue={(v: string) => (date.value = v)}
+                      style="width:150px;margin-right:8px"
+                    />
                     <ElButton class="btn-run" type="primary" loading={busy.value} onClick={() => run(date.value)}>
                       对账
                     </ElButton>
@@ -81,12 +87,27 @@ export const ReconciliationsPage = defineComponent({
               </div>
             ),
             default: () => (
-              <ElTable class="reports-table" data={reports.value} emptyText="还没有对账报告" onRow-click={(r: ReconcileSummary) => go(`reconciliations/${r.billDate}`)} rowClassName="clickable">
+              <ElTable
+                class="reports-table"
+                data={reports.value}
+                emptyText="还没有对账报告"
+                onRow-click={(r: ReconcileSummary) => go(`reconciliations/${r.billDate}`)}
+                rowClassName="clickable"
+              >
                 <ElTableColumn label="账单日期" prop="billDate" width="130" />
                 <ElTableColumn label="支付笔数" prop="payments" width="100" />
                 <ElTableColumn label="退款笔数" prop="refunds" width="100" />
                 <ElTableColumn label="差异">
-                  {{ default: ({ row }: { row: ReconcileSummary }) => (row.error ? <ElTag type="warning">{`未取得账单：${row.error}`}</ElTag> : row.discrepancies > 0 ? <ElTag type="danger">{`${row.discrepancies} 处差异`}</ElTag> : <ElTag type="success">一致</ElTag>) }}
+                  {{
+                    default: ({ row }: { row: ReconcileSummary }) =>
+                      row.error ? (
+                        <ElTag type="warning">{`未取得账单：${row.error}`}</ElTag>
+                      ) : row.discrepancies > 0 ? (
+                        <ElTag type="danger">{`${row.discrepancies} 处差异`}</ElTag>
+                      ) : (
+                        <ElTag type="success">一致</ElTag>
+                      ),
+                  }}
                 </ElTableColumn>
                 <ElTableColumn label="核对时间" width="180">
                   {{ default: ({ row }: { row: ReconcileSummary }) => time(row.checkedAt) }}
@@ -114,7 +135,9 @@ export const ReconciliationsPage = defineComponent({
                 </div>
               ),
               default: () => [
-                detail.value!.truncated ? <ElAlert type="warning" closable={false} title="当天记录超过 1000 条，“账单中缺失”方向只核对了部分" /> : null,
+                detail.value!.truncated ? (
+                  <ElAlert type="warning" closable={false} title="当天记录超过 1000 条，“账单中缺失”方向只核对了部分" />
+                ) : null,
                 <ElTable class="discrepancies-table" data={detail.value!.items} emptyText="账单与记录一致，没有差异">
                   <ElTableColumn label="差异" width="130">
                     {{ default: ({ row }: { row: Item }) => KIND[row.kind] ?? row.kind }}
@@ -133,7 +156,10 @@ export const ReconciliationsPage = defineComponent({
                   </ElTableColumn>
                   <ElTableColumn label="说明">{{ default: ({ row }: { row: Item }) => discrepancyText(row.detail) }}</ElTableColumn>
                   <ElTableColumn label="处理" width="220">
-                    {{ default: ({ row }: { row: Item }) => (row.resolved ? `${row.resolved.by}：${row.resolved.note}` : "未处理（在异常队列中处理）") }}
+                    {{
+                      default: ({ row }: { row: Item }) =>
+                        row.resolved ? `${row.resolved.by}：${row.resolved.note}` : "未处理（在异常队列中处理）",
+                    }}
                   </ElTableColumn>
                 </ElTable>,
               ],
