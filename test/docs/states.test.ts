@@ -17,7 +17,7 @@ function tables(path: string): { from: string; event: string; to: string }[][] {
   const out: { from: string; event: string; to: string }[][] = [];
   let current: { from: string; event: string; to: string }[] | undefined;
   for (const line of readFileSync(path, "utf8").split("\n")) {
-    const m = /^\| `([A-Z_]+)` \| `([a-zA-Z]+)` \| `([A-Z_]+)` \|$/.exec(line.trim());
+    const m = /^\|\s*`([A-Z_]+)`\s*\|\s*`([a-zA-Z]+)`\s*\|\s*`([A-Z_]+)`\s*\|$/.exec(line.trim());
     if (m) (current ??= []).push({ from: m[1]!, event: m[2]!, to: m[3]! });
     else if (current) {
       out.push(current);
