@@ -215,7 +215,8 @@ describe("end to end on the built functions", () => {
     expect((await stack.post("/sim/pay", { prepay_id: prepayIdOf(order) })).status).toBe(200);
     const refunded = await until("the automatic refund to succeed", async () => {
       const d = await get(call, order.orderId);
-      return d.refunds[0]?.status === "SUCCESS" ? d : undefined;
+      // The order and its refunds are read one after the other: wait for both to show it.
+      return d.refunds[0]?.status === "SUCCESS" && d.refundedAmount === order.amount ? d : undefined;
     });
     expect(refunded).toMatchObject({ status: "CLOSED", refundedAmount: order.amount });
     expect(refunded.refunds.map((r) => r.amount)).toEqual([order.amount]);
