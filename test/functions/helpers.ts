@@ -2,6 +2,7 @@
 // user, the real node-sdk pointed at the stack for inspecting what was stored, and notifications
 // forged with the simulator's own keys (for cases the simulator will not produce by itself).
 import { createPrivateKey, randomBytes } from "node:crypto";
+import { DEFAULT_MESSAGES } from "../../shared/errors";
 import { expect } from "vitest";
 import type {
   CallableFunctionName,
@@ -23,19 +24,8 @@ import { startTestStack, type TestStack, type StartOptions } from "../helpers/st
 
 export { until };
 
-export const ERROR_CODES: readonly ErrorCode[] = [
-  "INVALID_ARGUMENT",
-  "UNAUTHENTICATED",
-  "NOT_FOUND",
-  "FORBIDDEN",
-  "SOLD_OUT",
-  "ORDER_STATE",
-  "REFUND_EXCEEDED",
-  "PAYMENT_FAILED",
-  "CONFLICT",
-  "RATE_LIMITED",
-  "INTERNAL",
-];
+/** Every code the server can answer: the keys of its one message table (complete by type). */
+export const ERROR_CODES = Object.keys(DEFAULT_MESSAGES) as readonly ErrorCode[];
 
 export async function startPayStack(opts: StartOptions = {}): Promise<TestStack> {
   return startTestStack({ ...opts, env: { WXPAY_SIM_TIME_SCALE: "0.001", ...opts.env } });
