@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import CloudBase from "@cloudbase/manager-node";
 import { DATABASE, declaredIndexes } from "../../shared/store/schema";
+import { dbSetup } from "../../scripts/db/command";
 import { checkDatabase, readLive } from "../../scripts/db/setup";
 import { REPO_ROOT, startTestStack, type TestStack } from "../helpers/stack";
 
@@ -29,6 +30,16 @@ function run(
   });
 }
 
+/** The same command in this process (scripts/db/command.ts, what the CLI calls): output as the CLI
+ *  prints it. One run per suite goes through the real CLI (`run`), the others here: a tsx process
+ *  start costs seconds of CPU. */
+async function runHere(argv: string[], env: Record<string, string | undefined>): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await dbSetup({ argv, env, out: (l) => (out += `${l}\n`), err: (l) => (err += `${l}\n`) });
+  return { code, out, err };
+}
+
 /** The process environment without anything that could send manager-node elsewhere. */
 function cleanEnv(extra: Record<string, string>): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env };
@@ -38,7 +49,7 @@ function cleanEnv(extra: Record<string, string>): Record<string, string | undefi
 
 describe("db:setup --dry-run (no credentials)", () => {
   it("lists every declared collection as ADMINONLY with its indexes", async () => {
-    const r = await run("db-setup.ts", ["--dry-run"], cleanEnv({}));
+    const r = await runHere(["--dry-run"], cleanEnv({}));
     expect(r.code, r.err).toBe(0);
     for (const c of DATABASE) {
       expect(r.out).toContain(`create collection ${c.name}\n`);
@@ -48,7 +59,7 @@ describe("db:setup --dry-run (no credentials)", () => {
   });
 
   it("without --dry-run and without credentials it refuses to run", async () => {
-    const r = await run("db-setup.ts", [], cleanEnv({}));
+    const r = await runHere([], cleanEnv({}));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/TCB_ENV_ID/);
   });
@@ -105,7 +116,7 @@ describe("db:setup against the stack's Cloud API", () => {
 
   it("the second run is a no-op", async () => {
     const before = await writes();
-    const r = await run("db-setup.ts", [], env);
+    const r = await runHere([], env);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain("0 change(s)");
     expect(r.out).toContain("nothing to do");
@@ -134,7 +145,7 @@ describe("db:setup against the stack's Cloud API", () => {
     expect(check.changes).toEqual([{ kind: "setPermission", collection: "orders", from: "PRIVATE", to: "ADMINONLY" }]);
     expect(check.problems).toEqual([expect.objectContaining({ collection: "refunds", index: "orderId_status" })]);
 
-    const r = await run("db-setup.ts", [], env);
+    const r = await runHere([], env);
     expect(r.code).toBe(1);
     expect(r.out).toContain("done: set orders permission PRIVATE → ADMINONLY");
     expect(r.err).toContain("index refunds.orderId_status exists as { orderId: -1 }");
@@ -149,7 +160,7 @@ describe("db:setup against the stack's Cloud API", () => {
 
 describe("npm start applies the same declaration", () => {
   it("a stack started normally already holds the declared database", async () => {
-    const stack = await startTestStack();
+    const stack = await startTestStack({ trains: false });
     process.env.TCB_BASE_URL = `${stack.baseUrl}/cloudapi`;
     try {
       const m = new CloudBase({ envId: "local-env", secretId: stack.connection.secretId, secretKey: stack.connection.secretKey });

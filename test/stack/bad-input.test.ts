@@ -4,7 +4,7 @@ import { startTestStack, type TestStack } from "../helpers/stack";
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ trains: false });
   expect((await admin({ action: "database.addCollection", collectionName: "bad" })).status).toBe(200);
   const seed = await admin({ action: "database.insertDocument", collectionName: "bad", data: ['{"_id":"keep","v":{"$numberInt":"1"}}'] });
   expect(seed.json).toMatchObject({ data: { insertedIds: ["keep"] } });

@@ -3,12 +3,13 @@
 // declared collections exist from the start, and under test a query on a declared collection that
 // no index serves fails. Driven through the real SDKs bundled in a function (sdkprobe).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localDatabase } from "../../dev/local-sdk";
 import { DATABASE } from "../../shared/store/schema";
 import { startTestStack, type TestStack } from "../helpers/stack";
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ trains: false });
 });
 afterAll(async () => {
   // One test below makes an unindexed query on purpose (and checks it was recorded).
@@ -54,6 +55,9 @@ describe("collections must be created", () => {
       const again = await stack.admin({ action: "database.addCollection", collectionName: c.name });
       expect(again.json, c.name).toMatchObject({ code: "DATABASE_COLLECTION_ALREADY_EXIST" });
     }
+    // Started with trains: false (STACK_SEED_TRAINS=0): the collection is there, empty.
+    const trains = await localDatabase(stack.connection, { inspection: true }).collection("trains").count();
+    expect(trains.total).toBe(0);
   });
 });
 
@@ -88,7 +92,7 @@ describe("queries on declared collections are checked against their indexes", ()
 
 describe("without strict indexes (npm start)", () => {
   it("an unindexed query runs, is recorded and warned about on stderr", async () => {
-    const relaxed = await startTestStack({ strictIndexes: false });
+    const relaxed = await startTestStack({ strictIndexes: false, trains: false });
     try {
       const r = await relaxed.call<Probe>("sdkprobe", { sdk: "node", op: "query", coll: "orders", where: { amount: 1 } });
       expect(r.result.threw).toBeUndefined();

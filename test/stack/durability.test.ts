@@ -12,7 +12,7 @@ afterAll(async () => {
 });
 
 it("every acknowledged document is present after kill -9 and restart", async () => {
-  const first = await startTestStack({ dataDir, configPath });
+  const first = await startTestStack({ dataDir, configPath, trains: false });
   for (const coll of ["durable", "durable_cas"]) await first.call("sdkprobe", { sdk: "node", op: "createCollection", coll });
   const N = 200;
   // Several writers at once, each waiting for its acknowledgement before the next write. Many short
@@ -32,7 +32,7 @@ it("every acknowledged document is present after kill -9 and restart", async () 
   expect(cas.result.ok.updated.filter((u) => u === 1)).toHaveLength(1);
   await first.kill("SIGKILL");
 
-  second = await startTestStack({ dataDir, configPath });
+  second = await startTestStack({ dataDir, configPath, trains: false });
   const counted = await second.call<{ ok: { total: number } }>("sdkprobe", { sdk: "node", op: "count", coll: "durable", where: {} });
   expect(counted.result.ok.total).toBe(N);
   const some = await second.call<{ ok: { data: { _id: string; i: number }[] } }>("sdkprobe", {

@@ -23,6 +23,7 @@ beforeAll(async () => {
     configPath: loadProofConfig(FIXTURES_CONFIG, ["sleep"]),
     env: { STACK_TEST_VALUE: "from-env" },
     timers: true,
+    trains: false,
   });
 });
 afterAll(async () => {

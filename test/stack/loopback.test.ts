@@ -1,7 +1,7 @@
 // The stack is dev-only: it refuses to bind anything but loopback.
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { stackEntry } from "../../dev/launch";
 import { REPO_ROOT } from "../helpers/stack";
 import { dataDirWithKeys } from "../helpers/tmp";
 import { isLoopbackHost } from "../../dev/stack/loopback";
@@ -13,7 +13,7 @@ describe("loopback only", () => {
   });
 
   it("dev/main.ts with HOST=0.0.0.0 exits non-zero with a clear error and prints no ready line", () => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "dev", "main.ts")], {
+    const r = spawnSync(process.execPath, stackEntry(), {
       cwd: REPO_ROOT,
       env: { ...process.env, HOST: "0.0.0.0", PORT: "0", DATA_DIR: dataDirWithKeys("stack-host-"), TIMERS: "0" },
       encoding: "utf8",

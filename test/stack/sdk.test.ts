@@ -6,7 +6,7 @@ import { FIXTURES_CONFIG, loadProofConfig, startTestStack, type TestStack } from
 let stack: TestStack;
 beforeAll(async () => {
   // sdkprobe runs up to 50 concurrent SDK calls in one invocation: its declared 30 s, load-proof.
-  stack = await startTestStack({ configPath: loadProofConfig(FIXTURES_CONFIG) });
+  stack = await startTestStack({ configPath: loadProofConfig(FIXTURES_CONFIG), trains: false });
   // Like CloudBase, the stack writes only into collections that were created.
   for (const sdk of ["wx", "node"] as const) {
     for (const coll of ["", "_q", "_tx", "_rb", "_cf"].map((s) => `orders_${sdk}${s}`)) {

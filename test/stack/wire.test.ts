@@ -6,7 +6,7 @@ import { startTestStack, type TestStack } from "../helpers/stack";
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ trains: false });
   await admin({ action: "database.addCollection", collectionName: "w" });
   const docs = Array.from({ length: 1200 }, (_v, i) =>
     EJSON.stringify({ _id: `d${i}`, i, group: i % 3, name: `item-${i}` }, { relaxed: false }),
