@@ -48,7 +48,7 @@ async function stackWith(extraPayNotifyEnv: Record<string, string> = {}, fn = "p
   }
   const configPath = join(setup.root, `rendered-${stacks.length}.json`);
   writeFileSync(configPath, JSON.stringify(raw));
-  const stack = await startTestStack({ configPath, functionsDirs: [outRoot] });
+  const stack = await startTestStack({ configPath, functionsDirs: [outRoot], trains: false });
   stacks.push(stack);
   return stack;
 }

@@ -1,6 +1,6 @@
-// @vitest-environment jsdom
 // The five page defects of issue 10, each reproduced on the real page. Every test here failed
 // before its fix.
+import "./dom-globals";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { callsOf, installPlatform, ok, renderPage, settle, textOf, type Rendered } from "./harness";
 import { createOrderResult, orderDetail, paidDetail, trainG1, trainG7, VALID_ID_1 } from "./fixtures";
