@@ -18,6 +18,7 @@ import type { OrderDetail, OrderStatus, OrderSummary, RefundQuote, TrainView } f
 import { catalogFor, departAtOf, toTrainView } from "../../shared/catalog/catalog";
 import { createOrderResult, NOW, orderDetail, tickets } from "../../test/miniprogram/fixtures";
 import { pageHtml, type Chrome, type DomElement } from "./html";
+import { CHROMIUM, CHROMIUM_ARGS } from "./chromium";
 
 // tsx registers its own `.ts` require hook; the harness installs the one the page tests use (CommonJS
 // output, `.ts` tried before `.json`) only when none is present, so remove tsx's before loading it.
@@ -450,7 +451,6 @@ const SHOTS: Record<string, Shot> = {
 
 // ---- photographing ----------------------------------------------------------------------------
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 type Theme = "light" | "dark";
 
 async function screenshot(
@@ -497,14 +497,7 @@ mkdirSync(out, { recursive: true });
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   headless: true,
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-  ],
+  args: CHROMIUM_ARGS,
 });
 for (const name of names) {
   const shot = SHOTS[name];
