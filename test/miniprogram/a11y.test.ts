@@ -59,6 +59,7 @@ describe("tappable elements", () => {
       "8: <text> is tappable but cannot show tap feedback (no hover-class on <text>): use a <view>",
       '9: <button> size="mini" is below the 88rpx tap target',
       "10: <button> without text needs a non-empty aria-label",
+      "12: <view> contains another tappable (<button> on line 12), which a screen reader cannot reach",
     ]);
     expect(found.every((f) => f.file === file)).toBe(true);
   });

@@ -4,7 +4,9 @@
 // - a tappable <view> shows tap feedback: `hover-class` (not "none");
 // - a tappable <text> is refused: <text> has no hover-class, so it can give no feedback (use a <view>);
 // - a <button> has its own role and reads its text; one without text needs an `aria-label`;
-// - no `size="mini"` button: about 32 px tall, below the 44 px (88rpx) tap target.
+// - no `size="mini"` button: about 32 px tall, below the 44 px (88rpx) tap target;
+// - no tappable inside another: a button's content is presented as one thing to a screen reader
+//   (WAI-ARIA: children of role button are presentational), so an inner button cannot be reached.
 import { readFileSync } from "node:fs";
 import { elements, parseWxml, textContent, type WxmlElement } from "./wxml";
 
@@ -38,6 +40,10 @@ export function checkTappables(file: string, source: string): Finding[] {
   const at = (el: WxmlElement, message: string) => out.push({ file, line: el.line, message: `<${el.tag}> ${message}` });
   for (const el of elements(parseWxml(source))) {
     const text = textContent(el);
+    if (el.tag === "button" || isTappable(el)) {
+      const inner = [...elements(el.children)].find((c) => c.tag === "button" || isTappable(c));
+      if (inner) at(el, `contains another tappable (<${inner.tag}> on line ${inner.line}), which a screen reader cannot reach`);
+    }
     if (el.tag === "button") {
       if (el.attrs.get("size") === "mini") at(el, 'size="mini" is below the 88rpx tap target');
       if (!text && !nonEmpty(el.attrs.get("aria-label"))) at(el, "without text needs a non-empty aria-label");
