@@ -60,6 +60,8 @@ describe("tappable elements", () => {
       '9: <button> size="mini" is below the 88rpx tap target',
       "10: <button> without text needs a non-empty aria-label",
       "12: <view> contains another tappable (<button> on line 12), which a screen reader cannot reach",
+      "13: <navigator> is tappable but has no aria-role",
+      "13: <navigator> is tappable but has no non-empty aria-label",
     ]);
     expect(found.every((f) => f.file === file)).toBe(true);
   });

@@ -1,5 +1,5 @@
-// Accessibility rules for what a traveller can tap (docs/miniprogram.md, 无障碍):
-// - an element with a tap handler says what it is and what it reads: `aria-role` and a non-empty
+// Accessibility rules for what a traveller can tap (docs/miniprogram.md, 无障碍与深色模式):
+// - an element with a tap handler (or a <navigator>) says what it is and what it reads: `aria-role` and a non-empty
 //   `aria-label`; when its content is data-bound, the label is data-bound too (reads the live values);
 // - a tappable <view> shows tap feedback: `hover-class` (not "none");
 // - a tappable <text> is refused: <text> has no hover-class, so it can give no feedback (use a <view>);
@@ -30,7 +30,8 @@ export interface Finding {
   message: string;
 }
 
-export const isTappable = (el: WxmlElement) => TAP_ATTRIBUTES.some((a) => el.attrs.has(a));
+/** A tap handler, or a <navigator> (a link that opens a page when tapped). */
+export const isTappable = (el: WxmlElement) => el.tag === "navigator" || TAP_ATTRIBUTES.some((a) => el.attrs.has(a));
 const nonEmpty = (v: string | undefined) => v !== undefined && v.trim() !== "";
 const bound = (s: string) => s.includes("{{");
 
