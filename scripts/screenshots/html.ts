@@ -5,6 +5,7 @@
 // This is an approximation of WeChat's renderer, not the renderer: see docs/miniprogram.md (看一看).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 /** j-component prefixes every class of the page's own template with the component's name. */
 const CLASS_PREFIX = /^main--/;
@@ -105,14 +106,15 @@ wx-button[size="mini"] { display: inline-block; width: auto; padding: 0 0.75em; 
 wx-button[disabled] { color: rgba(0, 0, 0, 0.18); background-color: rgba(0, 0, 0, 0.05); }
 wx-button .__spinner { display: inline-block; width: 0.9em; height: 0.9em; margin-right: 0.4em; vertical-align: -0.1em;
   border: 2px solid currentColor; border-right-color: transparent; border-radius: 50%; box-sizing: border-box; }
-/* Platform chrome drawn around the page (not part of the page's WXSS). */
-.__navbar { position: fixed; top: 0; left: 0; right: 0; height: 64px; background: #1565c0; color: #fff; z-index: 50;
+/* Platform chrome drawn around the page (not part of the page's WXSS), in theme.json's colours. */
+.__navbar { position: fixed; top: 0; left: 0; right: 0; height: 64px; background: var(--nav-bg); color: var(--nav-fg); z-index: 50;
   font: 600 17px/20px -apple-system, "PingFang SC", sans-serif; }
 .__navbar .__title { position: absolute; bottom: 12px; left: 0; right: 0; text-align: center; }
-.__tabbar { position: fixed; left: 0; right: 0; bottom: 0; height: 50px; background: #fff; border-top: 1px solid rgba(0,0,0,.2);
-  display: flex; z-index: 50; font: 12px/1 -apple-system, "PingFang SC", sans-serif; }
-.__tabbar div { flex: 1; display: flex; align-items: flex-end; justify-content: center; padding-bottom: 8px; color: #666; }
-.__tabbar div.__on { color: #1565c0; }
+.__tabbar { position: fixed; left: 0; right: 0; bottom: 0; height: 50px; background: var(--tab-bg); border-top: 1px solid var(--tab-border);
+  display: flex; z-index: 50; font: 10px/1 -apple-system, "PingFang SC", sans-serif; }
+.__tabbar div { flex: 1; display: flex; flex-direction: column; align-items: center; justify-content: flex-end; padding-bottom: 6px; color: var(--tab-fg); }
+.__tabbar div.__on { color: var(--tab-on); }
+.__tabbar img { width: 24px; height: 24px; margin-bottom: 3px; }
 .__frame { padding-top: 64px; }
 .__frame.__tab { padding-bottom: 50px; }
 /* The tab page's viewport ends above the tab bar, so its fixed bottom: 0 sits on the bar. */
@@ -126,11 +128,57 @@ wx-button .__spinner { display: inline-block; width: 0.9em; height: 0.9em; margi
 .__modal .__mb div + div { border-left: 1px solid rgba(0,0,0,.1); color: #576b95; }
 .__toast { position: fixed; left: 50%; top: 45%; transform: translate(-50%, -50%); background: rgba(17,17,17,.7); color: #fff;
   padding: 12px 16px; border-radius: 8px; font: 15px/1.4 -apple-system, "PingFang SC", sans-serif; z-index: 60; max-width: 70%; text-align: center; }
+/* Last, so it wins: WeChat's components and dialogs follow the system theme when app.json has darkmode: true. */
+@media (prefers-color-scheme: dark) {
+  wx-input .__placeholder { color: #7a7a7a; }
+  wx-button { background-color: #2c2c2c; color: #7ccf82; }
+  wx-button::after { border-color: rgba(255, 255, 255, 0.2); }
+  wx-button[disabled] { color: rgba(255, 255, 255, 0.25); background-color: rgba(255, 255, 255, 0.08); }
+  .__modal { background: #2c2c2c; color: #e6e6e6; }
+  .__modal .__mc { color: #a6a6a6; }
+  .__modal .__mb, .__modal .__mb div + div { border-color: rgba(255,255,255,.1); }
+  .__modal .__mb div + div { color: #7d90a9; }
+  .__toast { background: rgba(76,76,76,.9); }
+}
 `;
+
+type ThemeName = "light" | "dark";
+interface ThemeJson {
+  light: Record<string, string>;
+  dark: Record<string, string>;
+}
+interface AppJson {
+  tabBar: { color: string; selectedColor: string; backgroundColor: string; borderStyle: string; list: TabItem[] };
+  window: { navigationBarBackgroundColor: string; navigationBarTextStyle: string };
+}
+interface TabItem {
+  pagePath: string;
+  text: string;
+  iconPath: string;
+  selectedIconPath: string;
+}
+
+/** The navigation bar and tab bar as app.json and theme.json configure them, for one theme:
+ *  CSS variables for BASE_CSS, and the tab bar's markup with its icons. */
+function platformChrome(mpRoot: string, page: string, theme: ThemeName, tab: boolean) {
+  const app = JSON.parse(readFileSync(join(mpRoot, "app.json"), "utf8")) as AppJson;
+  const vars = (JSON.parse(readFileSync(join(mpRoot, "theme.json"), "utf8")) as ThemeJson)[theme];
+  const v = (value: string) => (value.startsWith("@") ? vars[value.slice(1)]! : value);
+  const black = v(app.tabBar.borderStyle) === "black";
+  const css = `:root { --nav-bg: ${v(app.window.navigationBarBackgroundColor)}; --nav-fg: ${v(app.window.navigationBarTextStyle) === "white" ? "#fff" : "#000"};
+  --tab-bg: ${v(app.tabBar.backgroundColor)}; --tab-fg: ${v(app.tabBar.color)}; --tab-on: ${v(app.tabBar.selectedColor)};
+  --tab-border: ${black ? "rgba(0,0,0,.2)" : "rgba(255,255,255,.15)"}; }`;
+  const items = app.tabBar.list.map((item) => {
+    const on = item.pagePath === page;
+    const icon = pathToFileURL(join(mpRoot, v(on ? item.selectedIconPath : item.iconPath))).href;
+    return `<div class="${on ? "__on" : ""}"><img src="${icon}" alt="">${escapeHtml(item.text)}</div>`;
+  });
+  return { css, tabBar: tab ? `<div class="__tabbar">${items.join("")}</div>` : "" };
+}
 
 export interface Chrome {
   title: string;
-  /** Which tab is selected, when the page is a tab page. */
+  /** Set on a tab page: the tab bar is drawn, with the page's own tab selected. */
   tab?: "search" | "orders";
   /** A toast the page showed last, drawn over it. */
   toast?: string;
@@ -138,22 +186,20 @@ export interface Chrome {
   modal?: { title?: string; content?: string; confirmText?: string; cancelText?: string };
 }
 
-export function pageHtml(mpRoot: string, page: string, dom: DomElement, chrome: Chrome, width = 375): string {
+export function pageHtml(mpRoot: string, page: string, dom: DomElement, chrome: Chrome, width = 375, theme: ThemeName = "light"): string {
   pxPerRpx = width / 750;
   const appCss = wxssToCss(readFileSync(join(mpRoot, "app.wxss"), "utf8"));
   const pageCss = wxssToCss(readFileSync(join(mpRoot, page + ".wxss"), "utf8"));
-  const tabBar = chrome.tab
-    ? `<div class="__tabbar"><div class="${chrome.tab === "search" ? "__on" : ""}">车次查询</div><div class="${chrome.tab === "orders" ? "__on" : ""}">我的订单</div></div>`
-    : "";
+  const platform = platformChrome(mpRoot, page, theme, chrome.tab !== undefined);
   const toast = chrome.toast ? `<div class="__toast">${escapeHtml(chrome.toast)}</div>` : "";
   const m = chrome.modal;
   const modal = m
     ? `<div class="__mask"><div class="__modal"><div class="__mt">${escapeHtml(m.title ?? "")}</div><div class="__mc">${escapeHtml(m.content ?? "")}</div><div class="__mb"><div>${escapeHtml(m.cancelText ?? "取消")}</div><div>${escapeHtml(m.confirmText ?? "确定")}</div></div></div></div>`
     : "";
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=${width}">
-<style>${BASE_CSS}</style>
+<style>${platform.css}${BASE_CSS}</style>
 <style>/* app.wxss */${appCss}</style>
 <style>/* ${page}.wxss */${pageCss}</style></head>
 <body><div class="__navbar"><div class="__title">${escapeHtml(chrome.title)}</div></div>
-<div class="__frame${chrome.tab ? " __tab" : ""}">${serialize(dom)}</div>${tabBar}${toast}${modal}</body></html>`;
+<div class="__frame${chrome.tab ? " __tab" : ""}">${serialize(dom)}</div>${platform.tabBar}${toast}${modal}</body></html>`;
 }

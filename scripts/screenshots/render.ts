@@ -1,21 +1,24 @@
 // Dev-only: draws each mini-program page in interesting states so a person can LOOK at them
 // (WeChat DevTools is not available here). Not run by CI or npm test.
 //
-//   npx tsx scripts/screenshots/render.ts [--out DIR] [--scale N] [--width PX] [scenario …]
+//   npx tsx scripts/screenshots/render.ts [--out DIR] [--scale N] [--width PX] [--theme light|dark|both] [scenario …]
 //
 // Pages are loaded exactly as the page tests load them (test/miniprogram/harness.ts: miniprogram-simulate
 // with the official wcc, a fake `wx`), driven to a state, and the rendered DOM is written as standalone
-// HTML (scripts/screenshots/html.ts) that headless Chromium photographs. Needs `chromium` on PATH
-// (Debian: apt-get install chromium fonts-noto-cjk). Output: DIR/<scenario>.html and .png (default /tmp/mp-shots).
+// HTML (scripts/screenshots/html.ts) that Debian's headless Chromium photographs through playwright-core
+// (no browser is downloaded; CHROMIUM_PATH or /usr/bin/chromium; apt-get install chromium fonts-noto-cjk),
+// with prefers-color-scheme emulated for the dark theme. Output: DIR/<scenario>.html and .png, and
+// <scenario>-dark.html/.png for the dark theme (default /tmp/mp-shots).
 import { createRequire } from "node:module";
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium, type Browser } from "playwright-core";
 import type { OrderDetail, OrderStatus, OrderSummary, RefundQuote, TrainView } from "../../shared/contracts/api";
 import { catalogFor, departAtOf, toTrainView } from "../../shared/catalog/catalog";
 import { createOrderResult, NOW, orderDetail, tickets } from "../../test/miniprogram/fixtures";
 import { pageHtml, type Chrome, type DomElement } from "./html";
+import { CHROMIUM, CHROMIUM_ARGS } from "./chromium";
 
 // tsx registers its own `.ts` require hook; the harness installs the one the page tests use (CommonJS
 // output, `.ts` tried before `.json`) only when none is present, so remove tsx's before loading it.
@@ -448,31 +451,26 @@ const SHOTS: Record<string, Shot> = {
 
 // ---- photographing ----------------------------------------------------------------------------
 
-function screenshot(htmlFile: string, pngFile: string, width: number, height: number, scale: number): void {
-  const profile = mkdtempSync(join(tmpdir(), "mp-shot-"));
+type Theme = "light" | "dark";
+
+async function screenshot(
+  browser: Browser,
+  htmlFile: string,
+  pngFile: string,
+  size: { width: number; height: number; scale: number; theme: Theme },
+) {
+  const context = await browser.newContext({
+    viewport: { width: size.width, height: size.height },
+    deviceScaleFactor: size.scale,
+    colorScheme: size.theme,
+    locale: "zh-CN",
+  });
   try {
-    execFileSync(
-      "chromium",
-      [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-        `--user-data-dir=${profile}`,
-        `--window-size=${width},${height}`,
-        `--force-device-scale-factor=${scale}`,
-        `--screenshot=${pngFile}`,
-        `file://${htmlFile}`,
-      ],
-      { stdio: "ignore", timeout: 60_000 },
-    );
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(htmlFile).href, { waitUntil: "load" });
+    await page.screenshot({ path: pngFile });
   } finally {
-    rmSync(profile, { recursive: true, force: true });
+    await context.close();
   }
 }
 
@@ -480,30 +478,42 @@ function parseArgs(argv: string[]) {
   let out = "/tmp/mp-shots";
   let scale = 1;
   let width = 375;
+  let theme = "both";
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--out") out = argv[++i]!;
     else if (argv[i] === "--scale") scale = Number(argv[++i]);
     else if (argv[i] === "--width") width = Number(argv[++i]);
+    else if (argv[i] === "--theme") theme = argv[++i]!;
     else names.push(argv[i]!);
   }
-  return { out: resolve(out), scale, width, names: names.length ? names : Object.keys(SHOTS) };
+  if (!["light", "dark", "both"].includes(theme)) throw new Error(`--theme ${theme}: light, dark or both`);
+  const themes: Theme[] = theme === "both" ? ["light", "dark"] : [theme as Theme];
+  return { out: resolve(out), scale, width, themes, names: names.length ? names : Object.keys(SHOTS) };
 }
 
-const { out, scale, width, names } = parseArgs(process.argv.slice(2));
+const { out, scale, width, themes, names } = parseArgs(process.argv.slice(2));
 mkdirSync(out, { recursive: true });
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: CHROMIUM_ARGS,
+});
 for (const name of names) {
   const shot = SHOTS[name];
   if (!shot) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SHOTS).join(", ")}`);
   const { comp, p } = await shot.run();
   const chrome = { ...shot.chrome, toast: shot.toast ? p.toasts.at(-1) : undefined, modal: shot.modal ? p.modals.at(-1) : undefined };
-  const html = pageHtml(mpRoot, shot.page, comp.dom as unknown as DomElement, chrome, width);
+  for (const theme of themes) {
+    const file = theme === "light" ? name : `${name}-dark`;
+    const html = pageHtml(mpRoot, shot.page, comp.dom as unknown as DomElement, chrome, width, theme);
+    writeFileSync(join(out, `${file}.html`), html);
+    await screenshot(browser, join(out, `${file}.html`), join(out, `${file}.png`), { width, height: shot.height, scale, theme });
+  }
   comp.detach(); // stops page timers (the pay countdown)
-  const htmlFile = join(out, `${name}.html`);
-  writeFileSync(htmlFile, html);
-  screenshot(htmlFile, join(out, `${name}.png`), width, shot.height, scale);
   console.log(
     `${name}: ${join(out, name)}.png  (calls: ${p.calls.map((c) => c.name).join(",") || "-"}; toasts: ${p.toasts.join(" | ") || "-"})`,
   );
 }
+await browser.close();
 process.exit(0); // the fake platform may leave never-settling promises behind

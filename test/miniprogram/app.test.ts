@@ -22,12 +22,11 @@ describe("app.json and project.config.json", () => {
     expect(existsSync(join(mpRoot, appJson.sitemapLocation))).toBe(true);
   });
 
-  it("the tabBar needs no icon files and points at listed pages", () => {
-    const list = appJson.tabBar.list as { pagePath: string; text: string; iconPath?: string }[];
+  it("the tabBar points at listed pages (its icons and colours: theme.test.ts)", () => {
+    const list = appJson.tabBar.list as { pagePath: string; text: string }[];
     expect(list.length).toBeGreaterThanOrEqual(2);
     for (const item of list) {
       expect(appJson.pages).toContain(item.pagePath);
-      expect(item.iconPath).toBeUndefined();
       expect(item.text).toBeTruthy();
     }
   });

@@ -13,8 +13,9 @@ import { idCardCheckChar } from "../../shared/orders/idcard";
 import { localDatabase } from "../../dev/local-sdk";
 import type { LocalStack } from "../../dev/launch";
 import { until } from "../helpers/poll";
+import { CHROMIUM, CHROMIUM_ARGS } from "../../scripts/screenshots/chromium";
 
-export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+export { CHROMIUM };
 export const OPS_ADMIN_PASSWORD = "browser-test-admin-password";
 /** The stack the console runs on: fast simulator, refunds settled only when the script says so. */
 export const STACK_ENV = { OPS_ADMIN_PASSWORD, WXPAY_SIM_TIME_SCALE: "0.001", WXPAY_SIM_REFUND_SETTLE_SECONDS: "0" };
@@ -29,14 +30,7 @@ export async function launchChromium(): Promise<{ context: BrowserContext; page:
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
+    args: CHROMIUM_ARGS,
     viewport: { width: 1360, height: 860 },
     locale: "zh-CN",
     // Also turns the chart's animation off (it follows prefers-reduced-motion).
