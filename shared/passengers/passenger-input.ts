@@ -63,7 +63,12 @@ export function idNoOf(o: Obj, prefix: string, idType: IdType, today: Date): str
 }
 
 /** A whole passenger; `prefix` is its path in the request ("passengers[1]", or "" at top level). */
-export function checkedPassenger(o: Obj, prefix: string, today: Date, defaults: { idType?: IdType; ticketType?: TicketType } = {}): CheckedPassenger {
+export function checkedPassenger(
+  o: Obj,
+  prefix: string,
+  today: Date,
+  defaults: { idType?: IdType; ticketType?: TicketType } = {},
+): CheckedPassenger {
   const idType = idTypeOf(o, prefix, defaults.idType);
   const ticketType = ticketTypeOf(o, prefix, defaults.ticketType);
   return { name: nameOf(o, prefix, idType), idType, idCardNo: idNoOf(o, prefix, idType, today), ticketType };

@@ -83,7 +83,9 @@ export async function addSaved(deps: SavedPassengerDeps, caller: Caller, p: Chec
   const mine = after.findIndex((d) => d._id === doc._id);
   if (holder(keys, after, p, doc._id) || mine >= MAX_SAVED_PASSENGERS) {
     await deps.db.passengers.remove({ _id: doc._id, openid: caller.openid });
-    throw holder(keys, after, p, doc._id) ? DUPLICATE() : new AppError("CONFLICT", `最多保存 ${MAX_SAVED_PASSENGERS} 位乘车人，请先删除不常用的`);
+    throw holder(keys, after, p, doc._id)
+      ? DUPLICATE()
+      : new AppError("CONFLICT", `最多保存 ${MAX_SAVED_PASSENGERS} 位乘车人，请先删除不常用的`);
   }
   return savedView(doc);
 }
@@ -91,7 +93,12 @@ export async function addSaved(deps: SavedPassengerDeps, caller: Caller, p: Chec
 /** The number is left out to keep the saved one; the document type can change only with a number. */
 export type SavedPassengerChange = Omit<CheckedPassenger, "idCardNo"> & { idCardNo?: string };
 
-export async function updateSaved(deps: SavedPassengerDeps, caller: Caller, passengerId: string, change: SavedPassengerChange): Promise<SavedPassenger> {
+export async function updateSaved(
+  deps: SavedPassengerDeps,
+  caller: Caller,
+  passengerId: string,
+  change: SavedPassengerChange,
+): Promise<SavedPassenger> {
   const keys = deps.passengerKeys();
   const docs = await ownDocs(deps, caller.openid);
   const current = docs.find((d) => d._id === passengerId);

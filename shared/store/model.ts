@@ -1,5 +1,14 @@
 // What is stored, per collection. Amounts in fen, times in epoch ms.
-import type { IdType, OrderStatus, RefundStatus, SeatPreference, TicketStatus, TicketType, TimelineEntry, TrainRef } from "../contracts/api";
+import type {
+  IdType,
+  OrderStatus,
+  RefundStatus,
+  SeatPreference,
+  TicketStatus,
+  TicketType,
+  TimelineEntry,
+  TrainRef,
+} from "../contracts/api";
 import type { SealedIdNo } from "../passengers/data-key";
 
 export const COLLECTIONS = {

@@ -81,7 +81,11 @@ describe("npm run doctor (offline)", () => {
     ["APIv3 key of 31 bytes", "WECHAT_API_KEY", () => ({ WECHAT_API_KEY: setup.apiV3Key.slice(1) })],
     ["no passenger data key", "PASSENGER_DATA_KEY", () => ({ PASSENGER_DATA_KEY: "" })],
     ["a passenger data key of 31 bytes", "PASSENGER_DATA_KEY", () => ({ PASSENGER_DATA_KEY: setup.env.PASSENGER_DATA_KEY!.slice(4) })],
-    ["a passenger data key in hex", "PASSENGER_DATA_KEY", () => ({ PASSENGER_DATA_KEY: Buffer.from(setup.env.PASSENGER_DATA_KEY!, "base64").toString("hex") })],
+    [
+      "a passenger data key in hex",
+      "PASSENGER_DATA_KEY",
+      () => ({ PASSENGER_DATA_KEY: Buffer.from(setup.env.PASSENGER_DATA_KEY!, "base64").toString("hex") }),
+    ],
     [
       "private key that does not parse",
       "WECHAT_PRIVATE_KEY",

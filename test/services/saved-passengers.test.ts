@@ -60,8 +60,12 @@ describe("saved passengers: per user, sealed at rest", () => {
     const d = depsOf(w);
     const mine = await addSaved(d, user("a"), person(idCard()));
     expect(await listSaved(d, user("b"))).toEqual([]);
-    const foreignUpdate = await refusal(updateSaved(d, user("b"), mine.passengerId, { name: "李四", idType: "ID_CARD", ticketType: "ADULT" }));
-    const missingUpdate = await refusal(updateSaved(d, user("b"), "0".repeat(24), { name: "李四", idType: "ID_CARD", ticketType: "ADULT" }));
+    const foreignUpdate = await refusal(
+      updateSaved(d, user("b"), mine.passengerId, { name: "李四", idType: "ID_CARD", ticketType: "ADULT" }),
+    );
+    const missingUpdate = await refusal(
+      updateSaved(d, user("b"), "0".repeat(24), { name: "李四", idType: "ID_CARD", ticketType: "ADULT" }),
+    );
     expect(foreignUpdate.toApiError()).toEqual(missingUpdate.toApiError());
     expect(foreignUpdate.code).toBe("NOT_FOUND");
     const foreignDelete = await refusal(deleteSaved(d, user("b"), mine.passengerId));
@@ -124,11 +128,20 @@ describe("saved passengers: per user, sealed at rest", () => {
     const [a, b] = [idCard(), idCard()];
     await addSaved(d, user("a"), person(a));
     const second = await addSaved(d, user("a"), person(b));
-    const dup = await refusal(updateSaved(d, user("a"), second.passengerId, { name: "张三", idType: "ID_CARD", idCardNo: a, ticketType: "ADULT" }));
+    const dup = await refusal(
+      updateSaved(d, user("a"), second.passengerId, { name: "张三", idType: "ID_CARD", idCardNo: a, ticketType: "ADULT" }),
+    );
     expect(dup.field).toBe("idCardNo");
-    const noNumber = await refusal(updateSaved(d, user("a"), second.passengerId, { name: "张三", idType: "PASSPORT", ticketType: "ADULT" }));
+    const noNumber = await refusal(
+      updateSaved(d, user("a"), second.passengerId, { name: "张三", idType: "PASSPORT", ticketType: "ADULT" }),
+    );
     expect(noNumber.field).toBe("idCardNo");
-    const moved = await updateSaved(d, user("a"), second.passengerId, { name: "张三", idType: "PASSPORT", idCardNo: "G1234567", ticketType: "ADULT" });
+    const moved = await updateSaved(d, user("a"), second.passengerId, {
+      name: "张三",
+      idType: "PASSPORT",
+      idCardNo: "G1234567",
+      ticketType: "ADULT",
+    });
     expect(moved).toMatchObject({ idType: "PASSPORT", idCardNoMasked: maskIdNo("G1234567") });
   });
 
@@ -139,13 +152,18 @@ describe("saved passengers: per user, sealed at rest", () => {
     const NEW = randomBytes(32).toString("base64");
     const rotated = depsOf(w, () => keys({ PASSENGER_DATA_KEY: NEW, PASSENGER_DATA_KEY_PREVIOUS: KEY }));
     expect((await refusal(addSaved(rotated, user("a"), person(id)))).field).toBe("idCardNo");
-    const [opened] = await orderPassengers(rotated, user("a"), { typed: [], ids: [old.passengerId], seatClass: "second", travelDate: "2026-12-03" });
+    const [opened] = await orderPassengers(rotated, user("a"), {
+      typed: [],
+      ids: [old.passengerId],
+      seatClass: "second",
+      travelDate: "2026-12-03",
+    });
     expect(opened!.idCardNo).toBe(id);
     // Without the old key it cannot be opened: a configuration error naming the variable.
     const lost = depsOf(w, () => keys({ PASSENGER_DATA_KEY: NEW }));
-    await expect(orderPassengers(lost, user("a"), { typed: [], ids: [old.passengerId], seatClass: "second", travelDate: "2026-12-03" })).rejects.toThrow(
-      /PASSENGER_DATA_KEY_PREVIOUS/,
-    );
+    await expect(
+      orderPassengers(lost, user("a"), { typed: [], ids: [old.passengerId], seatClass: "second", travelDate: "2026-12-03" }),
+    ).rejects.toThrow(/PASSENGER_DATA_KEY_PREVIOUS/);
   });
 });
 
@@ -184,7 +202,8 @@ describe("the key from the environment", () => {
 
 describe("the page's rules, on the server", () => {
   it("names: Han (Ext-A, Ext-B) with · between characters; Latin only for passports", () => {
-    for (const ok of ["张三", "阿依古丽·买买提", "阿依古丽•买买提", "𠮷野家", "㐀三", "欧阳娜娜"]) expect(checkName(ok, "ID_CARD"), ok).toBeNull();
+    for (const ok of ["张三", "阿依古丽·买买提", "阿依古丽•买买提", "𠮷野家", "㐀三", "欧阳娜娜"])
+      expect(checkName(ok, "ID_CARD"), ok).toBeNull();
     for (const ok of ["ZHANG SAN", "O'Neil Mary-Ann", "张三"]) expect(checkName(ok, "PASSPORT"), ok).toBeNull();
     expect(checkName("", "ID_CARD")).toBe("EMPTY");
     expect(checkName("张", "ID_CARD")).toBe("TOO_SHORT");
@@ -233,7 +252,15 @@ describe("the page's rules, on the server", () => {
     const bad = "110105194912310021";
     const e = (() => {
       try {
-        parseOrderPassengers({ passengers: [{ name: "张三", idCardNo: idCard() }, { name: "李4", idCardNo: bad }] }, today);
+        parseOrderPassengers(
+          {
+            passengers: [
+              { name: "张三", idCardNo: idCard() },
+              { name: "李4", idCardNo: bad },
+            ],
+          },
+          today,
+        );
       } catch (x) {
         return x as AppError;
       }
@@ -242,7 +269,15 @@ describe("the page's rules, on the server", () => {
     expect(e.toApiError()).toMatchObject({ code: "INVALID_ARGUMENT", field: "passengers[1].name" });
     const id = (() => {
       try {
-        parseOrderPassengers({ passengers: [{ name: "张三", idCardNo: idCard() }, { name: "李四", idCardNo: bad }] }, today);
+        parseOrderPassengers(
+          {
+            passengers: [
+              { name: "张三", idCardNo: idCard() },
+              { name: "李四", idCardNo: bad },
+            ],
+          },
+          today,
+        );
       } catch (x) {
         return x as AppError;
       }
@@ -253,7 +288,9 @@ describe("the page's rules, on the server", () => {
     expect(() => parseOrderPassengers({ passengers: [{ name: "张三", idCardNo: idCard(), ticketType: "SENIOR" }] }, today)).toThrow(
       expect.objectContaining({ field: "passengers[0].ticketType" }),
     );
-    expect(() => parseOrderPassengers({ passengers: [], passengerIds: [] }, today)).toThrow(expect.objectContaining({ field: "passengers" }));
+    expect(() => parseOrderPassengers({ passengers: [], passengerIds: [] }, today)).toThrow(
+      expect.objectContaining({ field: "passengers" }),
+    );
     expect(() => parseOrderPassengers({ passengerIds: ["nope"] }, today)).toThrow(expect.objectContaining({ field: "passengerIds[0]" }));
   });
 });
