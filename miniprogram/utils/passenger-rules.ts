@@ -1,5 +1,5 @@
 // The one rule for a passenger's name, ID document and ticket type, used by the booking page and by
-// the functions (both import this file: it is pure, ES2020, no platform API), so a name the page
+// the functions (both load this file: it is pure, ES2020, no platform API), so a name the page
 // accepts is a name the server accepts. Rules and sources: docs/tickets.md (乘车人).
 import type { IdType, TicketType } from "../../shared/contracts/api";
 import { checkIdCard, ID_CARD_MESSAGES } from "./idcard";
