@@ -191,6 +191,15 @@ describe("the key from the environment", () => {
     });
   }
 
+  it("without a key, list and delete still work; add is refused naming the variable", async () => {
+    const w = await world({ onlyTrain: true });
+    const saved = await addSaved(depsOf(w), user("a"), person(idCard()));
+    const noKey = depsOf(w, () => passengerKeysFrom({}));
+    expect(await listSaved(noKey, user("a"))).toEqual([saved]);
+    await expect(addSaved(noKey, user("a"), person(idCard()))).rejects.toThrow(/^PASSENGER_DATA_KEY is not set/);
+    expect(await deleteSaved(noKey, user("a"), saved.passengerId)).toEqual({ passengerId: saved.passengerId });
+  });
+
   it("a ciphertext moved to another user (or altered) does not open", () => {
     const k = keys();
     const sealed = k.seal("110105199003071234", "o-a|ID_CARD");
