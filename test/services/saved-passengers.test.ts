@@ -9,6 +9,7 @@ import { AppError } from "../../shared/errors";
 import { PassengerKeyError, passengerKeysFrom, type PassengerKeys } from "../../shared/passengers/data-key";
 import { checkedPassenger } from "../../shared/passengers/passenger-input";
 import { orderPassengers, parseOrderPassengers } from "../../shared/passengers/order-passengers";
+import { idCardCheckChar } from "../../shared/orders/idcard";
 import { createOrder } from "../../shared/services/booking";
 import {
   addSaved,
@@ -342,7 +343,6 @@ describe("createOrder with saved passengers and ticket types", () => {
     // A child born 10 years before the trip; an adult.
     const y = Number(w.train.date.slice(0, 4)) - 10;
     const child17 = `110105${y}0101001`;
-    const { idCardCheckChar } = await import("../../shared/orders/idcard");
     const childId = child17 + idCardCheckChar(child17);
     const o = await book(w, "fam", {
       passengers: [
