@@ -62,6 +62,10 @@ describe("常用乘车人 chips (pages/book)", () => {
   it("tapping chips selects and deselects; the selected build the order with their ticket types", async () => {
     const { p, page } = await openBook({ createOrder: () => ok(createOrderResult()) });
     expect(chips(page)).toHaveLength(2);
+    // With saved passengers, the page opens without a blank typed row; nothing chosen is said so.
+    expect(page.querySelectorAll(".typed-passenger")).toHaveLength(0);
+    await tap(page, ".submit");
+    expect(textOf(page, ".form-error")).toBe("请选择或填写乘车人");
     // What a screen reader reads (the simulator drops aria-* from its DOM: the template binds them).
     expect(BOOK_WXML).toMatch(
       /class="chip saved-chip[^>]*aria-role="checkbox" aria-checked="\{\{item.selected\}\}" aria-label="\{\{item.label\}\}"/,
@@ -82,7 +86,8 @@ describe("常用乘车人 chips (pages/book)", () => {
     expect(labels(page)[0]).toBe("张三，成人，未选");
     expect(textOf(page, ".estimate")).toBe("¥415.00");
 
-    // The typed row stays blank: only the chip goes; then a typed child after it.
+    // A blank typed row added and left blank is not sent.
+    await tap(page, ".add-passenger");
     await tap(page, ".submit");
     expect(callsOf(p, "createOrder")[0].data).toEqual({
       trainId: trainG1.trainId,
@@ -95,6 +100,7 @@ describe("常用乘车人 chips (pages/book)", () => {
   it("saved and typed passengers together: ids first, typed rows with non-default types", async () => {
     const { p, page } = await openBook({ createOrder: () => ok(createOrderResult()) });
     await tap(page, ".saved-chip", 0);
+    await tap(page, ".add-passenger");
     await type(page, ".name-input", 0, "张小三");
     await type(page, ".id-input", 0, VALID_ID_2);
     page.querySelectorAll(".ticket-type-picker")[0].dispatchEvent("change", { detail: { value: 1 } }); // 儿童
@@ -111,6 +117,7 @@ describe("常用乘车人 chips (pages/book)", () => {
     let answer = fieldError("passengers[0].name", "姓名只能包含汉字、“·”，持护照的可填英文字母");
     const { page } = await openBook({ createOrder: () => answer });
     await tap(page, ".saved-chip", 0);
+    await tap(page, ".add-passenger");
     await type(page, ".name-input", 0, "李四");
     await type(page, ".id-input", 0, VALID_ID_2);
     await tap(page, ".submit");
@@ -126,6 +133,7 @@ describe("常用乘车人 chips (pages/book)", () => {
 
   it("the page refuses what the server would, before sending: a Latin name on a 身份证, a bad 港澳通行证 number", async () => {
     const { p, page } = await openBook();
+    await tap(page, ".add-passenger");
     await type(page, ".name-input", 0, "ZHANG SAN");
     await type(page, ".id-input", 0, VALID_ID_1);
     await tap(page, ".submit");

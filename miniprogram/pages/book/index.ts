@@ -199,7 +199,13 @@ Component({
       try {
         const res = (await call("passengers", { action: "list" })) as PassengersListResult;
         const chosen = this.data.saved.filter((c) => c.selected).map((c) => c.passengerId);
-        this.setData({ saved: res.passengers.map((p) => chipOf(p, chosen.indexOf(p.passengerId) >= 0)) });
+        const typed = this.data.passengers;
+        // With saved passengers to tap, the one blank row the page opened with is noise: 填写其他乘车人 adds one.
+        const untouched = typed.length === 1 && isBlank(typed[0]!) && res.passengers.length > 0;
+        this.setData({
+          saved: res.passengers.map((p) => chipOf(p, chosen.indexOf(p.passengerId) >= 0)),
+          ...(untouched ? { passengers: [] } : {}),
+        });
         this.refreshEstimate();
       } catch {
         // Typing passengers in still works; the chips stay as they were.
@@ -311,7 +317,8 @@ Component({
 
     onRemovePassenger(e: WechatMiniprogram.BaseEvent) {
       const i = Number((e.currentTarget.dataset as { index: number }).index);
-      if (this.data.submitting || (this.data.passengers.length <= 1 && !this.data.saved.some((c) => c.selected))) return;
+      // The last typed row may go when saved passengers can be chosen instead.
+      if (this.data.submitting || (this.data.passengers.length <= 1 && this.data.saved.length === 0)) return;
       this.changePassengers(this.data.passengers.filter((_, k) => k !== i));
     },
 
@@ -422,6 +429,10 @@ Component({
         return;
       }
       const passengerIds = this.data.saved.filter((c) => c.selected).map((c) => c.passengerId);
+      if (passengerIds.length === 0 && this.data.passengers.length === 0) {
+        this.setData({ formError: "请选择或填写乘车人" });
+        return;
+      }
       const { list, valid } = validatePassengers(this.data.passengers, passengerIds.length > 0);
       const clearedChips = this.data.saved.map((c) => (c.error ? { ...c, error: "" } : c));
       if (!valid) {
