@@ -4,6 +4,7 @@ import { delimiter, resolve } from "node:path";
 import type { StackPlugin } from "./plugin";
 import { startStack, NonLoopbackHostError } from "./stack/index";
 import { createWxPaySimPlugin } from "./wxpay-sim";
+import { createPassengerKeyPlugin } from "./passenger-key";
 import { seedTrains } from "../shared/catalog/seed";
 import { CloudbaseDatabase } from "../shared/store/cloudbase-database";
 import { createRepos } from "../shared/store/repos";
@@ -30,7 +31,7 @@ function parsePort(value: string | undefined): number {
 }
 
 async function main(): Promise<void> {
-  const plugins: StackPlugin[] = [createWxPaySimPlugin()];
+  const plugins: StackPlugin[] = [createWxPaySimPlugin(), createPassengerKeyPlugin()];
   // STACK_SCHEMA=0: an empty database, like a fresh CloudBase environment (the db:setup test).
   const applySchema = envFlag(process.env.STACK_SCHEMA, true);
   try {

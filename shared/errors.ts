@@ -5,15 +5,28 @@ import type { ApiError, ApiErrorData, ErrorCode } from "./contracts/api";
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly data: ApiErrorData | undefined;
-  constructor(code: ErrorCode, message: string, data?: ApiErrorData) {
+  /** The input field at fault, as a path into the request ("passengers[1].name"). */
+  readonly field: string | undefined;
+  constructor(code: ErrorCode, message: string, data?: ApiErrorData, field?: string) {
     super(message);
     this.name = "AppError";
     this.code = code;
     this.data = data;
+    this.field = field;
   }
   toApiError(): ApiError {
-    return { code: this.code, message: this.message, ...(this.data ? { data: this.data } : {}) };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.field !== undefined ? { field: this.field } : {}),
+      ...(this.data ? { data: this.data } : {}),
+    };
   }
+}
+
+/** INVALID_ARGUMENT about one input field (the page marks that field). */
+export function invalidField(field: string, message: string): AppError {
+  return new AppError("INVALID_ARGUMENT", message, undefined, field);
 }
 
 /** Default user-facing messages, one per code. */

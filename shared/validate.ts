@@ -1,10 +1,10 @@
 // Small typed validators for function input. Each failure is an INVALID_ARGUMENT naming the field.
-import { AppError } from "./errors";
+import { invalidField, type AppError } from "./errors";
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type Obj = Record<string, unknown>;
 
-const bad = (field: string, why: string): AppError => new AppError("INVALID_ARGUMENT", `参数 ${field} ${why}`);
+const bad = (field: string, why: string): AppError => invalidField(field, `参数 ${field} ${why}`);
 
 export function asObject(v: unknown, field = "请求"): Obj {
   if (typeof v !== "object" || v === null || Array.isArray(v)) throw bad(field, "必须是对象");
@@ -61,3 +61,6 @@ export function ticketIds(o: Obj, pattern: RegExp): string[] {
   if (new Set(list).size !== list.length) throw bad("ticketIds", "不能重复");
   return list;
 }
+
+/** Saved passengers' ids (passengers function, createOrder's passengerIds): 24 lower-case hex characters. */
+export const PASSENGER_ID = /^[0-9a-f]{24}$/;

@@ -34,11 +34,11 @@ function unwrap<T>(result: unknown): T {
     return (result as { ok: true; data: T }).data;
   }
   if (isObject(result) && result.ok === false && isObject(result.error)) {
-    const { code, message, data } = (result as FunctionResult<T> & { ok: false }).error;
+    const { code, message, data, field } = (result as FunctionResult<T> & { ok: false }).error;
     const known = KNOWN_CODES.indexOf(code) >= 0 ? code : "INTERNAL";
     const text = typeof message === "string" && message !== "" ? message : SERVICE_DOWN_MESSAGE;
     // INTERNAL may be a passing fault; the request is idempotent by its tokens, so a retry is safe.
-    throw new ApiCallError(known, text, known === "INTERNAL", isObject(data) ? data : {});
+    throw new ApiCallError(known, text, known === "INTERNAL", isObject(data) ? data : {}, typeof field === "string" ? field : undefined);
   }
   throw new ApiCallError("INTERNAL", SERVICE_DOWN_MESSAGE, true);
 }

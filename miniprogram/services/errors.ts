@@ -11,13 +11,16 @@ export class ApiCallError extends Error {
   readonly retryable: boolean;
   /** What the server added for the next step (pendingOrderId, retryAfterSeconds…). */
   readonly data: ApiErrorData;
+  /** INVALID_ARGUMENT: the request field at fault ("passengers[1].name"), for the page to mark. */
+  readonly field: string | undefined;
 
-  constructor(code: ClientErrorCode, message: string, retryable: boolean, data: ApiErrorData = {}) {
+  constructor(code: ClientErrorCode, message: string, retryable: boolean, data: ApiErrorData = {}, field?: string) {
     super(message);
     this.name = "ApiCallError";
     this.code = code;
     this.retryable = retryable;
     this.data = data;
+    this.field = field;
   }
 }
 
@@ -42,6 +45,11 @@ export function isRetryable(err: unknown): boolean {
 /** The error's code, or undefined for anything that is not a function call's error. */
 export function codeOf(err: unknown): ClientErrorCode | undefined {
   return err instanceof ApiCallError ? err.code : undefined;
+}
+
+/** The request field the server named as wrong, or undefined. */
+export function fieldOf(err: unknown): string | undefined {
+  return err instanceof ApiCallError ? err.field : undefined;
 }
 
 export function dataOf(err: unknown): ApiErrorData {

@@ -7,6 +7,7 @@ import { checkBuild, checkGitIgnored, checkRendering } from "./deploy-checks";
 import { error, warn, type Finding } from "./findings";
 import { checkIds } from "./merchant-ids";
 import { checkMerchantKeys } from "./merchant-keys";
+import { checkPassengerKey } from "./passenger-key";
 import { onlineContext, runOnlineChecks, type OnlineCheck } from "./online";
 
 export interface DoctorOptions {
@@ -28,6 +29,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<Finding[]> {
   const findings: Finding[] = [...checkIds(values, notifyPath)];
   const demo = (values.PAY_MODE ?? "").trim() === "mock";
   if (!demo) findings.push(...checkMerchantKeys(root, values, opts.now ?? new Date()));
+  findings.push(...checkPassengerKey(values));
   const rendering = await checkRendering(raw, root, values);
   findings.push(...rendering.findings);
   if (rendering.rendered) findings.push(...checkBuild(rendering.rendered, raw, root, values));

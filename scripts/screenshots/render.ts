@@ -31,6 +31,13 @@ type FakePlatform = import("../../test/miniprogram/harness").FakePlatform;
 
 const MIN = 60_000;
 
+/** 常用乘车人 of the screenshots: an adult, a passport holder (student), a child. */
+const SAVED = [
+  { passengerId: "a".repeat(24), name: "张三", idType: "ID_CARD", idCardNoMasked: "110***********002X", ticketType: "ADULT" },
+  { passengerId: "b".repeat(24), name: "阿依古丽·买买提", idType: "PASSPORT", idCardNoMasked: "E1*****78", ticketType: "STUDENT" },
+  { passengerId: "c".repeat(24), name: "小新", idType: "ID_CARD", idCardNoMasked: "440***********0013", ticketType: "CHILD" },
+].map((p) => ({ ...p, createdAt: 1, updatedAt: 1 }));
+
 // ---- data shaped like the real functions' answers -------------------------------------------------
 
 /** Today's catalog, with stock as a busy day would leave it. */
@@ -278,6 +285,45 @@ const SHOTS: Record<string, Shot> = {
       await typeInto(r.comp, ".name-input", 0, "张三");
       await typeInto(r.comp, ".id-input", 0, "110105194912310021");
       r.comp.querySelector(".submit")!.dispatchEvent("tap");
+      await settle();
+      return r;
+    },
+  },
+  "book-saved-passengers": {
+    page: "pages/book/index",
+    chrome: { title: "填写订单" },
+    height: 1100,
+    async run() {
+      const p = installPlatform({
+        trains: trainsAnswer(catalogTrains()),
+        passengers: () => ok({ passengers: SAVED, max: 15 }),
+        createOrder: () => ({
+          ok: false,
+          error: { code: "INVALID_ARGUMENT", message: "小新 乘车日已满 14 周岁，请购买成人票", field: "passengerIds[2]" },
+        }),
+      });
+      const r = await open("pages/book/index", p, bookQuery());
+      for (const i of [0, 1, 2]) r.comp.querySelectorAll(".saved-chip")[i]!.dispatchEvent("tap");
+      await settle();
+      r.comp.querySelector(".submit")!.dispatchEvent("tap");
+      await settle();
+      return r;
+    },
+  },
+  "passenger-edit": {
+    page: "pages/passenger-edit/index",
+    chrome: { title: "编辑乘车人" },
+    height: 700,
+    async run() {
+      const p = installPlatform({
+        passengers: (d: { action: string }) =>
+          d.action === "list"
+            ? ok({ passengers: SAVED, max: 15 })
+            : { ok: false, error: { code: "INVALID_ARGUMENT", message: "“·”只能出现在两个字之间", field: "name" } },
+      });
+      const r = await open("pages/passenger-edit/index", p, { passengerId: SAVED[1]!.passengerId });
+      await typeInto(r.comp, ".name-input", 0, "阿依古丽·");
+      r.comp.querySelector(".save")!.dispatchEvent("tap");
       await settle();
       return r;
     },

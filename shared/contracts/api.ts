@@ -9,6 +9,9 @@ export interface ApiError {
   code: ErrorCode;
   /** Chinese, for users. Never a stack trace or a secret. */
   message: string;
+  /** INVALID_ARGUMENT: the input field at fault as a path into the request, e.g. "passengers[1].name"
+   *  or "passengerIds[0]" (the page marks that input). Absent when no single field is at fault. */
+  field?: string;
   /** What the page needs for the next step, for the codes that have one. */
   data?: ApiErrorData;
 }
@@ -97,15 +100,26 @@ export interface TrainsResult {
 }
 
 // ---- createOrder ----
+/** 居民身份证 / 护照 / 港澳居民来往内地通行证 / 台湾居民来往大陆通行证 (formats: docs/tickets.md). */
+export type IdType = "ID_CARD" | "PASSPORT" | "HK_MACAO_PERMIT" | "TAIWAN_PERMIT";
+/** 成人 / 儿童 / 学生: the price rule is the server's (docs/tickets.md). */
+export type TicketType = "ADULT" | "CHILD" | "STUDENT";
 export interface PassengerInput {
   name: string;
-  /** 18-digit resident ID number with a valid check digit. */
+  /** The ID document's number: for ID_CARD 18 characters with a valid check digit. */
   idCardNo: string;
+  /** Default ID_CARD. */
+  idType?: IdType;
+  /** Default ADULT. */
+  ticketType?: TicketType;
 }
 export interface CreateOrderRequest {
   trainId: string;
   seatClass: SeatClassCode;
-  passengers: PassengerInput[];
+  /** Typed passengers; with passengerIds, the saved ones come first. 1–5 in all, no document twice. */
+  passengers?: PassengerInput[];
+  /** Saved passengers (常用乘车人) of the caller, by id; each with its saved ticket type. */
+  passengerIds?: string[];
   /** One per booking attempt: the same token from the same user returns the same order. */
   clientToken: string;
   /** Window (A/F) or aisle (C/D) seats where possible. */
@@ -204,6 +218,46 @@ export interface PassengerView {
   name: string;
   /** Masked: first 3 and last 4 digits visible, e.g. "110***********1234". */
   idCardNoMasked: string;
+  /** Absent: ID_CARD. */
+  idType?: IdType;
+  /** Absent: ADULT. */
+  ticketType?: TicketType;
+}
+
+// ---- passengers (常用乘车人) ----
+/** A saved passenger as answered: never the whole ID number. */
+export interface SavedPassenger {
+  passengerId: string;
+  name: string;
+  idType: IdType;
+  /** Masked like PassengerView's: "110***********1234"; short numbers "E1*****78". */
+  idCardNoMasked: string;
+  ticketType: TicketType;
+  createdAt: EpochMs;
+  updatedAt: EpochMs;
+}
+export interface SavedPassengerInput {
+  name: string;
+  idType: IdType;
+  idCardNo: string;
+  ticketType: TicketType;
+}
+export type PassengersRequest =
+  | { action: "list" }
+  | ({ action: "add" } & SavedPassengerInput)
+  /** idCardNo may be left out to keep the saved number (the page never has it), unless idType changes. */
+  | ({ action: "update"; passengerId: string } & Omit<SavedPassengerInput, "idCardNo"> & { idCardNo?: string })
+  | { action: "delete"; passengerId: string };
+export interface PassengersListResult {
+  passengers: SavedPassenger[];
+  /** At most this many per user. */
+  max: number;
+}
+export interface PassengersResults {
+  list: PassengersListResult;
+  add: SavedPassenger;
+  update: SavedPassenger;
+  delete: { passengerId: string };
 }
 export interface TrainRef extends TrainSchedule {
   trainId: string;
@@ -288,5 +342,6 @@ export interface FunctionContract {
   createOrder: { req: CreateOrderRequest; res: CreateOrderResult };
   refund: { req: RefundRequest; res: RefundResult };
   orders: { req: OrdersRequest; res: OrdersResults[keyof OrdersResults] };
+  passengers: { req: PassengersRequest; res: PassengersResults[keyof PassengersResults] };
 }
 export type CallableFunctionName = keyof FunctionContract;

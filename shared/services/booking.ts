@@ -12,17 +12,19 @@ import { chooseSeats } from "../orders/seating";
 import { timelineEntry } from "../orders/state-machine";
 import type { Caller } from "../runtime/identity";
 import { logDecision } from "../runtime/log";
-import type { OrderDoc, TicketDoc } from "../store/model";
+import type { OrderDoc, StoredPassenger, TicketDoc } from "../store/model";
 import type { PaymentDeps, StoreDeps } from "./deps";
 import { releaseBookingSlot, takeBookingSlot } from "./fair-use";
 import { queryAndApply } from "./follow-up";
-import { heldByOrder, holdIsLive, holdSeats, releaseHolds, releaseSeats, riderKey, ticketHolds } from "./seats";
+import { heldByOrder, holdIsLive, holdSeats, releaseHolds, releaseSeats, riderOf, ticketHolds } from "./seats";
 import { closeLocally } from "./settlement";
 import { refusalLogFields } from "../wechatpay/config-refusals";
+import { ticketPrice } from "../../miniprogram/utils/fares";
 
 export interface BookingInput {
   trainId: string;
   seatClass: SeatClassCode;
+  /** Checked by the caller (passengers/order-passengers.ts): formats, ticket types, no document twice. */
   passengers: PassengerInput[];
   clientToken: string;
   seatPreference?: SeatPreference;
@@ -134,22 +136,23 @@ function pickSeats(
 
 const ticketSeat = (s: Pick<Seat, "key" | "carriage" | "seatNo">) => ({ seatKey: s.key, carriage: s.carriage, seatNo: s.seatNo });
 
-/** The order a booking creates: its id from (openid, clientToken), its price from the train, one
- *  ticket per passenger on the seats chosen for them. */
+/** The order a booking creates: its id from (openid, clientToken), its prices from the train's fare
+ *  and each passenger's ticket type, one ticket per passenger on the seats chosen for them. */
 function newOrder(deps: PaymentDeps, input: BookingInput, caller: Caller, train: TrainDoc, now: number, seats: Seat[]): OrderDoc {
   const orderId = orderIdFor(caller.openid, input.clientToken);
   const seat = train.seats[input.seatClass];
+  const stored = input.passengers.map(storedPassenger);
   const tickets: TicketDoc[] = seats.map((s, i) => ({
     ticketId: ticketIdFor(orderId, i),
     ...ticketSeat(s),
-    price: seat.price,
+    price: ticketPrice(seat.price, input.passengers[i]!.ticketType ?? "ADULT"),
     status: "UNPAID",
   }));
   return {
     _id: orderId,
     outTradeNo: outTradeNoFor(orderId),
     openid: caller.openid,
-    fingerprint: fingerprintOf([input.trainId, input.seatClass, input.passengers.map((p) => [p.name, p.idCardNo])]),
+    fingerprint: fingerprintOf([input.trainId, input.seatClass, stored.map((p) => Object.values(p))]),
     status: "PENDING",
     train: {
       trainId: train._id,
@@ -162,11 +165,11 @@ function newOrder(deps: PaymentDeps, input: BookingInput, caller: Caller, train:
       seatClass: input.seatClass,
       seatClassName: seat.name,
     },
-    passengers: input.passengers.map((p) => ({ name: p.name, idCardNo: p.idCardNo })),
+    passengers: stored,
     tickets,
     ...(input.seatPreference ? { seatPreference: input.seatPreference } : {}),
     unitPrice: seat.price,
-    amount: assertFen(seat.price * input.passengers.length),
+    amount: assertFen(tickets.reduce((sum, t) => sum + t.price, 0)),
     refundReserved: 0,
     refundReservations: {},
     refundCredits: {},
@@ -176,6 +179,17 @@ function newOrder(deps: PaymentDeps, input: BookingInput, caller: Caller, train:
     checkedAt: 0,
     expiresAt: Math.min(now + deps.orderTtlMinutes * 60_000, train.departAt - SALES_CLOSE_MS),
     timeline: [timelineEntry(now, "PENDING", "提交订单")],
+  };
+}
+
+/** As the order keeps a passenger: the document type and ticket type only when not the defaults
+ *  (ID_CARD, ADULT), so such orders are stored (and fingerprinted) exactly as before. */
+function storedPassenger(p: PassengerInput): StoredPassenger {
+  return {
+    name: p.name,
+    idCardNo: p.idCardNo,
+    ...(p.idType && p.idType !== "ID_CARD" ? { idType: p.idType } : {}),
+    ...(p.ticketType && p.ticketType !== "ADULT" ? { ticketType: p.ticketType } : {}),
   };
 }
 
@@ -239,7 +253,7 @@ async function giveUp(deps: PaymentDeps, o: OrderDoc, decision: string): Promise
  *  undefined when nobody blocks. */
 async function blockingPassenger(deps: StoreDeps, train: TrainDoc, o: OrderDoc): Promise<string | false | undefined> {
   for (const [i, t] of o.tickets.entries()) {
-    const owner = train.riders?.[riderKey(o.passengers[i]!.idCardNo)];
+    const owner = train.riders?.[riderOf(o.passengers[i]!)];
     if (!owner || owner === t.ticketId) continue;
     const entry = Object.entries(train.seatMap ?? {}).find(([, h]) => h.ticketId === owner);
     if (!entry) return o.passengers[i]!.name;

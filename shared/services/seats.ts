@@ -11,11 +11,16 @@ import type { SeatHold, TrainDoc } from "../catalog/catalog";
 import { splitSeatKey } from "../catalog/seat-layout";
 import type { SeatClassCode } from "../contracts/api";
 import { LIVE_TICKET_STATES, SEAT_HOLDING_STATES } from "../orders/state-machine";
-import type { OrderDoc, TicketDoc } from "../store/model";
+import type { OrderDoc, StoredPassenger, TicketDoc } from "../store/model";
 import type { StoreDeps } from "./deps";
 
 /** The key a passenger is known by in a train's `riders`: not the ID number itself. */
 export const riderKey = (idCardNo: string): string => createHash("sha256").update(`rider|${idCardNo}`).digest("hex").slice(0, 20);
+
+/** A passenger's rider key: a 居民身份证 by its number alone (as before other documents existed),
+ *  any other document by its type and number. */
+export const riderOf = (p: Pick<StoredPassenger, "idCardNo" | "idType">): string =>
+  riderKey(p.idType && p.idType !== "ID_CARD" ? `${p.idType}|${p.idCardNo}` : p.idCardNo);
 
 /** What holding one order's seats writes, ticket by ticket. */
 export interface TicketHold {
@@ -25,7 +30,7 @@ export interface TicketHold {
 }
 
 export const ticketHolds = (order: Pick<OrderDoc, "tickets" | "passengers">): TicketHold[] =>
-  order.tickets.map((t, i) => ({ ticketId: t.ticketId, seatKey: t.seatKey, rider: riderKey(order.passengers[i]!.idCardNo) }));
+  order.tickets.map((t, i) => ({ ticketId: t.ticketId, seatKey: t.seatKey, rider: riderOf(order.passengers[i]!) }));
 
 /** Holds every ticket's seat in one conditional update; false when any seat or passenger is taken. */
 export async function holdSeats(

@@ -1,7 +1,7 @@
 // Stored documents → what the functions answer. ID numbers leave only masked.
 import type { OrderDetail, OrderSummary, RefundStatus, RefundView, TicketView } from "../contracts/api";
 import { departAtOf } from "../catalog/catalog";
-import { maskIdCardNo } from "../orders/idcard";
+import { maskIdNo } from "../../miniprogram/utils/passenger-rules";
 import type { OrderDoc, RefundDoc, StoredRefundStatus } from "../store/model";
 
 /** CREATED is ours (submitted or about to be): to the user it is in progress. FAILED (refused by
@@ -56,7 +56,7 @@ export function ticketViews(o: OrderDoc): TicketView[] {
     return {
       ticketId: t.ticketId,
       passengerName: p?.name ?? "",
-      idCardNoMasked: p ? maskIdCardNo(p.idCardNo) : "",
+      idCardNoMasked: p ? maskIdNo(p.idCardNo) : "",
       carriage: t.carriage,
       seatNo: t.seatNo,
       seatClass: o.train.seatClass,
@@ -73,7 +73,12 @@ export function orderDetail(o: OrderDoc, refunds: RefundDoc[], serverNow: number
   return {
     ...orderCore(o),
     refunds: refunds.sort((a, b) => a.createdAt - b.createdAt).map(refundView),
-    passengers: o.passengers.map((p) => ({ name: p.name, idCardNoMasked: maskIdCardNo(p.idCardNo) })),
+    passengers: o.passengers.map((p) => ({
+      name: p.name,
+      idCardNoMasked: maskIdNo(p.idCardNo),
+      ...(p.idType ? { idType: p.idType } : {}),
+      ...(p.ticketType ? { ticketType: p.ticketType } : {}),
+    })),
     tickets: ticketViews(o),
     departAt: departAtOf(o.train),
     ...(o.paidAt ? { paidAt: o.paidAt } : {}),

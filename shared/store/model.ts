@@ -1,5 +1,15 @@
 // What is stored, per collection. Amounts in fen, times in epoch ms.
-import type { OrderStatus, RefundStatus, SeatPreference, TicketStatus, TimelineEntry, TrainRef } from "../contracts/api";
+import type {
+  IdType,
+  OrderStatus,
+  RefundStatus,
+  SeatPreference,
+  TicketStatus,
+  TicketType,
+  TimelineEntry,
+  TrainRef,
+} from "../contracts/api";
+import type { SealedIdNo } from "../passengers/data-key";
 
 export const COLLECTIONS = {
   users: "users",
@@ -9,6 +19,7 @@ export const COLLECTIONS = {
   paymentEvents: "payment_events",
   reconciliations: "reconciliations",
   notifyRejections: "notify_rejections",
+  passengers: "passengers",
   // The operations console's own (documents: shared/ops/model.ts).
   operators: "operators",
   opsSessions: "ops_sessions",
@@ -33,8 +44,29 @@ export interface UserDoc {
 
 export interface StoredPassenger {
   name: string;
-  /** Kept for the ticket; never logged, masked in every answer. */
+  /** Kept for the ticket; never logged, masked in every answer. The number of the idType document. */
   idCardNo: string;
+  /** Absent: ID_CARD (orders made before other documents were taken). */
+  idType?: IdType;
+  /** Absent: ADULT. */
+  ticketType?: TicketType;
+}
+
+/** A saved passenger (常用乘车人) of one user. The ID number is only sealed, hashed and masked here:
+ *  no field holds it in the clear (shared/passengers/data-key.ts). */
+export interface SavedPassengerDoc {
+  _id: string;
+  openid: string;
+  name: string;
+  idType: IdType;
+  ticketType: TicketType;
+  /** AES-256-GCM of the normalised number, bound to (openid, idType). */
+  idNoSealed: SealedIdNo;
+  /** HMAC-SHA256 of "idType|number" under the key that sealed it: duplicates found without the number. */
+  idNoHash: string;
+  idNoMasked: string;
+  createdAt: number;
+  updatedAt: number;
 }
 
 /** One passenger's ticket, inside its order (tickets[i] is passengers[i]'s). */

@@ -8,6 +8,7 @@ import {
   type PaymentEventDoc,
   type ReconcileReport,
   type RefundDoc,
+  type SavedPassengerDoc,
   type UserDoc,
 } from "./model";
 
@@ -49,6 +50,7 @@ export interface Repos {
   paymentEvents: Collection<PaymentEventDoc>;
   reconciliations: Collection<ReconcileReport>;
   notifyRejections: Collection<NotifyRejectionsDoc>;
+  passengers: Collection<SavedPassengerDoc>;
 }
 
 export function createRepos(db: Database): Repos {
@@ -60,5 +62,6 @@ export function createRepos(db: Database): Repos {
     paymentEvents: new Collection<PaymentEventDoc>(db, COLLECTIONS.paymentEvents),
     reconciliations: new Collection<ReconcileReport>(db, COLLECTIONS.reconciliations),
     notifyRejections: new Collection<NotifyRejectionsDoc>(db, COLLECTIONS.notifyRejections),
+    passengers: new Collection<SavedPassengerDoc>(db, COLLECTIONS.passengers),
   };
 }

@@ -98,6 +98,15 @@ export const DATABASE: readonly CollectionDeclaration[] = [
   },
   // Unverified notifications counted per China-time day, keyed by `_id` (the date).
   { name: COLLECTIONS.notifyRejections, permission: "ADMINONLY", indexes: {} },
+  {
+    name: COLLECTIONS.passengers,
+    permission: "ADMINONLY",
+    indexes: {
+      // A user's saved passengers, oldest first (the list, the limit and duplicates are one read);
+      // createOrder's passengerIds are read by `_id` with the openid as a condition.
+      openid_createdAt: { openid: 1, createdAt: 1 },
+    },
+  },
   // ---- the operations console (docs/ops-console.md) ----
   {
     name: COLLECTIONS.operators,

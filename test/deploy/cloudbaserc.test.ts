@@ -24,10 +24,10 @@ const rc = JSON.parse(readFileSync(join(REPO_ROOT, "cloudbaserc.json"), "utf8"))
 const byName = Object.fromEntries(rc.functions.map((f) => [f.name, f]));
 
 describe("cloudbaserc.json", () => {
-  it("declares exactly the eight functions, each built into functionRoot with index.main", () => {
+  it("declares exactly the nine functions, each built into functionRoot with index.main", () => {
     const names = readdirSync(join(REPO_ROOT, "cloudfunctions")).sort();
     expect(rc.functions.map((f) => f.name).sort()).toEqual(names);
-    expect(names).toEqual(["createOrder", "login", "ops", "orders", "payNotify", "refund", "sweeper", "trains"]);
+    expect(names).toEqual(["createOrder", "login", "ops", "orders", "passengers", "payNotify", "refund", "sweeper", "trains"]);
     for (const f of rc.functions) {
       expect(f.handler).toBe("index.main");
       expect(f.runtime).toBe("Nodejs24.11");

@@ -76,11 +76,17 @@ describe("deploy: key files, tcb rendering, 4 KB", () => {
       "login",
       "ops",
       "orders",
+      "passengers",
       "payNotify",
       "refund",
       "sweeper",
       "trains",
     ]);
+    // Saved passengers' key reaches the two functions that seal and open ID numbers.
+    for (const name of ["createOrder", "passengers"]) {
+      const env = rendered.functions.find((f) => f.name === name)!.envVariables;
+      expect(env.PASSENGER_DATA_KEY, name).toBe(setup.env.PASSENGER_DATA_KEY);
+    }
     for (const f of rendered.functions) {
       expect(f.runtime).toBe("Nodejs24.11");
       expect(envBytes(f.envVariables), f.name).toBeLessThanOrEqual(SCF_ENV_LIMIT_BYTES);

@@ -39,6 +39,7 @@ beforeAll(async () => {
   setup = createMerchantSetup({ git: true });
   for (const text of Object.values(setup.files)) remember(text);
   secrets.add(setup.apiV3Key);
+  secrets.add(setup.env.PASSENGER_DATA_KEY!);
   await buildInto(setup.root);
 }, 180_000);
 
@@ -78,6 +79,13 @@ describe("npm run doctor (offline)", () => {
     ["mchid not digits", "WECHAT_MCHID", () => ({ WECHAT_MCHID: "19000O9191" })],
     ["a tourist AppID", "WECHAT_APPID", () => ({ WECHAT_APPID: "touristappid" })],
     ["APIv3 key of 31 bytes", "WECHAT_API_KEY", () => ({ WECHAT_API_KEY: setup.apiV3Key.slice(1) })],
+    ["no passenger data key", "PASSENGER_DATA_KEY", () => ({ PASSENGER_DATA_KEY: "" })],
+    ["a passenger data key of 31 bytes", "PASSENGER_DATA_KEY", () => ({ PASSENGER_DATA_KEY: setup.env.PASSENGER_DATA_KEY!.slice(4) })],
+    [
+      "a passenger data key in hex",
+      "PASSENGER_DATA_KEY",
+      () => ({ PASSENGER_DATA_KEY: Buffer.from(setup.env.PASSENGER_DATA_KEY!, "base64").toString("hex") }),
+    ],
     [
       "private key that does not parse",
       "WECHAT_PRIVATE_KEY",

@@ -35,7 +35,13 @@ export interface MerchantSetup {
 }
 
 /** Variables a test process must not inherit from the developer's shell: tcb lets them win over .env.local. */
-export const DEPLOY_VARIABLES: readonly string[] = [...PAY_ENV_VARIABLES, "TCB_ENV_ID", "ORDER_TTL_MINUTES"];
+export const DEPLOY_VARIABLES: readonly string[] = [
+  ...PAY_ENV_VARIABLES,
+  "TCB_ENV_ID",
+  "ORDER_TTL_MINUTES",
+  "PASSENGER_DATA_KEY",
+  "PASSENGER_DATA_KEY_PREVIOUS",
+];
 
 export function withoutDeployVariables(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const out = { ...env };
@@ -73,6 +79,8 @@ export function createMerchantSetup(opts: { git?: boolean } = {}): MerchantSetup
       WECHAT_PUBLIC_KEY_ID: `PUB_KEY_ID_0119${randomBytes(12).toString("hex").toUpperCase()}`,
       WECHAT_PUBLIC_KEY: "secrets/pub_key.pem",
       WECHAT_NOTIFY_URL: `https://${envId}-1250000000.ap-shanghai.app.tcloudbase.com/api/payment/notify`,
+      // Saved passengers' key, as `openssl rand -base64 32` makes it.
+      PASSENGER_DATA_KEY: randomBytes(32).toString("base64"),
     },
     get mchid() {
       return setup.env.WECHAT_MCHID!;

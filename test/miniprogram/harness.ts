@@ -161,6 +161,11 @@ export function installPlatform(functions: Record<string, Handler> = {}, backend
       p.navigations.push(opts.url);
       return Promise.resolve({ errMsg: "navigateTo:ok" });
     },
+    /** Recorded as "back" (a page that saved something returns to the one that opened it). */
+    navigateBack() {
+      p.navigations.push("back");
+      return Promise.resolve({ errMsg: "navigateBack:ok" });
+    },
     redirectTo(opts: { url: string }) {
       p.navigations.push(opts.url);
       return Promise.resolve({ errMsg: "redirectTo:ok" });
