@@ -5,7 +5,19 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { stationsAnswer } from "../../shared/catalog/stations";
 import { SERVER_NOW } from "./fixtures";
-import { callsOf, fail, installPlatform, mpRequire, ok, openedBy, renderPage, settle, textOf, type Handler, type Rendered } from "./harness";
+import {
+  callsOf,
+  fail,
+  installPlatform,
+  mpRequire,
+  ok,
+  openedBy,
+  renderPage,
+  settle,
+  textOf,
+  type Handler,
+  type Rendered,
+} from "./harness";
 
 const { forgetStations } = mpRequire<{ forgetStations(): void }>("services/trains.ts");
 const stationsOk: Handler = (d) => (d.action === "stations" ? ok(stationsAnswer(SERVER_NOW)) : fail("INVALID_ARGUMENT", "unexpected"));

@@ -91,6 +91,8 @@ Component({
     hint: "",
     today: "",
     date: "",
+    /** True once the traveller chose a date; until then the date follows "today" (server time). */
+    dateChosen: false,
     dates: [] as DateItem[],
     canPrev: false,
     canNext: false,
@@ -125,16 +127,20 @@ Component({
       this.applyToday();
     },
 
-    /** The strip from today (server time); a chosen date before today moves to today. */
+    /** The strip from today (server time); the date is today until the traveller chooses one, and a
+     *  chosen date that is now past (or beyond the sale period) moves into the strip. */
     applyToday() {
       const today = chinaDate(serverNow());
       const last = addDays(today, SALE_DAYS - 1);
       const current = this.data.date;
-      const date = !current || current < today ? today : current > last ? last : current;
+      let date = current; // YYYY-MM-DD strings compare as dates
+      if (!this.data.dateChosen || date < today) date = today;
+      else if (date > last) date = last;
       this.setData({ today, date, dates: dateStrip(today, SALE_DAYS), canPrev: date > today, canNext: date < last });
+      return date !== current;
     },
 
-    async search() {
+    async search(): Promise<void> {
       const { from, to, date } = this.data;
       if (!from || !to) {
         this.setData({ hint: "请先选择出发站和到达站" });
@@ -154,7 +160,9 @@ Component({
         if (!latest()) return;
         answers.set(this, res.trains);
         this.setData({ loading: false, loaded: true });
-        this.applyToday();
+        // The server's day may have turned since the date was set (its answer carries its clock):
+        // the list must be of the date the strip shows.
+        if (this.applyToday()) return this.search();
         this.render();
       } catch (err) {
         if (!latest()) return;
@@ -207,7 +215,7 @@ Component({
     selectDate(date: string) {
       const { today, dates } = this.data;
       if (!dates.some((d) => d.date === date)) return;
-      this.setData({ date, canPrev: date > today, canNext: date < dates[dates.length - 1]!.date });
+      this.setData({ date, dateChosen: true, canPrev: date > today, canNext: date < dates[dates.length - 1]!.date });
       if (this.data.from && this.data.to) return this.search();
     },
 
