@@ -11,8 +11,9 @@ const STATION = { max: 20, pattern: /^[\u4e00-\u9fa5A-Za-z]+$/ };
 export const main = callable("trains", async (event) => {
   const action = event.action;
   if (action === "stations") return stationsAnswer(Date.now());
-  // Absent means a search, as before actions existed.
-  if (action !== undefined && action !== null) throw new AppError("INVALID_ARGUMENT", "参数 action 必须是 stations 或不填");
+  // Absent (or null / "", as other optional fields) means a search, as before actions existed.
+  if (action !== undefined && action !== null && action !== "")
+    throw new AppError("INVALID_ARGUMENT", "参数 action 必须是 stations 或不填");
   return searchTrains(storeDeps(), {
     from: optStr(event, "from", STATION),
     to: optStr(event, "to", STATION),
