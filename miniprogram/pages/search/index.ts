@@ -43,6 +43,8 @@ interface SeatItem {
 }
 
 interface TrainItem extends TrainHeading {
+  /** Position in the shown list: the row's wx:key (see index.wxml). */
+  slot: number;
   trainId: string;
   seats: SeatItem[];
 }
@@ -65,8 +67,8 @@ function seatItem(seat: SeatClassView): SeatItem {
   };
 }
 
-function trainItem(t: TrainView): TrainItem {
-  return { ...trainHeading(t), trainId: t.trainId, seats: t.seats.map(seatItem) };
+function trainItem(t: TrainView, slot: number): TrainItem {
+  return { ...trainHeading(t), slot, trainId: t.trainId, seats: t.seats.map(seatItem) };
 }
 
 function chipsOf(filters: TrainFilters, sort: SortKey) {
@@ -174,7 +176,7 @@ Component({
     render() {
       const all = answers.get(this) ?? [];
       const shown = sortTrains(filterTrains(all, this.data.filters), this.data.sort);
-      this.setData({ trains: shown.map(trainItem), totalCount: all.length });
+      this.setData({ trains: shown.map((t, i) => trainItem(t, i)), totalCount: all.length });
     },
 
     onSearch() {
