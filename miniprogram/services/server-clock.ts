@@ -2,19 +2,13 @@
 // phone's, which may be set wrong. Each answer carrying serverNow updates the offset.
 
 let offsetMs = 0;
-let known = false;
 
 export function noteServerNow(serverNow: number): void {
   if (typeof serverNow !== "number" || !Number.isFinite(serverNow)) return;
   offsetMs = serverNow - Date.now();
-  known = true;
 }
 
 /** Epoch ms by the server's clock (the phone's until a server time was seen). */
 export function serverNow(): number {
   return Date.now() + offsetMs;
-}
-
-export function hasServerTime(): boolean {
-  return known;
 }
