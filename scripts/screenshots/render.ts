@@ -16,6 +16,7 @@ import { pathToFileURL } from "node:url";
 import { chromium, type Browser } from "playwright-core";
 import type { OrderDetail, OrderStatus, OrderSummary, RefundQuote, TrainView } from "../../shared/contracts/api";
 import { catalogFor, departAtOf, toTrainView } from "../../shared/catalog/catalog";
+import { stationsAnswer } from "../../shared/catalog/stations";
 import { createOrderResult, NOW, orderDetail, tickets } from "../../test/miniprogram/fixtures";
 import { pageHtml, type Chrome, type DomElement } from "./html";
 import { CHROMIUM, CHROMIUM_ARGS } from "./chromium";
@@ -56,12 +57,24 @@ function catalogTrains(): TrainView[] {
 }
 
 function trainsAnswer(trains: TrainView[]) {
-  return (req: { from?: string; to?: string }) =>
-    ok({
-      trains: trains
-        .filter((t) => (!req.from || t.from === req.from) && (!req.to || t.to === req.to))
-        .sort((a, b) => a.departTime.localeCompare(b.departTime)), // the function orders by departure
-    });
+  return (req: { action?: string; from?: string; to?: string }) =>
+    req.action === "stations"
+      ? ok(stationsAnswer(NOW))
+      : ok({
+          trains: trains
+            .filter((t) => (!req.from || t.from === req.from) && (!req.to || t.to === req.to))
+            .sort((a, b) => a.departTime.localeCompare(b.departTime)), // the function orders by departure
+          serverNow: NOW,
+        });
+}
+
+/** The search page with both stations chosen (as the station page hands them back). */
+async function searchFor(p: FakePlatform, from: string, to: string) {
+  const r = await open("pages/search/index", p, {});
+  await r.comp.instance.chooseStation("from", from);
+  await r.comp.instance.chooseStation("to", to);
+  await settle();
+  return r;
 }
 
 const g1 = () => catalogTrains().find((t) => t.trainNo === "G1")!;
@@ -236,7 +249,46 @@ const SHOTS: Record<string, Shot> = {
     page: "pages/search/index",
     chrome: { title: "车次查询", tab: "search" },
     height: 1100,
+    run: () => searchFor(installPlatform({ trains: trainsAnswer(catalogTrains()) }), "北京南", "上海虹桥"),
+  },
+  "search-empty": {
+    page: "pages/search/index",
+    chrome: { title: "车次查询", tab: "search" },
+    height: 700,
     run: () => open("pages/search/index", installPlatform({ trains: trainsAnswer(catalogTrains()) }), {}),
+  },
+  "search-filtered": {
+    page: "pages/search/index",
+    chrome: { title: "车次查询", tab: "search" },
+    height: 1100,
+    async run() {
+      const r = await searchFor(installPlatform({ trains: trainsAnswer(catalogTrains()) }), "北京南", "上海虹桥");
+      r.comp.querySelector(".only-available")!.dispatchEvent("tap");
+      r.comp.querySelectorAll(".sort-chip")[2]!.dispatchEvent("tap");
+      r.comp.querySelector(".next-day")!.dispatchEvent("tap");
+      await settle();
+      return r;
+    },
+  },
+  "station-index": {
+    page: "pages/station/index",
+    chrome: { title: "选择车站" },
+    height: 1400,
+    async run() {
+      const p = installPlatform({ trains: trainsAnswer(catalogTrains()) });
+      p.storage.set("recentStations", ["上海虹桥", "北京南"]);
+      return open("pages/station/index", p, { field: "from" });
+    },
+  },
+  "station-search": {
+    page: "pages/station/index",
+    chrome: { title: "选择车站" },
+    height: 600,
+    async run() {
+      const r = await open("pages/station/index", installPlatform({ trains: trainsAnswer(catalogTrains()) }), { field: "to" });
+      await typeInto(r.comp, ".search-input", 0, "beijing");
+      return r;
+    },
   },
   "search-long-names": {
     page: "pages/search/index",
@@ -260,18 +312,14 @@ const SHOTS: Record<string, Shot> = {
         ],
       };
       const p = installPlatform({ trains: trainsAnswer([long, ...catalogTrains()]) });
-      const r = await open("pages/search/index", p, {});
-      await r.comp.instance.onFromChange({ detail: { value: r.comp.data.stations.indexOf("呼和浩特东") } });
-      await r.comp.instance.onToChange({ detail: { value: r.comp.data.stations.indexOf("乌鲁木齐南") } });
-      await settle();
-      return r;
+      return searchFor(p, "呼和浩特东", "乌鲁木齐南");
     },
   },
   "search-offline": {
     page: "pages/search/index",
     chrome: { title: "车次查询", tab: "search" },
     height: 500,
-    run: () => open("pages/search/index", installPlatform({ trains: NETWORK_DOWN }), {}),
+    run: () => searchFor(installPlatform({ trains: NETWORK_DOWN }), "北京南", "上海虹桥"),
   },
   "book-errors": {
     page: "pages/book/index",

@@ -64,11 +64,37 @@ export interface LoginResult {
 }
 
 // ---- trains ----
-export interface TrainsRequest {
+/** Without `action`: the trains of one date, optionally between two stations. */
+export interface TrainSearchRequest {
+  action?: undefined;
   from?: string;
   to?: string;
   /** YYYY-MM-DD (China time). */
   date?: string;
+}
+/** The stations the catalog serves, for the station page. */
+export interface StationsRequest {
+  action: "stations";
+}
+export type TrainsRequest = TrainSearchRequest | StationsRequest;
+/** One station as the station page searches and groups it. */
+export interface StationView {
+  /** 汉字: "北京南". */
+  name: string;
+  /** "北京"; a station the server has no data for is its own city. */
+  city: string;
+  /** Full pinyin without tones or spaces: "beijingnan"; "" when the server has no data for it. */
+  pinyin: string;
+  /** First letter of each syllable: "bjn"; "" when the server has no data for it. */
+  initials: string;
+  /** On the server's short 热门 list. */
+  hot: boolean;
+}
+export interface StationsResult {
+  /** Pinyin order. */
+  stations: StationView[];
+  /** The server's clock when it answered (the pages' "today" is the server's, not the phone's). */
+  serverNow: EpochMs;
 }
 export interface SeatClassView {
   code: SeatClassCode;
@@ -97,6 +123,13 @@ export interface TrainView extends TrainSchedule {
 }
 export interface TrainsResult {
   trains: TrainView[];
+  /** The server's clock when it answered. */
+  serverNow: EpochMs;
+}
+/** What each `trains` request answers. */
+export interface TrainsResults {
+  search: TrainsResult;
+  stations: StationsResult;
 }
 
 // ---- createOrder ----
@@ -338,7 +371,7 @@ export interface OrdersListResult {
 /** Function name → request and result, for typed callers (pages, tests, demo). */
 export interface FunctionContract {
   login: { req: LoginRequest; res: LoginResult };
-  trains: { req: TrainsRequest; res: TrainsResult };
+  trains: { req: TrainsRequest; res: TrainsResults[keyof TrainsResults] };
   createOrder: { req: CreateOrderRequest; res: CreateOrderResult };
   refund: { req: RefundRequest; res: RefundResult };
   orders: { req: OrdersRequest; res: OrdersResults[keyof OrdersResults] };

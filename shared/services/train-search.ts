@@ -16,5 +16,5 @@ export async function searchTrains(deps: StoreDeps, input: TrainsInput): Promise
   if (input.to) where.to = input.to;
   where.date = input.date ?? chinaDate(now);
   const list = await deps.db.trains.find(where, { orderBy: ["departAt", "asc"], limit: 100 });
-  return { trains: list.map(toTrainView) };
+  return { trains: list.map(toTrainView), serverNow: now };
 }

@@ -6,7 +6,17 @@
 // end-to-end test the WeChat Pay public key alone.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chinaDate } from "../../shared/catalog/catalog";
-import type { CreateOrderResult, OrderDetail, OrdersListResult, RefundQuote, RefundResult, TrainsResult } from "../../shared/contracts/api";
+import { ROUTES } from "../../shared/catalog/routes";
+import { servedStations } from "../../shared/catalog/stations";
+import type {
+  CreateOrderResult,
+  OrderDetail,
+  OrdersListResult,
+  RefundQuote,
+  RefundResult,
+  StationsResult,
+  TrainsResult,
+} from "../../shared/contracts/api";
 import type { ReconcileReport } from "../../shared/store/model";
 import { transactionResource } from "../../shared/wechatpay/testing";
 import type { TestStack } from "../helpers/stack";
@@ -156,6 +166,29 @@ describe("end to end on the built functions", () => {
     expect(all).not.toContain(keys.apiV3Key);
     expect(all).not.toContain(keys.merchantPrivateKeyPem.split("\n")[1]!);
     expect(all).not.toMatch(/PRIVATE KEY/);
+  });
+
+  it("trains { action: 'stations' } lists every served station with pinyin, initials, city and hot, plus the server's clock; searches (no action) carry serverNow too; an unknown action is refused", async () => {
+    const call = caller(stack, newUser());
+    const before = Date.now();
+    const r = ok(await call("trains", { action: "stations" })) as StationsResult;
+    expect(r.serverNow).toBeGreaterThanOrEqual(before);
+    expect(r.stations.map((s) => s.name).sort()).toEqual(servedStations(ROUTES).sort());
+    expect(r.stations.find((s) => s.name === "北京南")).toEqual({
+      name: "北京南",
+      city: "北京",
+      pinyin: "beijingnan",
+      initials: "bjn",
+      hot: true,
+    });
+    expect(r.stations.filter((s) => s.city === "北京").map((s) => s.name)).toEqual(["北京南", "北京西"]);
+    const search = ok(await call("trains", { date: tomorrow(), from: "北京南", to: "上海虹桥" })) as TrainsResult;
+    expect(search.trains.length).toBeGreaterThan(0);
+    expect(search.serverNow).toBeGreaterThanOrEqual(r.serverNow);
+    for (const action of ["list", "", 3]) {
+      const bad = await call("trains", { action });
+      expect(bad.ok ? "ok" : bad.error.code, String(action)).toBe(action === "" ? "ok" : "INVALID_ARGUMENT");
+    }
   });
 
   it("cancel closes an unpaid order at WeChat Pay and here, gives its seats back, and lets the user book again; a second unpaid order is refused meanwhile", async () => {

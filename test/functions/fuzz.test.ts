@@ -56,7 +56,17 @@ const requests: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
       fc.record({ date: fc.oneof(fc.constant("2026-13-45x"), fc.constant("tomorrow"), fc.integer(), fc.constant(["2026-01-01"])) }),
     )
     .map(onTheWire)
-    .filter((r) => !Object.values(r).every(isAcceptableFilter)),
+    .filter((r) => !Object.values(r).every(isAcceptableFilter))
+    .chain((search) =>
+      fc.oneof(
+        fc.constant(search),
+        // An action other than "stations" (absent, null and "" mean a search).
+        fc
+          .record({ action: fc.oneof(junk, fc.constantFrom("list", "search", "Stations", "stations ")) })
+          .map(onTheWire)
+          .filter((r) => !(r.action === undefined || r.action === null || r.action === "" || r.action === "stations")),
+      ),
+    ),
   createOrder: fc.oneof(
     fc.record({
       trainId: junk,

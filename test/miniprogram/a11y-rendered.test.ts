@@ -3,6 +3,7 @@
 import "./dom-globals";
 import { describe, expect, it } from "vitest";
 import type { OrderSummary } from "../../shared/contracts/api";
+import { stationsAnswer } from "../../shared/catalog/stations";
 import { installPlatform, ok, renderPage, settle, type Rendered } from "./harness";
 import { NOW, orderDetail, paidDetail, trainG1, trainG7 } from "./fixtures";
 import { labelProblems, spokenLabels } from "./checks/spoken-labels";
@@ -11,9 +12,14 @@ const spoken = (page: Rendered) => spokenLabels(page.dom);
 
 describe("labels read the live values", () => {
   it("车次查询: each seat class reads train, class, price and tickets left; the swap button says what it does", async () => {
-    installPlatform({ trains: () => ok({ trains: [trainG1, trainG7] }) });
+    installPlatform({
+      trains: (d: { action?: string }) => (d.action === "stations" ? ok(stationsAnswer(NOW)) : ok({ trains: [trainG1, trainG7], serverNow: NOW })),
+    });
     const page = renderPage("pages/search/index");
     await page.instance.onLoad({});
+    await settle();
+    await page.instance.chooseStation("from", "北京南");
+    await page.instance.chooseStation("to", "上海虹桥");
     await settle();
     const labels = spoken(page);
     expect(labelProblems(labels)).toEqual([]);
@@ -25,7 +31,7 @@ describe("labels read the live values", () => {
       "G7 二等座，¥443.50，剩3张",
     ]);
     expect(seats.every((s) => s.role === "button")).toBe(true);
-    expect(labels.find((l) => l.classes === "swap")).toEqual({ classes: "swap", role: "button", label: "交换出发地和目的地" });
+    expect(labels.find((l) => l.classes === "swap")).toEqual({ classes: "swap", role: "button", label: "交换出发站和到达站" });
     page.detach();
   });
 

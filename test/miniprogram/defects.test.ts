@@ -2,7 +2,8 @@
 // before its fix.
 import "./dom-globals";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { callsOf, installPlatform, ok, renderPage, settle, textOf, type Rendered } from "./harness";
+import { stationsAnswer } from "../../shared/catalog/stations";
+import { callsOf, installPlatform, ok, renderPage, settle, textOf, type FakePlatform, type Rendered } from "./harness";
 import { createOrderResult, orderDetail, paidDetail, trainG1, trainG7, VALID_ID_1 } from "./fixtures";
 
 let page: Rendered | undefined;
@@ -11,6 +12,19 @@ afterEach(() => {
   page = undefined;
   vi.useRealTimers();
 });
+
+/** 北京南 → 上海虹桥 chosen as the station page answers: through the listener each tap gave wx.navigateTo. */
+async function chooseRoute(p: FakePlatform, search: Rendered): Promise<void> {
+  for (const [selector, name] of [
+    [".station-from", "北京南"],
+    [".station-to", "上海虹桥"],
+  ] as const) {
+    search.querySelector(selector)!.dispatchEvent("tap");
+    await settle();
+    p.openerEvents.at(-1)!.station!({ field: selector === ".station-from" ? "from" : "to", name });
+    await settle();
+  }
+}
 
 /** A function answer the test lets go when it wants (a slow network). */
 function deferred<T>() {
@@ -46,13 +60,21 @@ describe("issue 10 page defects", () => {
 
   it("2a. a failed search leaves no trains of the previous date on screen", async () => {
     let fails = false;
-    installPlatform({ trains: () => (fails ? Promise.reject({ errMsg: "cloud.callFunction:fail network" }) : ok({ trains: [trainG1] })) });
+    const p = installPlatform({
+      trains: (d) =>
+        d.action === "stations"
+          ? ok(stationsAnswer(Date.now()))
+          : fails
+            ? Promise.reject({ errMsg: "cloud.callFunction:fail network" })
+            : ok({ trains: [trainG1] }),
+    });
     page = renderPage("pages/search/index");
     await page.instance.onLoad({});
     await settle();
+    await chooseRoute(p, page);
     expect(page.querySelectorAll(".train")).toHaveLength(1);
     fails = true;
-    await page.instance.onDateChange({ detail: { value: "2026-11-29" } });
+    page.querySelector(".next-day")!.dispatchEvent("tap");
     await settle();
     expect(textOf(page, ".error-text")).toBe("网络连接失败，请检查网络后重试");
     expect(page.querySelectorAll(".train")).toHaveLength(0);
@@ -61,35 +83,36 @@ describe("issue 10 page defects", () => {
   it("2b. while a search is slow the previous date's trains are not tappable, and an older answer never overwrites a newer one", async () => {
     const answers: ReturnType<typeof deferred<unknown>>[] = [];
     const p = installPlatform({
-      trains: () => {
-        const d = deferred<unknown>();
-        answers.push(d);
-        return d.promise;
+      trains: (d) => {
+        if (d.action === "stations") return ok(stationsAnswer(Date.now()));
+        const a = deferred<unknown>();
+        answers.push(a);
+        return a.promise;
       },
     });
     page = renderPage("pages/search/index");
-    const loading = page.instance.onLoad({}) as Promise<void>;
+    await page.instance.onLoad({});
     await settle();
+    await chooseRoute(p, page); // its search waits for answer 0
     answers[0]!.resolve(ok({ trains: [trainG1] }));
-    await loading;
     await settle();
     expect(page.querySelectorAll(".train")).toHaveLength(1);
 
-    const slow = page.instance.onDateChange({ detail: { value: "2026-11-29" } }) as Promise<void>; // answer 1: slow
+    const days = page.querySelectorAll(".date-item");
+    days[1]!.dispatchEvent("tap"); // answer 1: slow
     await settle();
     // Meanwhile, the previous date's trains cannot be booked.
     page.querySelectorAll(".seat")[2]?.dispatchEvent("tap");
     await settle();
-    expect(p.navigations).toEqual([]);
-    const fast = page.instance.onDateChange({ detail: { value: "2026-11-30" } }) as Promise<void>; // answer 2
+    expect(p.navigations.filter((u) => u.startsWith("/pages/book/"))).toEqual([]);
+    days[2]!.dispatchEvent("tap"); // answer 2
     await settle();
     answers[2]!.resolve(ok({ trains: [trainG7] }));
-    await fast;
+    await settle();
     answers[1]!.resolve(ok({ trains: [trainG1] })); // the older answer arrives last
-    await slow;
     await settle();
     expect(page.querySelectorAll(".train-no").map((x) => x.dom?.textContent)).toEqual(["G7"]);
-    expect(page.data.date).toBe("2026-11-30");
+    expect(page.data.date).toBe(page.data.dates[2].date);
   });
 
   it("3. a refund WeChat Pay refused (CLOSED) is not toasted as submitted", async () => {

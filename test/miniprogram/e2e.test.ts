@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import "./dom-globals";
 import { startTestStack, type TestStack, REPO_ROOT } from "../helpers/stack";
-import { installPlatform, renderPage, textOf, settle, simulate, type Rendered, type FakePlatform } from "./harness";
+import { installPlatform, openedBy, renderPage, textOf, settle, simulate, type Rendered, type FakePlatform } from "./harness";
 import { VALID_ID_1, VALID_ID_2 } from "./fixtures";
 
 const OPENID = "e2e-traveller-openid";
@@ -71,13 +71,31 @@ async function until(what: string, cond: () => boolean, run?: () => unknown, tim
 
 describe("mini-program end to end on the local stack", () => {
   it("search → book two passengers → pay through the simulator → PAID → 退票 one ticket, then the other", async () => {
-    // 车次查询: tomorrow (China time), the first class with at least two seats
+    // 车次查询: 北京南 → 上海虹桥 chosen on the station page (its list from the stack's trains
+    // { action: "stations" }), tomorrow on the date strip, the first class with at least two seats
     const search = open("pages/search/index");
     await search.instance.onLoad({});
     await settle();
+    for (const [field, query] of [
+      ["from", "bjn"],
+      ["to", "shanghai"],
+    ] as const) {
+      search.querySelector(field === "from" ? ".station-from" : ".station-to")!.dispatchEvent("tap");
+      await settle();
+      const station = open("pages/station/index");
+      openedBy(station, p.openerEvents.at(-1)!);
+      await station.instance.onLoad({ field });
+      await until("the station list", () => station.querySelectorAll(".station-item").length > 0);
+      station.querySelector(".search-input")!.dispatchEvent("input", { detail: { value: query } });
+      await settle();
+      station.querySelector(".result-item")!.dispatchEvent("tap");
+      await settle();
+    }
+    expect([search.data.from, search.data.to]).toEqual(["北京南", "上海虹桥"]);
     const tomorrow = new Date(Date.now() + 8 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
-    await search.instance.onDateChange({ detail: { value: tomorrow } });
-    await settle();
+    search.querySelector(".next-day")!.dispatchEvent("tap");
+    await until("tomorrow's trains", () => search.data.loaded && !search.data.loading);
+    expect(search.data.date).toBe(tomorrow);
     expect(search.data.error).toBe("");
     const trains = search.data.trains as { trainId: string; seats: { soldOut: boolean; remaining: number; code: string }[] }[];
     expect(trains.length).toBeGreaterThan(0);

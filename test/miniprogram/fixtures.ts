@@ -142,3 +142,23 @@ export function paidDetail(overrides: Partial<OrderDetail> = {}): OrderDetail {
     ...overrides,
   });
 }
+
+/** 2026-11-30 20:00 China time: the server's clock in the date tests (a day before a month ends). */
+export const SERVER_NOW = Date.parse("2026-11-30T20:00:00+08:00");
+
+/** A train of the results list, built from a few facts (seats: [price, remaining] per class). */
+export function trainOf(trainNo: string, departTime: string, durationMinutes: number, seats: [number, number][]): TrainView {
+  const names = ["商务座", "一等座", "二等座"] as const;
+  const codes = ["business", "first", "second"] as const;
+  return {
+    trainId: `${trainNo}-2026-11-30`,
+    trainNo,
+    from: "北京南",
+    to: "上海虹桥",
+    date: "2026-11-30",
+    departTime,
+    arriveTime: departTime,
+    durationMinutes,
+    seats: seats.map(([price, remaining], i) => ({ code: codes[i]!, name: names[i]!, price, remaining })),
+  };
+}

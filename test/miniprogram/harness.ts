@@ -78,6 +78,10 @@ export interface FakePlatform {
   toasts: string[];
   modals: { title?: string; content?: string; confirmText?: string; cancelText?: string }[];
   navigations: string[];
+  /** The `events` each wx.navigateTo passed (the opener's event channel listeners), by navigation. */
+  openerEvents: Record<string, (data: unknown) => void>[];
+  /** wx.navigateBack calls. */
+  backs: number;
   payments: object[];
   storage: Map<string, unknown>;
   /** Answer of the next wx.showModal calls (confirm by default). */
@@ -110,6 +114,8 @@ export function installPlatform(functions: Record<string, Handler> = {}, backend
     toasts: [],
     modals: [],
     navigations: [],
+    openerEvents: [],
+    backs: 0,
     payments: [],
     storage: new Map(),
     modalConfirm: true,
@@ -157,13 +163,15 @@ export function installPlatform(functions: Record<string, Handler> = {}, backend
       p.modals.push({ title: opts.title, content: opts.content, confirmText: opts.confirmText, cancelText: opts.cancelText });
       return { confirm: p.modalConfirm, cancel: !p.modalConfirm, errMsg: "showModal:ok" };
     },
-    navigateTo(opts: { url: string }) {
+    navigateTo(opts: { url: string; events?: Record<string, (data: unknown) => void> }) {
       p.navigations.push(opts.url);
+      p.openerEvents.push(opts.events ?? {});
       return Promise.resolve({ errMsg: "navigateTo:ok" });
     },
     /** Recorded as "back" (a page that saved something returns to the one that opened it). */
     navigateBack() {
       p.navigations.push("back");
+      p.backs++;
       return Promise.resolve({ errMsg: "navigateBack:ok" });
     },
     redirectTo(opts: { url: string }) {
@@ -190,6 +198,17 @@ export function renderPage(page: string): Rendered {
   const comp = simulate.render(id);
   comp.attach((globalThis as unknown as { document: { createElement(t: string): unknown } }).document.createElement("parent-wrapper"));
   return comp;
+}
+
+/** Gives a rendered page the event channel of the navigation that opened it (`getOpenerEventChannel`):
+ *  what it emits reaches the listeners the opener passed to wx.navigateTo, as on the platform. */
+export function openedBy(page: Rendered, events: Record<string, (data: unknown) => void>): void {
+  page.instance.getOpenerEventChannel = () => ({
+    emit: (name: unknown, data: unknown) => events[String(name)]?.(data),
+    on: () => undefined,
+    once: () => undefined,
+    off: () => undefined,
+  });
 }
 
 /** Text of the first element matching a class selector, trimmed; "" when absent. */

@@ -16,6 +16,7 @@ import { call } from "../../services/api";
 import { codeOf, dataOf, errorMessage, fieldOf, isRetryable } from "../../services/errors";
 import { saveLaunch } from "../../services/launches";
 import { cancelOrder } from "../../services/orders";
+import { findTrains } from "../../services/trains";
 import { ticketPrice } from "../../utils/fares";
 import { formatPrice } from "../../utils/money";
 import {
@@ -255,7 +256,7 @@ Component({
         if (from) filter.from = from;
         if (to) filter.to = to;
         if (date) filter.date = date;
-        const res = await call("trains", filter);
+        const res = await findTrains(filter);
         const t = res.trains.find((x) => x.trainId === trainId);
         const s = t?.seats.find((x) => x.code === seatClass);
         if (!t || !s) {
@@ -410,7 +411,7 @@ Component({
     async refreshSeat() {
       const { trainId, seatClass, from, to, date } = this.data.query;
       try {
-        const res = await call("trains", { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(date ? { date } : {}) });
+        const res = await findTrains({ ...(from ? { from } : {}), ...(to ? { to } : {}), ...(date ? { date } : {}) });
         const s = res.trains.find((x) => x.trainId === trainId)?.seats.find((x) => x.code === seatClass);
         if (s && this.data.seat) this.setData({ seat: { ...this.data.seat, remaining: s.remaining } });
       } catch {
