@@ -177,8 +177,11 @@ export interface RefundQuote {
 }
 
 // ---- orders ----
+/** 我的订单's tabs (absent: 全部). Exactly how they map onto order and ticket states: docs/api.md. */
+export type OrdersTab = "unpaid" | "upcoming" | "done";
 export type OrdersRequest =
-  | { action: "list" }
+  /** One page, newest first: `limit` 1–50 (default 20), `cursor` the previous page's `nextCursor`. */
+  | { action: "list"; status?: OrdersTab; cursor?: string; limit?: number }
   | { action: "get"; orderId: string }
   | { action: "sync"; orderId: string }
   | { action: "mockPay"; orderId: string }
@@ -279,6 +282,10 @@ export interface OrderDetail {
 }
 export interface OrdersListResult {
   orders: OrderSummary[];
+  /** Present when more may follow: pass it as `cursor` (opaque; only for the same tab). */
+  nextCursor?: string;
+  /** The server's clock when it answered: unpaid rows count down from it. */
+  serverNow: EpochMs;
 }
 
 /** Function name → request and result, for typed callers (pages, tests, demo). */

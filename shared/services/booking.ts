@@ -173,6 +173,7 @@ function newOrder(deps: PaymentDeps, input: BookingInput, caller: Caller, train:
     refundedAmount: 0,
     seatsHeld: true,
     createdAt: now,
+    departAt: train.departAt,
     checkedAt: 0,
     expiresAt: Math.min(now + deps.orderTtlMinutes * 60_000, train.departAt - SALES_CLOSE_MS),
     timeline: [timelineEntry(now, "PENDING", "提交订单")],

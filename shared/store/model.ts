@@ -82,6 +82,8 @@ export interface OrderDoc {
   transactionId?: string;
   createdAt: number;
   expiresAt: number;
+  /** The train's departure (epoch ms), for 我的订单's 待出行 tab. Absent on orders stored before it was kept. */
+  departAt?: number;
   paidAt?: number;
   closedAt?: number;
   /** Last time the sweeper or sync asked WeChat Pay about it. */

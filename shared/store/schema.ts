@@ -44,6 +44,8 @@ export const DATABASE: readonly CollectionDeclaration[] = [
     indexes: {
       // My orders: { openid } newest first.
       openid_createdAt: { openid: 1, createdAt: -1 },
+      // My orders by tab: { openid, status (or $in) } newest first; 待出行 also departAt > now.
+      openid_status_createdAt_departAt: { openid: 1, status: 1, createdAt: -1, departAt: 1 },
       // Sweeper: PENDING past / before expiresAt (and createdAt), least recently checked first.
       status_checkedAt_expiresAt_createdAt: { status: 1, checkedAt: 1, expiresAt: 1, createdAt: 1 },
       // Sweeper: CLOSED / REFUNDED orders whose seats are still held.
