@@ -46,7 +46,8 @@ export function isUpcoming(o: OrderDoc, now: number): boolean {
 /** The database filter of a tab (what an index serves); `keep` is what the index cannot say. */
 function tabQuery(tab: OrdersTab | undefined, openid: string, now: number): { where: Filter; keep: (o: OrderDoc) => boolean } {
   if (tab === "unpaid") return { where: { openid, status: "PENDING" }, keep: () => true };
-  if (tab === "upcoming") return { where: { openid, status: { $in: PAID_STATES }, departAt: { $gt: now } }, keep: (o) => isUpcoming(o, now) };
+  if (tab === "upcoming")
+    return { where: { openid, status: { $in: PAID_STATES }, departAt: { $gt: now } }, keep: (o) => isUpcoming(o, now) };
   if (tab === "done")
     return {
       where: { openid, status: { $in: [...PAID_STATES, "REFUNDED", "CLOSED"] } },
@@ -119,6 +120,7 @@ function decodeCursor(cursor: string, tab: OrdersTab | undefined): Position {
   if (typeof v !== "object" || v === null) throw bad();
   const { s, t, i } = v as Record<string, unknown>;
   // Another tab's cursor would skip or repeat orders of this one.
-  if (s !== (tab ?? "all") || typeof t !== "number" || !Number.isSafeInteger(t) || t < 0 || typeof i !== "string" || !ID.test(i)) throw bad();
+  if (s !== (tab ?? "all") || typeof t !== "number" || !Number.isSafeInteger(t) || t < 0 || typeof i !== "string" || !ID.test(i))
+    throw bad();
   return { createdAt: t, id: i };
 }
