@@ -236,7 +236,7 @@ describe("我的订单 (pages/orders)", () => {
     const p = installPlatform({
       orders: () => ok(page1([summary("u1", "PENDING", 0, NOW + 60_000), summary("u0", "PENDING", 0, NOW - 1)])),
     });
-    const { refreshUnpaidBadge } = mpRequire<typeof import("../../miniprogram/services/unpaid-badge")>("services/unpaid-badge");
+    const { refreshUnpaidBadge } = mpRequire<{ refreshUnpaidBadge(): Promise<number | undefined> }>("services/unpaid-badge");
     expect(await refreshUnpaidBadge()).toBe(1);
     expect(p.tabBadges.get(1)).toBe("1");
     p.functions.orders = () => {
