@@ -102,6 +102,8 @@ export interface PassengerInput {
   /** 18-digit resident ID number with a valid check digit. */
   idCardNo: string;
 }
+/** Subscription messages (订阅消息) a traveller may accept on 提交订单: 出票成功 / 退款到账 / 出发提醒. */
+export type SubscribeTemplate = "ticketIssued" | "refundSuccess" | "departureReminder";
 export interface CreateOrderRequest {
   trainId: string;
   seatClass: SeatClassCode;
@@ -110,6 +112,8 @@ export interface CreateOrderRequest {
   clientToken: string;
   /** Window (A/F) or aisle (C/D) seats where possible. */
   seatPreference?: SeatPreference;
+  /** The subscription messages the traveller accepted in wx.requestSubscribeMessage (each allows one message). */
+  subscribe?: SubscribeTemplate[];
 }
 /** What `wx.requestPayment` takes (APIv3, signType RSA). */
 export interface MiniProgramPayParams {

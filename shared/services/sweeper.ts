@@ -11,6 +11,7 @@ import { syncOrder } from "./traveller-orders";
 import { reconcileYesterdayIfDue } from "./reconcile";
 import { releaseReservation } from "./refunds";
 import { releaseSeats, repairHoldLeaks } from "./seats";
+import { dueReminders, sendReminder } from "./reminders";
 import { startAutoRefund } from "./settlement";
 
 const FN = "sweeper";
@@ -32,6 +33,8 @@ export interface SweepReport {
   seatsReleased: number;
   holdLeaksRepaired: number;
   autoRefundsStarted: number;
+  /** 出发提醒 claimed and sent (or failed: recorded on the order). */
+  remindersSent: number;
   /** WeChat Pay work left for the next sweep because the budget ran out. */
   deferred: number;
   /** The bill date reconciled in this sweep, with how many discrepancies (or why not). */
@@ -51,6 +54,7 @@ export async function sweep(deps: PaymentDeps, budgetMs = WECHATPAY_BUDGET_MS): 
     seatsReleased: 0,
     holdLeaksRepaired: 0,
     autoRefundsStarted: 0,
+    remindersSent: 0,
     deferred: 0,
     errors: 0,
   };
@@ -79,6 +83,12 @@ export async function sweep(deps: PaymentDeps, budgetMs = WECHATPAY_BUDGET_MS): 
   await guard("holds", "-", async () => {
     report.holdLeaksRepaired += await repairHoldLeaks(deps, BATCH);
   });
+  // Not WeChat Pay, but an outside call each: bounded by the batch, before the budgeted work.
+  for (const o of await dueReminders(deps, BATCH)) {
+    await guard("reminder", o._id, async () => {
+      if (await sendReminder(deps, o, LOG)) report.remindersSent++;
+    });
+  }
 
   // ---- WeChat Pay, within the budget (oldest check first, so nothing that keeps failing starves the rest) ----
   const inBudget = () => deps.now() - start < budgetMs;

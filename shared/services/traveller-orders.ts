@@ -103,6 +103,12 @@ export async function mockPay(deps: PaymentDeps, order: OrderDoc): Promise<Order
     },
     { fn: FN },
   );
-  await recordEvent(deps, "mock", { decision: s.decision, orderId: order._id, outTradeNo: order.outTradeNo, transactionId });
+  await recordEvent(deps, "mock", {
+    decision: s.decision,
+    ...(s.notice ? { notice: s.notice } : {}),
+    orderId: order._id,
+    outTradeNo: order.outTradeNo,
+    transactionId,
+  });
   return (await deps.db.orders.get(order._id)) ?? order;
 }

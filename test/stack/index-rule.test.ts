@@ -55,6 +55,7 @@ describe("every query the code makes is served by the declaration", () => {
       { status: "PENDING", expiresAt: { $gt: 1 }, createdAt: { $lte: 1 }, prepayId: { $exists: true } },
       [["checkedAt", 1]],
     ],
+    ["sweeper: 出发提醒 due", "orders", { reminderDue: true, status: { $in: ["PAID", "PARTIALLY_REFUNDED"] }, departAt: { $lte: 1 } }, []],
     ["sweeper: seats still held", "orders", { status: { $in: ["CLOSED", "REFUNDED"] }, seatsHeld: true }, []],
     ["reconcile: paid that day", "orders", between("paidAt"), []],
     ["reconcile: by ids", "orders", { _id: { $in: ["a"] } }, []],
