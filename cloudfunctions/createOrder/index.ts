@@ -1,10 +1,11 @@
-// createOrder: { trainId, seatClass, passengers, clientToken, seatPreference? } → { orderId, outTradeNo, amount, expiresAt, serverNow, payment }.
-import type { PassengerInput } from "../../shared/contracts/api";
+// createOrder: { trainId, seatClass, passengers, clientToken, seatPreference?, subscribe? } → { orderId, outTradeNo, amount, expiresAt, serverNow, payment }.
+import type { PassengerInput, SubscribeTemplate } from "../../shared/contracts/api";
 import { AppError } from "../../shared/errors";
 import { isValidIdCardNo } from "../../shared/orders/idcard";
 import { callable } from "../../shared/runtime/handler";
 import { paymentDeps } from "../../shared/runtime/payment";
 import { createOrder } from "../../shared/services/booking";
+import { SUBSCRIBE_TEMPLATES } from "../../shared/services/notices";
 import { arr, asObject, oneOf, str, TOKEN } from "../../shared/validate";
 
 const NAME = /^[\u4e00-\u9fa5·A-Za-z ]{2,30}$/;
@@ -22,6 +23,11 @@ function passengers(list: unknown[]): PassengerInput[] {
   });
 }
 
+/** The templates the traveller accepted in wx.requestSubscribeMessage, each once. */
+function subscribed(list: unknown[]): SubscribeTemplate[] {
+  return [...new Set(list.map((v, i) => oneOf({ [`subscribe[${i}]`]: v }, `subscribe[${i}]`, SUBSCRIBE_TEMPLATES)))];
+}
+
 export const main = callable("createOrder", (event, caller) => {
   const input = {
     trainId: str(event, "trainId", { max: 40, pattern: /^[A-Z]\d{1,5}-\d{4}-\d{2}-\d{2}$/ }),
@@ -29,6 +35,7 @@ export const main = callable("createOrder", (event, caller) => {
     passengers: passengers(arr(event, "passengers", 1, 5)),
     clientToken: str(event, "clientToken", { max: 64, pattern: TOKEN }),
     ...(event.seatPreference !== undefined ? { seatPreference: oneOf(event, "seatPreference", ["window", "aisle"] as const) } : {}),
+    ...(event.subscribe !== undefined ? { subscribe: subscribed(arr(event, "subscribe", 0, SUBSCRIBE_TEMPLATES.length)) } : {}),
   };
   return createOrder(paymentDeps("createOrder"), input, caller);
 });
