@@ -13,6 +13,8 @@ import { formatPrice } from "../../utils/money";
 import { trainHeading, type TrainHeading } from "../../utils/train";
 import { decodeQuery } from "../../utils/query";
 import { newToken } from "../../utils/token";
+import { askSubscriptions } from "../../services/subscribe";
+import { refreshUnpaidBadge } from "../../services/unpaid-badge";
 
 const MAX_PASSENGERS = 5;
 const MAX_NAME_LENGTH = 30;
@@ -253,6 +255,8 @@ Component({
         name: p.name.trim(),
         idCardNo: normalizeIdCard(p.idCardNo),
       }));
+      // Asked inside the tap (WeChat requires a user gesture); whatever the answer, the booking goes on.
+      const subscribe = await askSubscriptions();
       try {
         const order = await call("createOrder", {
           trainId: query.trainId,
@@ -260,8 +264,10 @@ Component({
           passengers,
           clientToken,
           ...(this.data.preference ? { seatPreference: this.data.preference } : {}),
+          ...(subscribe.length > 0 ? { subscribe } : {}),
         });
         saveLaunch(order);
+        void refreshUnpaidBadge();
         this.setData({ serverAmountText: formatPrice(order.amount), submitting: false, pendingOrderId: "" });
         wx.navigateTo({ url: `/pages/pay/index?orderId=${encodeURIComponent(order.orderId)}` });
       } catch (err) {
