@@ -3,15 +3,18 @@
 // unpaid, closed or refunded orders or without the traveller's acceptance; a failing send never
 // breaks the payment. The sender is the deps' injected interface, recording what it was asked.
 import { describe, expect, it } from "vitest";
+import type { MemoryDatabase } from "../../dev/stack/db/memory-database";
 import type { SubscribeTemplate } from "../../shared/contracts/api";
 import type { MessageSender, SendResult, SubscribeMessage } from "../../shared/services/notices";
 import { applyNotification } from "../../shared/services/notify";
 import { requestTicketRefund } from "../../shared/services/refund-request";
 import { REMINDER_BEFORE_MS } from "../../shared/services/reminders";
 import { sweep } from "../../shared/services/sweeper";
+import type { Database } from "../../shared/store/database";
 import { cancelOrder, syncOrder } from "../../shared/services/traveller-orders";
 import { user, world, type World } from "./harness";
 import { deliverAll } from "./invariants";
+import { WrappedDatabase } from "./db-wrappers";
 import { LedgerGateway } from "./ledger-gateway";
 import { book, bookingInput, captureLogs, eventDocs, orderDoc, prepayOf, refundDocs, settleAll } from "./scenario";
 
@@ -31,7 +34,7 @@ class RecordingSender implements MessageSender {
 
 const ALL: SubscribeTemplate[] = ["ticketIssued", "refundSuccess", "departureReminder"];
 
-async function setup(opts: { daysAhead?: number } = {}): Promise<{ w: World; box: RecordingSender }> {
+async function setup(opts: { db?: (mem: MemoryDatabase) => Database } = {}): Promise<{ w: World; box: RecordingSender }> {
   const w = await world({ onlyTrain: true, ...opts });
   const box = new RecordingSender();
   w.deps.messages = box;
@@ -75,6 +78,25 @@ describe("出票成功", () => {
     expect(applied).toHaveLength(1);
     expect(applied[0]!.notice).toBe("sent");
     expect(eventDocs(w, { orderId: o.orderId }).filter((e) => e.notice !== undefined)).toHaveLength(1);
+  });
+
+  it("costs the notification no database round trip: still get, compare-and-set, event (3), the outcome inside the event", async () => {
+    const ops: string[] = [];
+    const { w, box } = await setup({
+      db: (mem) =>
+        new WrappedDatabase(mem, (op, coll, run) => {
+          ops.push(`${op} ${coll}`);
+          return run();
+        }),
+    });
+    const o = await bookWith(w, "trips", ALL);
+    w.wx.pay(prepayOf(w, o.orderId));
+    const n = w.wx.outbox.splice(0);
+    ops.length = 0;
+    expect((await applyNotification(w.deps, LedgerGateway.parsed(n[0]!, "n-trips"))).decision).toBe("APPLIED");
+    expect(box.of("ticketIssued")).toHaveLength(1);
+    expect(ops).toEqual(["get orders", "update orders", "append payment_events"]);
+    expect(eventDocs(w, { decision: "APPLIED", orderId: o.orderId })[0]!.notice).toBe("sent");
   });
 
   it("is not sent when the traveller did not accept it (or no sender is configured)", async () => {
