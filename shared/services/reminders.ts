@@ -29,7 +29,11 @@ export async function sendReminder(deps: StoreDeps, order: OrderDoc, log: LogCon
     },
   );
   if (claimed !== 1 || !travels) return false;
-  const notice = await sendNotice(deps, "departureReminder", order, messageData.departureReminder(order), log);
-  if (notice) await deps.db.orders.update({ _id: order._id }, { $set: { reminder: notice } });
+  const notice = (await sendNotice(deps, "departureReminder", order, messageData.departureReminder(order), log)) ?? {
+    at: deps.now(),
+    result: "failed" as const,
+    reason: "no sender",
+  };
+  await deps.db.orders.update({ _id: order._id }, { $set: { reminder: notice } });
   return true;
 }

@@ -21,6 +21,8 @@ const BATCH = 50;
 const QUIET_MS = 60_000;
 /** ABNORMAL refunds wait for the merchant to re-route the money: asked about hourly. */
 const ABNORMAL_EVERY_MS = 3600_000;
+/** Of the function's 60 s, what subscription reminders may use. */
+const REMINDER_BUDGET_MS = 10_000;
 /** Of the function's 60 s, what WeChat Pay calls may use; the rest is margin to finish and report. */
 export const WECHATPAY_BUDGET_MS = 40_000;
 
@@ -83,8 +85,10 @@ export async function sweep(deps: PaymentDeps, budgetMs = WECHATPAY_BUDGET_MS): 
   await guard("holds", "-", async () => {
     report.holdLeaksRepaired += await repairHoldLeaks(deps, BATCH);
   });
-  // Not WeChat Pay, but an outside call each: bounded by the batch, before the budgeted work.
+  // Not WeChat Pay, but an outside call each (up to 3 s): bounded by the batch and its own budget,
+  // before the WeChat Pay work; what is left is sent by the next sweep.
   for (const o of await dueReminders(deps, BATCH)) {
+    if (deps.now() - start > REMINDER_BUDGET_MS) break;
     await guard("reminder", o._id, async () => {
       if (await sendReminder(deps, o, LOG)) report.remindersSent++;
     });
