@@ -9,10 +9,19 @@ export interface LocalDevConfig {
   openid: string;
 }
 
+/** Subscription message template ids (公众平台 → 订阅消息 → 我的模板): the same ids as the functions'
+ *  SUBSCRIBE_TPL_TICKET_ISSUED / _REFUND_SUCCESS / _DEPARTURE_REMINDER. An empty one is not asked for. */
+export interface SubscribeTemplateIds {
+  ticketIssued: string;
+  refundSuccess: string;
+  departureReminder: string;
+}
+
 export interface AppConfig {
   /** CloudBase environment id used by wx.cloud.init. */
   envId: string;
   localDev: LocalDevConfig;
+  subscribeTemplates: SubscribeTemplateIds;
 }
 
 export const config: AppConfig = {
@@ -22,4 +31,7 @@ export const config: AppConfig = {
     baseUrl: "http://127.0.0.1:3000",
     openid: "dev-openid-traveller",
   },
+  // Fill in with the deployed templates' ids; the local stack's are local-tpl-ticket-issued,
+  // local-tpl-refund-success and local-tpl-departure-reminder (docs/local-stack.md).
+  subscribeTemplates: { ticketIssued: "", refundSuccess: "", departureReminder: "" },
 };

@@ -36,12 +36,17 @@ export function isJson(req: IncomingMessage): boolean {
   return typeof type === "string" && type.split(";")[0]!.trim().toLowerCase() === "application/json";
 }
 
+export function isMultipart(req: IncomingMessage): boolean {
+  const type = req.headers["content-type"];
+  return typeof type === "string" && type.split(";")[0]!.trim().toLowerCase() === "multipart/form-data";
+}
+
 /**
  * The refusal for a request, or undefined to let it through. `jsonOnly`: the path is a stack
  * endpoint (everything except the cloudbaserc HTTP access routes, which like CloudBase accept any
  * body and leave trust to the function).
  */
-export function refusal(req: IncomingMessage, config: GuardConfig, jsonOnly: boolean): StackError | undefined {
+export function refusal(req: IncomingMessage, config: GuardConfig, jsonOnly: boolean, multipartOk = false): StackError | undefined {
   const host = (req.headers.host ?? "").toLowerCase();
   if (!config.hosts.has(host)) {
     return new StackError("FORBIDDEN_HOST", `Host "${host.slice(0, 100)}" is not this stack's address`, 403);
@@ -50,7 +55,9 @@ export function refusal(req: IncomingMessage, config: GuardConfig, jsonOnly: boo
   if (origin !== undefined && !config.origins.has(origin)) {
     return new StackError("FORBIDDEN_ORIGIN", `requests from web pages (Origin ${origin.slice(0, 100)}) are refused`, 403);
   }
-  if (jsonOnly && req.method === "POST" && !isJson(req)) {
+  // multipartOk: POST /admin, where wx-server-sdk's 云调用 arrives as multipart/form-data; nothing
+  // there runs before the request's TC3 signature (the per-start secret) is verified.
+  if (jsonOnly && req.method === "POST" && !isJson(req) && !(multipartOk && isMultipart(req))) {
     return new StackError("UNSUPPORTED_MEDIA_TYPE", "POST bodies must be sent as Content-Type: application/json", 415);
   }
   return undefined;

@@ -14,7 +14,8 @@ import { AdminService } from "./db/admin";
 import { applyDeclaration } from "./db/declare";
 import { StackError, errorMessage } from "./errors";
 import { FunctionHost } from "./functions/host";
-import { guardConfig, refusal, type GuardConfig } from "./guard";
+import { guardConfig, isMultipart, refusal, type GuardConfig } from "./guard";
+import { answerOpenApi, LOCAL_TEMPLATE_IDS, MessageOutbox } from "./openapi";
 import { readBody, parseJsonBody, sendJson } from "./http-body";
 import { isLoopbackHost, NonLoopbackHostError } from "./loopback";
 import { integrationEvent, matchRoute, routeTable, sendIntegrationResult } from "./routes";
@@ -83,6 +84,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       console.error(`[stack] indexes declared with other keys than the stored ones (left alone): ${done.conflicts.join(", ")}`);
   }
   const credentials = opts.credentials ?? newCredentials();
+  const outbox = new MessageOutbox();
   const cloudApi = new CloudApi({ envId: LOCAL_ENV_ID, catalog: admin.catalog, count: (c) => admin.documentCount(c) });
   let functions: FunctionHost | undefined;
   let guard: GuardConfig | undefined;
@@ -109,7 +111,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     const url = new URL(req.url ?? "/", baseUrl);
     const path = url.pathname;
     const isFunctionPath = path.startsWith("/functions/") || path.startsWith("/timers/");
-    const refused = refusal(req, guard, !matchRoute(routes, path));
+    const refused = refusal(req, guard, !matchRoute(routes, path), path === "/admin");
     if (refused) {
       req.resume();
       return refuse(res, refused, isFunctionPath);
@@ -124,6 +126,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
 
     if (path === "/admin") {
       if (req.method !== "POST") return sendJson(res, 405, { code: "INVALID_PARAM", message: "POST only" });
+      if (isMultipart(req)) return answerOpenApi(req, res, body, credentials, outbox);
       let parsed: unknown;
       try {
         parsed = parseJsonBody(body);
@@ -182,6 +185,9 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       const answer = outcomeToHttp(outcome);
       return sendJson(res, answer.status, answer.body);
     }
+    if (path === "/dev/messages" && req.method === "GET") {
+      return sendJson(res, 200, { messages: outbox.messages });
+    }
     if (path === "/dev/stats" && req.method === "GET") {
       return sendJson(res, 200, { admin: admin.counters, functions: host.counters, cloudapi: cloudApi.calls });
     }
@@ -217,7 +223,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
   for (const p of plugins) await p.start?.({ baseUrl, dataDir: opts.dataDir });
 
   // Placeholder precedence: plugin defaults < process.env < explicit opts.env.
-  const placeholderValues: Record<string, string | undefined> = {};
+  const placeholderValues: Record<string, string | undefined> = { ...LOCAL_TEMPLATE_IDS };
   for (const p of plugins) Object.assign(placeholderValues, p.functionEnv?.() ?? {});
   Object.assign(placeholderValues, process.env, opts.env ?? {});
   functions = new FunctionHost({

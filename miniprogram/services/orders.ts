@@ -1,6 +1,6 @@
 // The `orders` function answers a list or one order depending on the action; these helpers narrow
 // the contract's union at run time so pages get exact types.
-import type { CreateOrderResult, OrderDetail, OrderSummary, RefundQuote } from "../../shared/contracts/api";
+import type { CreateOrderResult, OrderDetail, OrdersListResult, OrdersTab, RefundQuote } from "../../shared/contracts/api";
 import { call } from "./api";
 import { ApiCallError, SERVICE_DOWN_MESSAGE } from "./errors";
 
@@ -13,9 +13,10 @@ function asDetail(res: unknown): OrderDetail {
   throw broken();
 }
 
-export async function listOrders(): Promise<OrderSummary[]> {
-  const res = await call("orders", { action: "list" });
-  if ("orders" in res && Array.isArray(res.orders)) return res.orders;
+/** One page of 我的订单: a tab (absent: 全部), from a previous page's `nextCursor`. */
+export async function listOrders(query: { status?: OrdersTab; cursor?: string; limit?: number } = {}): Promise<OrdersListResult> {
+  const res = await call("orders", { action: "list", ...query });
+  if ("orders" in res && Array.isArray(res.orders) && "serverNow" in res) return res;
   throw broken();
 }
 

@@ -8,6 +8,7 @@ import { error, warn, type Finding } from "./findings";
 import { checkIds } from "./merchant-ids";
 import { checkMerchantKeys } from "./merchant-keys";
 import { checkPassengerKey } from "./passenger-key";
+import { checkSubscribeTemplates } from "./subscribe-templates";
 import { onlineContext, runOnlineChecks, type OnlineCheck } from "./online";
 
 export interface DoctorOptions {
@@ -34,6 +35,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<Finding[]> {
   findings.push(...rendering.findings);
   if (rendering.rendered) findings.push(...checkBuild(rendering.rendered, raw, root, values));
   findings.push(...checkGitIgnored(root, values));
+  findings.push(...checkSubscribeTemplates(values));
   if (!demo) findings.push(...startupCheck(root, values, findings));
   if (opts.online) findings.push(...(await online(root, values, opts.onlineChecks)));
   return findings;

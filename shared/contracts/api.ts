@@ -146,6 +146,8 @@ export interface PassengerInput {
   /** Default ADULT. */
   ticketType?: TicketType;
 }
+/** Subscription messages (订阅消息) a traveller may accept on 提交订单: 出票成功 / 退款到账 / 出发提醒. */
+export type SubscribeTemplate = "ticketIssued" | "refundSuccess" | "departureReminder";
 export interface CreateOrderRequest {
   trainId: string;
   seatClass: SeatClassCode;
@@ -157,6 +159,8 @@ export interface CreateOrderRequest {
   clientToken: string;
   /** Window (A/F) or aisle (C/D) seats where possible. */
   seatPreference?: SeatPreference;
+  /** The subscription messages the traveller accepted in wx.requestSubscribeMessage (each allows one message). */
+  subscribe?: SubscribeTemplate[];
 }
 /** What `wx.requestPayment` takes (APIv3, signType RSA). */
 export interface MiniProgramPayParams {
@@ -224,8 +228,11 @@ export interface RefundQuote {
 }
 
 // ---- orders ----
+/** 我的订单's tabs (absent: 全部). Exactly how they map onto order and ticket states: docs/api.md. */
+export type OrdersTab = "unpaid" | "upcoming" | "done";
 export type OrdersRequest =
-  | { action: "list" }
+  /** One page, newest first: `limit` 1–50 (default 20), `cursor` the previous page's `nextCursor`. */
+  | { action: "list"; status?: OrdersTab; cursor?: string; limit?: number }
   | { action: "get"; orderId: string }
   | { action: "sync"; orderId: string }
   | { action: "mockPay"; orderId: string }
@@ -366,6 +373,10 @@ export interface OrderDetail {
 }
 export interface OrdersListResult {
   orders: OrderSummary[];
+  /** Present when more may follow: pass it as `cursor` (opaque; only for the same tab). */
+  nextCursor?: string;
+  /** The server's clock when it answered: unpaid rows count down from it. */
+  serverNow: EpochMs;
 }
 
 /** Function name → request and result, for typed callers (pages, tests, demo). */

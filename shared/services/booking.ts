@@ -2,7 +2,7 @@
 // the user's booking slot (fair use), the seats held, prepay at WeChat Pay. The order id comes from
 // (openid, clientToken), so a double tap finds the same order. Five database round trips on the
 // happy path: read the train, insert the order, take the slot, hold the seats, store the prepay.
-import type { CreateOrderResult, PassengerInput, PaymentLaunch, SeatClassCode, SeatPreference } from "../contracts/api";
+import type { CreateOrderResult, PassengerInput, PaymentLaunch, SeatClassCode, SeatPreference, SubscribeTemplate } from "../contracts/api";
 import type { TrainDoc } from "../catalog/catalog";
 import { seatLayout, type Seat } from "../catalog/seat-layout";
 import { AppError } from "../errors";
@@ -28,6 +28,8 @@ export interface BookingInput {
   passengers: PassengerInput[];
   clientToken: string;
   seatPreference?: SeatPreference;
+  /** Subscription messages accepted at 提交订单 (services/notices.ts). */
+  subscribe?: SubscribeTemplate[];
 }
 
 /** Stop selling this long before departure… */
@@ -176,6 +178,9 @@ function newOrder(deps: PaymentDeps, input: BookingInput, caller: Caller, train:
     refundedAmount: 0,
     seatsHeld: true,
     createdAt: now,
+    departAt: train.departAt,
+    ...(input.subscribe?.length ? { subscribe: [...input.subscribe] } : {}),
+    ...(input.subscribe?.includes("departureReminder") ? { reminderDue: true } : {}),
     checkedAt: 0,
     expiresAt: Math.min(now + deps.orderTtlMinutes * 60_000, train.departAt - SALES_CLOSE_MS),
     timeline: [timelineEntry(now, "PENDING", "提交订单")],

@@ -3,6 +3,7 @@
 // the stack's engine in-process with a fake clock.
 import type { Repos } from "../store/repos";
 import type { PaymentGateway } from "../wechatpay/types";
+import type { MessageSender } from "./notices";
 
 export interface StoreDeps {
   db: Repos;
@@ -10,6 +11,8 @@ export interface StoreDeps {
   now(): number;
   /** [0, 1), for choosing among equally good seats; Math.random when absent (tests pass a seeded one). */
   random?(): number;
+  /** Subscription messages (cloud.openapi.subscribeMessage.send); absent: none are sent. */
+  messages?: MessageSender;
 }
 
 export interface PaymentDeps extends StoreDeps {

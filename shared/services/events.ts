@@ -15,7 +15,17 @@ export function capField(v: string | undefined): string | undefined {
   return clean.length > MAX_FIELD ? `${clean.slice(0, MAX_FIELD - 1)}…` : clean;
 }
 
-const CAPPED = ["notificationId", "eventType", "requestId", "serial", "detail", "outTradeNo", "outRefundNo", "transactionId"] as const;
+const CAPPED = [
+  "notificationId",
+  "eventType",
+  "requestId",
+  "serial",
+  "detail",
+  "outTradeNo",
+  "outRefundNo",
+  "transactionId",
+  "notice",
+] as const;
 
 export async function recordEvent(deps: StoreDeps, source: EventSource, rec: EventRecord): Promise<void> {
   const doc: Record<string, unknown> = { source, at: deps.now(), ...rec };

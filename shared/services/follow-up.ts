@@ -37,6 +37,7 @@ async function paidFromQuery(
   await recordEvent(deps, source, {
     decision: s.decision,
     ...(s.detail ? { detail: s.detail } : {}),
+    ...(s.notice ? { notice: s.notice } : {}),
     orderId: order._id,
     outTradeNo: order.outTradeNo,
     ...(tx.transactionId ? { transactionId: tx.transactionId } : {}),

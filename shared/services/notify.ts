@@ -61,7 +61,13 @@ async function decide(
       return { decision: "UNKNOWN_ORDER", ...ids };
     }
     const settled = await applyPaid(deps, order, tx, log);
-    return { decision: settled.decision, ...(settled.detail ? { detail: settled.detail } : {}), orderId: order._id, ...ids };
+    return {
+      decision: settled.decision,
+      ...(settled.detail ? { detail: settled.detail } : {}),
+      ...(settled.notice ? { notice: settled.notice } : {}),
+      orderId: order._id,
+      ...ids,
+    };
   }
   const r = n.refund;
   const refundId = refundIdFromOutRefundNo(r.outRefundNo);

@@ -22,6 +22,7 @@ import type { OrderDoc, RefundDoc } from "../store/model";
 import type { RefundRecord } from "../wechatpay/types";
 import { refusalLogFields } from "../wechatpay/config-refusals";
 import type { PaymentDeps, StoreDeps } from "./deps";
+import { messageData, sendNotice } from "./notices";
 import { releaseSeats } from "./seats";
 import { type Applied, applyOrder, applyRefund } from "./transition";
 import { failureReason, publicRefundStatus } from "./views";
@@ -223,14 +224,14 @@ export async function applyRefundOutcome(
       // The money did not reach the payer (closed card…): it stays reserved until it does.
       result = await applyRefund(deps, doc, planRefund(doc, "abnormal", { set: wx }));
       break;
-    case "SUCCESS":
-      await creditOrder(deps, doc, log);
-      result = await applyRefund(
-        deps,
-        doc,
-        planRefund(doc, "succeed", { set: { ...wx, succeededAt: rec.successTime ? Date.parse(rec.successTime) || at : at } }),
-      );
+    case "SUCCESS": {
+      const order = await creditOrder(deps, doc, log);
+      const succeededAt = rec.successTime ? Date.parse(rec.successTime) || at : at;
+      result = await applyRefund(deps, doc, planRefund(doc, "succeed", { set: { ...wx, succeededAt } }));
+      // This compare-and-set made it SUCCESS: its caller alone sends 退款到账, then records it.
+      if (result.outcome === "applied" && order) await noticeRefund(deps, order, result.doc, succeededAt, log);
       break;
+    }
     case "CLOSED":
       result = await applyRefund(deps, doc, planRefund(doc, "close", { set: wx }));
       if (result.outcome === "applied") await releaseReservation(deps, doc);
@@ -247,16 +248,26 @@ export async function applyRefundOutcome(
   return result.doc ?? doc;
 }
 
+async function noticeRefund(deps: StoreDeps, order: OrderDoc, refund: RefundDoc, at: number, log: LogContext): Promise<void> {
+  const notice = await sendNotice(deps, "refundSuccess", order, messageData.refundSuccess(order, refund, at), log);
+  if (!notice) return;
+  try {
+    await deps.db.refunds.update({ _id: refund._id }, { $set: { notice } });
+  } catch {
+    // Only a record of what was sent: the refund itself is done.
+  }
+}
+
 /** Adds a successful refund to the order once (keyed by refund id) and moves it to
  *  PARTIALLY_REFUNDED or REFUNDED (a closed order's automatic refund leaves it CLOSED); a 退票's
  *  tickets become REFUNDED in the same write and their seats go back. The order is REFUNDED when
  *  no ticket is left and no other refund is in flight, or (an operator's refund) nothing paid is left. */
-async function creditOrder(deps: StoreDeps, doc: RefundDoc, log: LogContext): Promise<void> {
+async function creditOrder(deps: StoreDeps, doc: RefundDoc, log: LogContext): Promise<OrderDoc | undefined> {
   const key = `refundCredits.${doc._id}`;
   const ticketIds = (doc.tickets ?? []).map((t) => t.ticketId);
   for (let attempt = 0; attempt < 8; attempt++) {
     const order = await deps.db.orders.get(doc.orderId);
-    if (!order || order.refundCredits?.[doc._id] !== undefined) return;
+    if (!order || order.refundCredits?.[doc._id] !== undefined) return order;
     const refunded = order.refundedAmount + doc.amount;
     const tickets = order.tickets ?? [];
     const note =
@@ -285,7 +296,7 @@ async function creditOrder(deps: StoreDeps, doc: RefundDoc, log: LogContext): Pr
     if (r.outcome === "applied") {
       if (plan.to === "REFUNDED") await releaseSeats(deps, order);
       else if (ticketIds.length > 0) await releaseSeats(deps, order, ticketIds);
-      return;
+      return r.doc;
     }
   }
   logDecision({ ...log, decision: "REFUND_CREDIT_CONTENDED", orderId: doc.orderId, outRefundNo: doc.outRefundNo });

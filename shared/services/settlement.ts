@@ -6,6 +6,7 @@ import { logDecision, type LogContext } from "../runtime/log";
 import type { EventDecision, OrderDoc } from "../store/model";
 import type { Transaction } from "../wechatpay/types";
 import type { PaymentDeps, StoreDeps } from "./deps";
+import { messageData, noticeText, sendNotice } from "./notices";
 import { createAndSubmitRefund } from "./refunds";
 import { releaseBookingSlot } from "./fair-use";
 import { releaseSeats } from "./seats";
@@ -15,6 +16,8 @@ export interface Settled {
   decision: EventDecision;
   detail?: string;
   order: OrderDoc;
+  /** The 出票成功 message this call sent (only the call that applied the payment sends it). */
+  notice?: string;
 }
 
 /** Why a verified transaction does not belong to this order, or undefined when it does. */
@@ -42,7 +45,10 @@ export async function applyPaid(deps: PaymentDeps, order: OrderDoc, tx: Transact
     const r = await applyOrder(deps, order, planOrder(order, "pay", deps.now(), "支付成功", { set: { paidAt, transactionId: txid } }));
     if (r.outcome === "applied") {
       logDecision({ ...ids, decision: "APPLIED", transactionId: txid });
-      return { decision: "APPLIED", order: r.doc };
+      // This compare-and-set made the payment: its caller alone sends 出票成功 (once however often
+      // the payment is reported). The outcome goes into the caller's event record: no extra write.
+      const notice = await sendNotice(deps, "ticketIssued", r.doc, messageData.ticketIssued(r.doc), log);
+      return { decision: "APPLIED", order: r.doc, ...(notice ? { notice: noticeText(notice) } : {}) };
     }
     if (!r.doc) throw new Error("order vanished during settlement");
     order = r.doc; // closed meanwhile, or paid by a twin delivery: decided below

@@ -11,6 +11,7 @@ import { syncOrder } from "./traveller-orders";
 import { reconcileYesterdayIfDue } from "./reconcile";
 import { releaseReservation } from "./refunds";
 import { releaseSeats, repairHoldLeaks } from "./seats";
+import { dueReminders, sendReminder } from "./reminders";
 import { startAutoRefund } from "./settlement";
 
 const FN = "sweeper";
@@ -20,6 +21,8 @@ const BATCH = 50;
 const QUIET_MS = 60_000;
 /** ABNORMAL refunds wait for the merchant to re-route the money: asked about hourly. */
 const ABNORMAL_EVERY_MS = 3600_000;
+/** Of the function's 60 s, what subscription reminders may use. */
+const REMINDER_BUDGET_MS = 10_000;
 /** Of the function's 60 s, what WeChat Pay calls may use; the rest is margin to finish and report. */
 export const WECHATPAY_BUDGET_MS = 40_000;
 
@@ -32,6 +35,8 @@ export interface SweepReport {
   seatsReleased: number;
   holdLeaksRepaired: number;
   autoRefundsStarted: number;
+  /** 出发提醒 claimed and sent (or failed: recorded on the order). */
+  remindersSent: number;
   /** WeChat Pay work left for the next sweep because the budget ran out. */
   deferred: number;
   /** The bill date reconciled in this sweep, with how many discrepancies (or why not). */
@@ -51,6 +56,7 @@ export async function sweep(deps: PaymentDeps, budgetMs = WECHATPAY_BUDGET_MS): 
     seatsReleased: 0,
     holdLeaksRepaired: 0,
     autoRefundsStarted: 0,
+    remindersSent: 0,
     deferred: 0,
     errors: 0,
   };
@@ -79,6 +85,14 @@ export async function sweep(deps: PaymentDeps, budgetMs = WECHATPAY_BUDGET_MS): 
   await guard("holds", "-", async () => {
     report.holdLeaksRepaired += await repairHoldLeaks(deps, BATCH);
   });
+  // Not WeChat Pay, but an outside call each (up to 3 s): bounded by the batch and its own budget,
+  // before the WeChat Pay work; what is left is sent by the next sweep.
+  for (const o of await dueReminders(deps, BATCH)) {
+    if (deps.now() - start > REMINDER_BUDGET_MS) break;
+    await guard("reminder", o._id, async () => {
+      if (await sendReminder(deps, o, LOG)) report.remindersSent++;
+    });
+  }
 
   // ---- WeChat Pay, within the budget (oldest check first, so nothing that keeps failing starves the rest) ----
   const inBudget = () => deps.now() - start < budgetMs;

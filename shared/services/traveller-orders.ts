@@ -10,14 +10,14 @@ import { recordEvent } from "./events";
 import { releaseBookingSlot } from "./fair-use";
 import { claimCheck, closeAtWeChatPay, followOrder, followRefund } from "./follow-up";
 import { applyPaid } from "./settlement";
-import { orderDetail, orderSummary } from "./views";
+import { type ListQuery, listOrderPage } from "./order-list";
+import { orderDetail } from "./views";
 
 const FN = "orders";
 
-export async function listOrders(deps: StoreDeps, caller: Caller): Promise<OrdersListResult> {
-  const list = await deps.db.orders.find({ openid: caller.openid }, { orderBy: ["createdAt", "desc"], limit: 100 });
-  return { orders: list.map(orderSummary) };
-}
+/** 我的订单, a page of one tab (order-list.ts). */
+export const listOrders = (deps: StoreDeps, caller: Caller, query: ListQuery = {}): Promise<OrdersListResult> =>
+  listOrderPage(deps, caller, query);
 
 /** Someone else's order is NOT_FOUND, not FORBIDDEN: its existence is not the caller's business. */
 export async function ownOrder(deps: StoreDeps, caller: Caller, orderId: string): Promise<OrderDoc> {
@@ -103,6 +103,12 @@ export async function mockPay(deps: PaymentDeps, order: OrderDoc): Promise<Order
     },
     { fn: FN },
   );
-  await recordEvent(deps, "mock", { decision: s.decision, orderId: order._id, outTradeNo: order.outTradeNo, transactionId });
+  await recordEvent(deps, "mock", {
+    decision: s.decision,
+    ...(s.notice ? { notice: s.notice } : {}),
+    orderId: order._id,
+    outTradeNo: order.outTradeNo,
+    transactionId,
+  });
   return (await deps.db.orders.get(order._id)) ?? order;
 }

@@ -4,6 +4,7 @@ import type {
   OrderStatus,
   RefundStatus,
   SeatPreference,
+  SubscribeTemplate,
   TicketStatus,
   TicketType,
   TimelineEntry,
@@ -114,11 +115,29 @@ export interface OrderDoc {
   transactionId?: string;
   createdAt: number;
   expiresAt: number;
+  /** The train's departure (epoch ms), for 我的订单's 待出行 tab. Absent on orders stored before it was kept. */
+  departAt?: number;
   paidAt?: number;
   closedAt?: number;
   /** Last time the sweeper or sync asked WeChat Pay about it. */
   checkedAt?: number;
   timeline: TimelineEntry[];
+  /** Subscription messages the traveller accepted at 提交订单 (one message each). */
+  subscribe?: SubscribeTemplate[];
+  /** True while the 出发提醒 is still to be sent (the sweeper's query); removed when it is claimed. */
+  reminderDue?: boolean;
+  /** What became of the 出发提醒 (services/notices.ts). 出票成功's outcome is in the payment's event. */
+  reminder?: NoticeRecord;
+}
+
+/** The outcome of one subscription message. */
+export interface NoticeRecord {
+  at: number;
+  result: "sent" | "failed";
+  /** WeChat's errcode when it refused (43101: the user did not subscribe, 47003: a field broke a rule). */
+  errcode?: number;
+  /** Short reason when it failed without an errcode (timeout, not configured). */
+  reason?: string;
 }
 
 /** CREATED: reserved on the order, not yet accepted by WeChat Pay (or outcome unknown).
@@ -150,6 +169,8 @@ export interface RefundDoc {
   wxRefundId?: string;
   createdAt: number;
   succeededAt?: number;
+  /** What became of its 退款到账 message (sent by whoever moved it to SUCCESS). */
+  notice?: NoticeRecord;
   checkedAt?: number;
 }
 
@@ -181,6 +202,8 @@ export interface PaymentEventDoc {
   requestId?: string;
   serial?: string;
   httpStatus?: number;
+  /** The 出票成功 message sent by the call that applied this payment: "sent" or "failed <errcode|reason>". */
+  notice?: string;
   at: number;
 }
 

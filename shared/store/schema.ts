@@ -44,8 +44,12 @@ export const DATABASE: readonly CollectionDeclaration[] = [
     indexes: {
       // My orders: { openid } newest first.
       openid_createdAt: { openid: 1, createdAt: -1 },
+      // My orders by tab: { openid, status (or $in) } newest first; 待出行 also departAt > now.
+      openid_status_createdAt_departAt: { openid: 1, status: 1, createdAt: -1, departAt: 1 },
       // Sweeper: PENDING past / before expiresAt (and createdAt), least recently checked first.
       status_checkedAt_expiresAt_createdAt: { status: 1, checkedAt: 1, expiresAt: 1, createdAt: 1 },
+      // Sweeper: 出发提醒 due (accepted, paid, departing within two hours).
+      reminderDue_status_departAt: { reminderDue: 1, status: 1, departAt: 1 },
       // Sweeper: CLOSED / REFUNDED orders whose seats are still held.
       status_seatsHeld: { status: 1, seatsHeld: 1 },
       // Reconciliation: paid on a given day. Console overview: paid in the last 14 days.

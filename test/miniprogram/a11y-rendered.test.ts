@@ -13,7 +13,8 @@ const spoken = (page: Rendered) => spokenLabels(page.dom);
 describe("labels read the live values", () => {
   it("车次查询: each seat class reads train, class, price and tickets left; the swap button says what it does", async () => {
     installPlatform({
-      trains: (d: { action?: string }) => (d.action === "stations" ? ok(stationsAnswer(NOW)) : ok({ trains: [trainG1, trainG7], serverNow: NOW })),
+      trains: (d: { action?: string }) =>
+        d.action === "stations" ? ok(stationsAnswer(NOW)) : ok({ trains: [trainG1, trainG7], serverNow: NOW }),
     });
     const page = renderPage("pages/search/index");
     await page.instance.onLoad({});
@@ -66,7 +67,7 @@ describe("labels read the live values", () => {
       createdAt: NOW,
       expiresAt: NOW + 60_000,
     };
-    installPlatform({ orders: () => ok({ orders: [row] }) });
+    installPlatform({ orders: () => ok({ orders: [row], serverNow: NOW }) });
     const page = renderPage("pages/orders/index");
     await page.instance.onLoad({});
     await settle();
@@ -74,7 +75,7 @@ describe("labels read the live values", () => {
     expect(labelProblems(labels)).toEqual([]);
     const order = labels.find((l) => l.classes === "order")!;
     expect(order.role).toBe("button");
-    expect(order.label).toMatch(/^G1 北京南 → 上海虹桥，\d{4}-\d{2}-\d{2} \d{2}:\d{2} 开，二等座 · 2 人，待支付，¥1106\.00$/);
+    expect(order.label).toMatch(/^G1 北京南到上海虹桥，\d{4}-\d{2}-\d{2} \d{2}:\d{2}开，二等座 2人，待支付，¥1106\.00，查看详情$/);
     page.detach();
   });
 

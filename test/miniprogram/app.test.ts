@@ -11,7 +11,9 @@ const appJson = JSON.parse(readFileSync(join(mpRoot, "app.json"), "utf8"));
 describe("app.json and project.config.json", () => {
   it("app.json lists pages that all exist (script, template, style, config) and a window title", () => {
     expect(Array.isArray(appJson.pages)).toBe(true);
-    expect(appJson.pages).toEqual(expect.arrayContaining(["pages/search/index", "pages/book/index", "pages/station/index", "pages/passenger-edit/index"]));
+    expect(appJson.pages).toEqual(
+      expect.arrayContaining(["pages/search/index", "pages/book/index", "pages/station/index", "pages/passenger-edit/index"]),
+    );
     for (const page of appJson.pages as string[]) {
       expect(page).toMatch(/^pages\/[a-z-]+\/index$/);
       for (const ext of [".ts", ".wxml", ".wxss", ".json"]) expect(existsSync(join(mpRoot, page + ext)), page + ext).toBe(true);

@@ -92,6 +92,12 @@ export interface FakePlatform {
   functions: Record<string, Handler>;
   cloudInit: object[];
   platform: string;
+  /** The tab bar's badges by index (wx.setTabBarBadge / removeTabBarBadge). */
+  tabBadges: Map<number, string>;
+  /** Every wx.requestSubscribeMessage's template ids, in order. */
+  subscribeRequests: string[][];
+  /** What wx.requestSubscribeMessage answers: per template id "accept" / "reject" / "ban", or a failure. */
+  subscribeResult: Record<string, "accept" | "reject" | "ban"> | { fail: string };
 }
 
 function callsOf(p: FakePlatform, name: string) {
@@ -123,6 +129,9 @@ export function installPlatform(functions: Record<string, Handler> = {}, backend
     functions,
     cloudInit: [],
     platform: "ios",
+    tabBadges: new Map(),
+    subscribeRequests: [],
+    subscribeResult: {},
   };
   const wx = {
     ...simulateWx,
@@ -181,6 +190,22 @@ export function installPlatform(functions: Record<string, Handler> = {}, backend
     switchTab(opts: { url: string }) {
       p.navigations.push(opts.url);
       return Promise.resolve({ errMsg: "switchTab:ok" });
+    },
+    setTabBarBadge(opts: { index: number; text: string }) {
+      p.tabBadges.set(opts.index, opts.text);
+      return Promise.resolve({ errMsg: "setTabBarBadge:ok" });
+    },
+    removeTabBarBadge(opts: { index: number }) {
+      p.tabBadges.delete(opts.index);
+      return Promise.resolve({ errMsg: "removeTabBarBadge:ok" });
+    },
+    async requestSubscribeMessage(opts: { tmplIds: string[] }) {
+      p.subscribeRequests.push([...opts.tmplIds]);
+      await Promise.resolve();
+      const r = p.subscribeResult;
+      if ("fail" in r && typeof r.fail === "string") throw { errMsg: `requestSubscribeMessage:fail ${r.fail}`, errCode: 20004 };
+      const answers = r as Record<string, string>;
+      return { errMsg: "requestSubscribeMessage:ok", ...Object.fromEntries(opts.tmplIds.map((id) => [id, answers[id] ?? "reject"])) };
     },
     stopPullDownRefresh: () => Promise.resolve({ errMsg: "stopPullDownRefresh:ok" }),
     setStorageSync: (key: string, value: unknown) => void p.storage.set(key, structuredClone(value)),

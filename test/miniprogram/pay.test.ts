@@ -66,7 +66,13 @@ describe("支付 (pages/pay)", () => {
     // the client's success is only a hint: the page keeps asking the server (second sync answers PAID)
     for (let i = 0; i < 40 && page.data.status !== "PAID"; i++) await settle();
     expect(callsOf(p, "orders").filter((c) => c.data.action === "sync").length).toBe(2);
-    expect(callsOf(p, "orders").every((c) => c.data.orderId === "ord_1")).toBe(true);
+    // Every call is about this order, but the unpaid badge's count, refreshed once it is paid.
+    const orderCalls = callsOf(p, "orders").filter((c) => c.data.action !== "list");
+    expect(orderCalls.every((c) => c.data.orderId === "ord_1")).toBe(true);
+    for (let i = 0; i < 10 && callsOf(p, "orders").length === orderCalls.length; i++) await settle();
+    expect(callsOf(p, "orders").filter((c) => c.data.action === "list")).toEqual([
+      { name: "orders", data: { action: "list", status: "unpaid", limit: 50 } },
+    ]);
     expect(textOf(page, ".status")).toBe("已支付");
     expect(page.querySelector(".view-order")).toBeDefined();
     expect(page.querySelector(".pay-button")).toBeUndefined();

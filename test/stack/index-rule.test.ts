@@ -37,6 +37,17 @@ describe("every query the code makes is served by the declaration", () => {
     ["trains search (date, from)", "trains", { date: "d", from: "a", departAt: { $gt: 1 } }, [["departAt", 1]]],
     ["trains search (date, to)", "trains", { date: "d", to: "b", departAt: { $gt: 1 } }, [["departAt", 1]]],
     ["my orders", "orders", { openid: "o" }, [["createdAt", -1]]],
+    ["my orders: next page", "orders", { openid: "o", createdAt: { $lte: 1 } }, [["createdAt", -1]]],
+    ["my orders: one millisecond", "orders", { openid: "o", createdAt: 1 }, []],
+    ["my orders: a tab", "orders", { openid: "o", status: { $in: ["PAID", "CLOSED"] }, createdAt: { $lt: 1 } }, [["createdAt", -1]]],
+    ["my orders: 待支付", "orders", { openid: "o", status: "PENDING" }, [["createdAt", -1]]],
+    [
+      "my orders: 待出行",
+      "orders",
+      { openid: "o", status: { $in: ["PAID"] }, departAt: { $gt: 1 }, createdAt: { $lte: 1 } },
+      [["createdAt", -1]],
+    ],
+    ["my orders: 待出行, one millisecond", "orders", { openid: "o", status: { $in: ["PAID"] }, departAt: { $gt: 1 }, createdAt: 1 }, []],
     ["sweeper: expired", "orders", { status: "PENDING", expiresAt: { $lte: 1 } }, [["checkedAt", 1]]],
     [
       "sweeper: quiet",
@@ -44,6 +55,7 @@ describe("every query the code makes is served by the declaration", () => {
       { status: "PENDING", expiresAt: { $gt: 1 }, createdAt: { $lte: 1 }, prepayId: { $exists: true } },
       [["checkedAt", 1]],
     ],
+    ["sweeper: 出发提醒 due", "orders", { reminderDue: true, status: { $in: ["PAID", "PARTIALLY_REFUNDED"] }, departAt: { $lte: 1 } }, []],
     ["sweeper: seats still held", "orders", { status: { $in: ["CLOSED", "REFUNDED"] }, seatsHeld: true }, []],
     ["reconcile: paid that day", "orders", between("paidAt"), []],
     ["reconcile: by ids", "orders", { _id: { $in: ["a"] } }, []],
@@ -89,7 +101,7 @@ describe("what is not served", () => {
     expect(served("orders", {}).served).toBe(false);
     expect(served("orders", { openid: "o" }, [["amount", 1]]).served).toBe(false);
     // An equality field the index does not lead with.
-    expect(served("orders", { openid: "o", status: "PAID" }, [["createdAt", -1]]).served).toBe(false);
+    expect(served("orders", { openid: "o", seatPreference: "window" }, [["createdAt", -1]]).served).toBe(false);
     // A range that is not right after the equality prefix (no sort): not a tight bound.
     // (orders has status, checkedAt, expiresAt…: without the checkedAt sort, expiresAt is no bound.)
     expect(served("orders", { status: "PENDING", expiresAt: { $lte: 1 } }).served).toBe(false);

@@ -71,6 +71,7 @@ describe("Host", () => {
       ["POST", "/functions/trains"],
       ["POST", "/timers/sweeper"],
       ["GET", "/dev/stats"],
+      ["GET", "/dev/messages"],
       ["POST", "/sim/pay"],
       ["POST", "/api/payment/notify"],
     ] as const) {
@@ -119,11 +120,25 @@ describe("JSON only", () => {
   it("a browser simple text/plain POST to /admin (delete every train) is refused and nothing is deleted", async () => {
     const before = await seededTrains();
     expect(before).toBeGreaterThan(0);
-    for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
+    for (const type of ["text/plain", "application/x-www-form-urlencoded"]) {
       const r = await raw("POST", "/admin", { host: host(), "content-type": type }, JSON.stringify(deleteAllTrains));
       expect(r.status, type).toBe(415);
       expect(r.json.code).toBe("UNSUPPORTED_MEDIA_TYPE");
     }
+    // multipart/form-data is how wx-server-sdk's 云调用 arrives: a form a page could post gets no
+    // further than the signature check (and is never a database request).
+    const form = (name: string, value: string) => `--x\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const body = `${form("action", "wx.openApi")}${form("apiName", "subscribeMessage.send")}${form("requestData", "x")}--x--\r\n`;
+    const unsigned = await raw("POST", "/admin", { host: host(), "content-type": "multipart/form-data; boundary=x" }, body);
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.json.code).toBe("SIGN_PARAM_INVALID");
+    const garbled = await raw(
+      "POST",
+      "/admin",
+      { host: host(), "content-type": "multipart/form-data; boundary=x" },
+      JSON.stringify(deleteAllTrains),
+    );
+    expect(garbled.status).toBe(400);
     expect((await raw("POST", "/admin", { host: host() }, JSON.stringify(deleteAllTrains))).status).toBe(415);
     expect(await seededTrains()).toBe(before);
   });

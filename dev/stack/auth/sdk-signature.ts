@@ -40,13 +40,34 @@ function formattedParams(body: Record<string, unknown>): Map<string, string> {
 }
 
 export function verifySdkRequest(req: SignedRequest, creds: Credentials, nowMs: number): Verdict {
+  if (!isPlainObject(req.body)) return { ok: false, reason: "body must be a JSON object" };
+  return verifyParams(req, formattedParams(req.body), creds, nowMs);
+}
+
+/** The same for a multipart/form-data request (wx-server-sdk's 云调用): its fields as received, files
+ *  hashed as their bytes, and the content type signed without its boundary (as the signer does). */
+export function verifySdkMultipart(
+  req: Omit<SignedRequest, "body">,
+  fields: ReadonlyMap<string, Buffer>,
+  creds: Credentials,
+  nowMs: number,
+): Verdict {
+  const params = new Map<string, string | Buffer>();
+  for (const [k, v] of fields) if (v.length > 0) params.set(camSafe(k.toLowerCase().trim()), v);
+  return verifyParams({ ...req, headers: { ...req.headers, "content-type": "multipart/form-data" } }, params, creds, nowMs);
+}
+
+function verifyParams(
+  req: Omit<SignedRequest, "body">,
+  params: ReadonlyMap<string, string | Buffer>,
+  creds: Credentials,
+  nowMs: number,
+): Verdict {
   const auth = parseAuthorization(typeof req.headers.authorization === "string" ? req.headers.authorization : undefined);
   if (!auth?.signedParams) return { ok: false, reason: "missing or malformed TC3-HMAC-SHA256 Authorization" };
   if (!auth.signedHeaders.includes("host") || !auth.signedHeaders.includes("content-type")) {
     return { ok: false, reason: "host and content-type must be signed" };
   }
-  if (!isPlainObject(req.body)) return { ok: false, reason: "body must be a JSON object" };
-  const params = formattedParams(req.body);
   const signed = auth.signedParams;
   if (signed.length !== params.size || signed.some((k) => !params.has(k))) {
     return { ok: false, reason: "the signed parameters are not the request's parameters" };

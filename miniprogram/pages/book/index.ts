@@ -34,6 +34,8 @@ import {
 import { trainHeading, type TrainHeading } from "../../utils/train";
 import { decodeQuery } from "../../utils/query";
 import { newToken } from "../../utils/token";
+import { askSubscriptions } from "../../services/subscribe";
+import { refreshUnpaidBadge } from "../../services/unpaid-badge";
 
 const MAX_PASSENGERS = 5;
 
@@ -444,6 +446,8 @@ Component({
       this.setData({ submitting: true, clientToken, formError: "", passengers: list, saved: clearedChips });
       const sentRows = this.typedRows();
       const passengers = sentRows.map((i) => passengerInput(list[i]!));
+      // Asked inside the tap (WeChat requires a user gesture); whatever the answer, the booking goes on.
+      const subscribe = await askSubscriptions();
       try {
         const order = await call("createOrder", {
           trainId: query.trainId,
@@ -452,8 +456,10 @@ Component({
           ...(passengers.length > 0 || passengerIds.length === 0 ? { passengers } : {}),
           clientToken,
           ...(this.data.preference ? { seatPreference: this.data.preference } : {}),
+          ...(subscribe.length > 0 ? { subscribe } : {}),
         });
         saveLaunch(order);
+        void refreshUnpaidBadge();
         this.setData({ serverAmountText: formatPrice(order.amount), submitting: false, pendingOrderId: "" });
         wx.navigateTo({ url: `/pages/pay/index?orderId=${encodeURIComponent(order.orderId)}` });
       } catch (err) {

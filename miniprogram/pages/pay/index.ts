@@ -13,6 +13,7 @@ import { formatPrice } from "../../utils/money";
 import { ORDER_STATUS_TONES, orderStatusLabel } from "../../utils/status";
 import { formatCountdown } from "../../utils/time";
 import { decodeQueryValue } from "../../utils/query";
+import { refreshUnpaidBadge } from "../../services/unpaid-badge";
 
 /** What the page is doing: loading the order, idle, in WeChat Pay, confirming with the server, cancelling. */
 type Phase = "loading" | "idle" | "paying" | "confirming" | "cancelling";
@@ -210,6 +211,7 @@ Component({
         if (order) this.show(order);
         const paid = order !== null && order.status !== "PENDING";
         this.setData({ phase: "idle", unconfirmed: !paid });
+        if (paid) void refreshUnpaidBadge();
         if (order?.status === "PAID") wx.showToast({ title: "支付成功", icon: "success" });
       } catch (err) {
         this.setData({ phase: "idle", unconfirmed: true, error: errorMessage(err), canRetry: isRetryable(err) });
@@ -239,6 +241,7 @@ Component({
         const order = await cancelOrder(this.data.orderId);
         this.show(order);
         this.setData({ phase: "idle" });
+        void refreshUnpaidBadge();
         wx.showToast({
           title: order.status === "CLOSED" ? "订单已取消" : order.status === "PAID" ? "订单已支付，未取消" : "订单未能取消",
           icon: "none",
