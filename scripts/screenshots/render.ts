@@ -482,13 +482,13 @@ const SHOTS: Record<string, Shot> = {
     page: "pages/orders/index",
     chrome: { title: "我的订单", tab: "orders" },
     height: 812,
-    run: () => open("pages/orders/index", installPlatform({ orders: () => ok({ orders: summaries() }) }), {}),
+    run: () => open("pages/orders/index", installPlatform({ orders: () => ok({ orders: summaries(), serverNow: Date.now() }) }), {}),
   },
   "orders-empty": {
     page: "pages/orders/index",
     chrome: { title: "我的订单", tab: "orders" },
     height: 400,
-    run: () => open("pages/orders/index", installPlatform({ orders: () => ok({ orders: [] }) }), {}),
+    run: () => open("pages/orders/index", installPlatform({ orders: () => ok({ orders: [], serverNow: Date.now() }) }), {}),
   },
   "orders-error": {
     page: "pages/orders/index",
