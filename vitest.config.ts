@@ -14,11 +14,20 @@ export default defineConfig({
     // Test files run one after another in shared worker processes (a fresh process per file cost
     // ~0.5 s of CPU each, a third of the suite). Workers are never shared between the two projects:
     // the page tests install a DOM and a fake `wx` as globals (jsdom's XMLHttpRequest would turn
-    // the WeChat Pay HTTP client to its browser adapter). Page files each get a fresh process: pages
-    // poll on real timers after a test ends, which was seen as a stray call in the next file under load.
+    // the WeChat Pay HTTP client to its browser adapter). Page files share their workers too; pages poll
+    // on real timers after a test ends (once seen as a stray call in the next file under load), so
+    // test/miniprogram/file-setup.ts clears every timer a file left and the mini-program's modules.
     projects: [
       { extends: true, test: { name: "node", include: ["test/**/*.test.ts"], exclude: ["test/miniprogram/**"], isolate: false } },
-      { extends: true, test: { name: "miniprogram", include: ["test/miniprogram/**/*.test.ts"] } },
+      {
+        extends: true,
+        test: {
+          name: "miniprogram",
+          include: ["test/miniprogram/**/*.test.ts"],
+          isolate: false,
+          setupFiles: ["test/miniprogram/file-setup.ts"],
+        },
+      },
     ],
   },
 });
