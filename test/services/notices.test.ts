@@ -174,7 +174,10 @@ describe("退款到账", () => {
     const o = await bookWith(w, "r2", ALL, 2);
     w.wx.pay(prepayOf(w, o.orderId));
     await deliverAll(w);
-    for (const [i, token] of [[1, "refund-r2-1"], [2, "refund-r2-2"]] as const) {
+    for (const [i, token] of [
+      [1, "refund-r2-1"],
+      [2, "refund-r2-2"],
+    ] as const) {
       await requestTicketRefund(w.deps, { orderId: o.orderId, ticketIds: [`${o.orderId}-${i}`], refundToken: token }, user("r2"));
       settleAll(w, "SUCCESS");
       await deliverAll(w);
