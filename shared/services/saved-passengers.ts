@@ -116,7 +116,24 @@ export async function updateSaved(
     if (!now || now.openid !== caller.openid) throw NOT_FOUND();
     return savedView(now);
   }
+  if (change.idCardNo !== undefined) await undoIfTwinned(deps, keys, caller.openid, current, set, { ...change, idCardNo: change.idCardNo });
   return savedView({ ...current, ...set });
+}
+
+/** An add (or another update) of the same document that raced this update: as addSaved does, read
+ *  again and, when a twin is there now, put the passenger back as it was (unless changed since). */
+async function undoIfTwinned(
+  deps: StoreDeps,
+  keys: PassengerKeys,
+  openid: string,
+  before: SavedPassengerDoc,
+  set: Partial<SavedPassengerDoc>,
+  p: CheckedPassenger,
+): Promise<void> {
+  if (!holder(keys, await ownDocs(deps, openid), p, before._id)) return;
+  const { _id, openid: _owner, createdAt: _created, ...fields } = before;
+  await deps.db.passengers.update({ _id, openid, idNoHash: set.idNoHash }, { $set: fields });
+  throw DUPLICATE();
 }
 
 export async function deleteSaved(deps: StoreDeps, caller: Caller, passengerId: string): Promise<{ passengerId: string }> {
