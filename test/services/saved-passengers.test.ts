@@ -24,6 +24,7 @@ import { checkIdNo, checkName, maskIdNo } from "../../miniprogram/utils/passenge
 import { childTicketAge, ticketPrice } from "../../miniprogram/utils/fares";
 import { idCard, T0, user, world, type World } from "./harness";
 import { interleaved } from "./interleave";
+import { WrappedDatabase } from "./db-wrappers";
 
 const KEY = randomBytes(32).toString("base64");
 const keys = (env: Record<string, string> = { PASSENGER_DATA_KEY: KEY }): PassengerKeys => passengerKeysFrom(env);
@@ -113,6 +114,43 @@ describe("saved passengers: per user, sealed at rest", () => {
     expect(await listSaved(d, user("a"))).toHaveLength(MAX_SAVED_PASSENGERS);
     expect((await refusal(addSaved(d, user("a"), person(idCard())))).code).toBe("CONFLICT");
     expect(w.mem.all("passengers").filter((p) => (p as unknown as { openid: string }).openid === "o-a")).toHaveLength(MAX_SAVED_PASSENGERS);
+  });
+
+  it("an add that started first but wrote last cannot take a 16th place from an add that already answered", async () => {
+    // Review (issue 11): the limit took the first 15 by createdAt, which is when an add STARTED; an
+    // add slow to write (its createdAt older) pushed out one that had already been told "saved".
+    let hold: Promise<void> | undefined;
+    let reached!: () => void;
+    const atInsert = new Promise<void>((r) => (reached = r));
+    const w = await world({
+      onlyTrain: true,
+      db: (mem) =>
+        new WrappedDatabase(mem, async (op, coll, run) => {
+          if (hold && op === "insert" && coll === "passengers") {
+            const h = hold;
+            hold = undefined;
+            reached();
+            await h;
+          }
+          return run();
+        }),
+    });
+    const d = depsOf(w);
+    for (let i = 1; i < MAX_SAVED_PASSENGERS; i++) await addSaved(d, user("a"), person(idCard()));
+    let release!: () => void;
+    hold = new Promise<void>((r) => (release = r));
+    const slow = addSaved(d, user("a"), person(idCard())).then(
+      (p) => p,
+      (e: unknown) => e,
+    );
+    await atInsert; // the slow add has counted 14 and is about to write
+    w.clock.advance(1000);
+    const fast = await addSaved(d, user("a"), person(idCard()));
+    release();
+    await slow;
+    const ids = (await listSaved(d, user("a"))).map((p) => p.passengerId);
+    expect(ids).toContain(fast.passengerId); // it was answered as saved
+    expect(ids.length).toBeLessThanOrEqual(MAX_SAVED_PASSENGERS);
   });
 
   it("two adds of the same person at once leave at most one", async () => {
