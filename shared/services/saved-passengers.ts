@@ -78,10 +78,11 @@ export async function addSaved(deps: SavedPassengerDeps, caller: Caller, p: Chec
   await deps.db.passengers.insert(doc);
   // Two adds at once (a double tap, two devices) both passed the check above: read again, and any
   // add that now sees a twin of its person, or more than the limit, takes itself back. At most one
-  // of twins survives (possibly none: the user adds again).
+  // of twins survives (possibly none: the user adds again). Over the limit counts all, not this
+  // add's place by createdAt: an add that began earlier but wrote later must not push out one
+  // that has already answered "saved".
   const after = await ownDocs(deps, caller.openid);
-  const mine = after.findIndex((d) => d._id === doc._id);
-  if (holder(keys, after, p, doc._id) || mine >= MAX_SAVED_PASSENGERS) {
+  if (holder(keys, after, p, doc._id) || after.length > MAX_SAVED_PASSENGERS) {
     await deps.db.passengers.remove({ _id: doc._id, openid: caller.openid });
     throw holder(keys, after, p, doc._id)
       ? DUPLICATE()
