@@ -75,13 +75,15 @@ export function passengerKeysFrom(env: NodeJS.ProcessEnv): PassengerKeys {
   return makeKeys(keys);
 }
 
+const TAG_BYTES = 16;
+
 function makeKeys(keys: DerivedKey[]): PassengerKeys {
   const now = keys[0]!;
   const mac = (k: DerivedKey, normalized: string) => createHmac("sha256", k.mac).update(normalized).digest("hex");
   return {
     seal(plain, aad) {
       const iv = randomBytes(12);
-      const cipher = createCipheriv("aes-256-gcm", now.enc, iv);
+      const cipher = createCipheriv("aes-256-gcm", now.enc, iv, { authTagLength: TAG_BYTES });
       cipher.setAAD(Buffer.from(aad));
       const data = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
       return { keyId: now.id, iv: iv.toString("base64"), tag: cipher.getAuthTag().toString("base64"), data: data.toString("base64") };
@@ -89,7 +91,8 @@ function makeKeys(keys: DerivedKey[]): PassengerKeys {
     open(sealed, aad) {
       const k = keys.find((x) => x.id === sealed.keyId); // a key id is not secret
       if (!k) throw new PassengerKeyError(PASSENGER_PREVIOUS_KEYS_VARIABLE, `lacks the key ${sealed.keyId} that sealed a stored ID number`);
-      const decipher = createDecipheriv("aes-256-gcm", k.enc, Buffer.from(sealed.iv, "base64"));
+      // The full tag only: without authTagLength node:crypto checks a tag as short as 4 bytes.
+      const decipher = createDecipheriv("aes-256-gcm", k.enc, Buffer.from(sealed.iv, "base64"), { authTagLength: TAG_BYTES });
       decipher.setAAD(Buffer.from(aad));
       decipher.setAuthTag(Buffer.from(sealed.tag, "base64"));
       return Buffer.concat([decipher.update(Buffer.from(sealed.data, "base64")), decipher.final()]).toString("utf8");

@@ -249,6 +249,16 @@ export async function applyRefundOutcome(
 }
 
 async function noticeRefund(deps: StoreDeps, order: OrderDoc, refund: RefundDoc, at: number, log: LogContext): Promise<void> {
+  if (!deps.messages || !(order.subscribe ?? []).includes("refundSuccess")) return;
+  // One acceptance allows one message: the order's first refund to succeed claims it (another
+  // refund of the order, at once or later, finds it claimed). A failed claim sends nothing.
+  let claimed = 0;
+  try {
+    claimed = await deps.db.orders.update({ _id: order._id, refundNoticeBy: { $exists: false } }, { $set: { refundNoticeBy: refund._id } });
+  } catch {
+    return;
+  }
+  if (claimed !== 1) return;
   const notice = await sendNotice(deps, "refundSuccess", order, messageData.refundSuccess(order, refund, at), log);
   if (!notice) return;
   try {

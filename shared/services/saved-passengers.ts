@@ -78,10 +78,11 @@ export async function addSaved(deps: SavedPassengerDeps, caller: Caller, p: Chec
   await deps.db.passengers.insert(doc);
   // Two adds at once (a double tap, two devices) both passed the check above: read again, and any
   // add that now sees a twin of its person, or more than the limit, takes itself back. At most one
-  // of twins survives (possibly none: the user adds again).
+  // of twins survives (possibly none: the user adds again). Over the limit counts all, not this
+  // add's place by createdAt: an add that began earlier but wrote later must not push out one
+  // that has already answered "saved".
   const after = await ownDocs(deps, caller.openid);
-  const mine = after.findIndex((d) => d._id === doc._id);
-  if (holder(keys, after, p, doc._id) || mine >= MAX_SAVED_PASSENGERS) {
+  if (holder(keys, after, p, doc._id) || after.length > MAX_SAVED_PASSENGERS) {
     await deps.db.passengers.remove({ _id: doc._id, openid: caller.openid });
     throw holder(keys, after, p, doc._id)
       ? DUPLICATE()
@@ -116,7 +117,24 @@ export async function updateSaved(
     if (!now || now.openid !== caller.openid) throw NOT_FOUND();
     return savedView(now);
   }
+  if (change.idCardNo !== undefined) await undoIfTwinned(deps, keys, caller.openid, current, set, { ...change, idCardNo: change.idCardNo });
   return savedView({ ...current, ...set });
+}
+
+/** An add (or another update) of the same document that raced this update: as addSaved does, read
+ *  again and, when a twin is there now, put the passenger back as it was (unless changed since). */
+async function undoIfTwinned(
+  deps: StoreDeps,
+  keys: PassengerKeys,
+  openid: string,
+  before: SavedPassengerDoc,
+  set: Partial<SavedPassengerDoc>,
+  p: CheckedPassenger,
+): Promise<void> {
+  if (!holder(keys, await ownDocs(deps, openid), p, before._id)) return;
+  const { _id, openid: _owner, createdAt: _created, ...fields } = before;
+  await deps.db.passengers.update({ _id, openid, idNoHash: set.idNoHash }, { $set: fields });
+  throw DUPLICATE();
 }
 
 export async function deleteSaved(deps: StoreDeps, caller: Caller, passengerId: string): Promise<{ passengerId: string }> {

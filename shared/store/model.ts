@@ -128,6 +128,8 @@ export interface OrderDoc {
   reminderDue?: boolean;
   /** What became of the 出发提醒 (services/notices.ts). 出票成功's outcome is in the payment's event. */
   reminder?: NoticeRecord;
+  /** The refund whose success claimed the order's one 退款到账 (services/refunds.ts). */
+  refundNoticeBy?: string;
 }
 
 /** The outcome of one subscription message. */

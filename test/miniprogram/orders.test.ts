@@ -171,6 +171,31 @@ describe("我的订单 (pages/orders)", () => {
     expect(new Set(ids).size).toBe(45);
   });
 
+  it("a page the server answers empty or short but with a cursor (已完成 skips trips still ahead) reads on, never 暂无", async () => {
+    // Review (issue 11): the done tab scans paid orders too and leaves out those still ahead, so a
+    // commuter with 20 trips booked gets a first page of none and a cursor. A page that does not
+    // fill the screen never scrolls, so onReachBottom never comes: the page must read on itself.
+    const done = (from: number, n: number) => Array.from({ length: n }, (_, i) => summary(`d${from + i}`, "REFUNDED"));
+    const p = installPlatform({
+      orders: (d) => {
+        if (isBadge(d)) return ok(page1([]));
+        if (d.status !== "done") return ok(page1([]));
+        if (!d.cursor) return ok(page1([], "c-1"));
+        if (d.cursor === "c-1") return ok(page1(done(0, 3), "c-2"));
+        return ok(page1(done(3, 2)));
+      },
+    });
+    page = renderPage("pages/orders/index");
+    await page.instance.onLoad({});
+    await settle();
+    page.querySelectorAll(".tab")[3]!.dispatchEvent("tap");
+    await settle();
+    expect(page.querySelector(".no-orders")).toBeUndefined();
+    expect(page.querySelectorAll(".order")).toHaveLength(5);
+    expect(textOf(page, ".no-more")).toBe("没有更多了");
+    expect(listCalls(p).filter((c) => c.status === "done")).toHaveLength(3);
+  });
+
   it("an unpaid row counts down on the server's clock, not the phone's; at zero 去支付 goes", async () => {
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval", "Date"] });
     const phone = Date.now();

@@ -165,6 +165,26 @@ describe("退款到账", () => {
     await deliverAll(w);
     expect(box.of("refundSuccess")).toHaveLength(1);
   });
+
+  it("a second refund of the same order that succeeds sends no second 退款到账 (one acceptance allows one message)", async () => {
+    // Review (issue 11): wx.requestSubscribeMessage's acceptance at 提交订单 is one-shot, so a
+    // second send for the same template is WeChat's 43101 at best; docs/deploy.md promises each
+    // message at most once. Two tickets returned one after the other both succeed.
+    const { w, box } = await setup();
+    const o = await bookWith(w, "r2", ALL, 2);
+    w.wx.pay(prepayOf(w, o.orderId));
+    await deliverAll(w);
+    for (const [i, token] of [
+      [1, "refund-r2-1"],
+      [2, "refund-r2-2"],
+    ] as const) {
+      await requestTicketRefund(w.deps, { orderId: o.orderId, ticketIds: [`${o.orderId}-${i}`], refundToken: token }, user("r2"));
+      settleAll(w, "SUCCESS");
+      await deliverAll(w);
+    }
+    expect(refundDocs(w, o.orderId).map((r) => r.status)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(box.of("refundSuccess")).toHaveLength(1);
+  });
 });
 
 describe("出发提醒", () => {

@@ -23,6 +23,8 @@ import type { OrderDoc } from "../../shared/store/model";
 import { checkIdNo, checkName, maskIdNo } from "../../miniprogram/utils/passenger-rules";
 import { childTicketAge, ticketPrice } from "../../miniprogram/utils/fares";
 import { idCard, T0, user, world, type World } from "./harness";
+import { interleaved } from "./interleave";
+import { WrappedDatabase } from "./db-wrappers";
 
 const KEY = randomBytes(32).toString("base64");
 const keys = (env: Record<string, string> = { PASSENGER_DATA_KEY: KEY }): PassengerKeys => passengerKeysFrom(env);
@@ -114,6 +116,43 @@ describe("saved passengers: per user, sealed at rest", () => {
     expect(w.mem.all("passengers").filter((p) => (p as unknown as { openid: string }).openid === "o-a")).toHaveLength(MAX_SAVED_PASSENGERS);
   });
 
+  it("an add that started first but wrote last cannot take a 16th place from an add that already answered", async () => {
+    // Review (issue 11): the limit took the first 15 by createdAt, which is when an add STARTED; an
+    // add slow to write (its createdAt older) pushed out one that had already been told "saved".
+    let hold: Promise<void> | undefined;
+    let reached!: () => void;
+    const atInsert = new Promise<void>((r) => (reached = r));
+    const w = await world({
+      onlyTrain: true,
+      db: (mem) =>
+        new WrappedDatabase(mem, async (op, coll, run) => {
+          if (hold && op === "insert" && coll === "passengers") {
+            const h = hold;
+            hold = undefined;
+            reached();
+            await h;
+          }
+          return run();
+        }),
+    });
+    const d = depsOf(w);
+    for (let i = 1; i < MAX_SAVED_PASSENGERS; i++) await addSaved(d, user("a"), person(idCard()));
+    let release!: () => void;
+    hold = new Promise<void>((r) => (release = r));
+    const slow = addSaved(d, user("a"), person(idCard())).then(
+      (p) => p,
+      (e: unknown) => e,
+    );
+    await atInsert; // the slow add has counted 14 and is about to write
+    w.clock.advance(1000);
+    const fast = await addSaved(d, user("a"), person(idCard()));
+    release();
+    await slow;
+    const ids = (await listSaved(d, user("a"))).map((p) => p.passengerId);
+    expect(ids).toContain(fast.passengerId); // it was answered as saved
+    expect(ids.length).toBeLessThanOrEqual(MAX_SAVED_PASSENGERS);
+  });
+
   it("two adds of the same person at once leave at most one", async () => {
     const w = await world({ onlyTrain: true });
     const d = depsOf(w);
@@ -121,6 +160,23 @@ describe("saved passengers: per user, sealed at rest", () => {
     const results = await Promise.allSettled([addSaved(d, user("a"), person(id)), addSaved(d, user("a"), person(id))]);
     expect(results.filter((r) => r.status === "fulfilled").length).toBeLessThanOrEqual(1);
     expect((await listSaved(d, user("a"))).length).toBeLessThanOrEqual(1);
+  });
+
+  it("an update to a document and an add of the same document at once leave no twin (seeded interleavings)", async () => {
+    // Review (issue 11): adds at once re-read and take themselves back; an update racing an add
+    // (two devices, or a retried tap) did not, and the user kept the same person twice.
+    for (let seed = 1; seed <= 40; seed++) {
+      const w = await world({ onlyTrain: true, db: (mem) => interleaved(mem, seed) });
+      const d = depsOf(w);
+      const mine = await addSaved(d, user("a"), person(idCard()));
+      const x = idCard();
+      await Promise.allSettled([
+        addSaved(d, user("a"), person(x)),
+        updateSaved(d, user("a"), mine.passengerId, { name: "李四", idType: "ID_CARD", idCardNo: x, ticketType: "ADULT" }),
+      ]);
+      const masks = (await listSaved(d, user("a"))).map((p) => p.idCardNoMasked);
+      expect(new Set(masks).size, `seed ${seed}: ${masks.join(", ")}`).toBe(masks.length);
+    }
   });
 
   it("updating one's passenger to another saved passenger's document is a duplicate; a new type needs its number", async () => {
@@ -207,6 +263,17 @@ describe("the key from the environment", () => {
     expect(k.open(sealed, "o-a|ID_CARD")).toBe("110105199003071234");
     expect(() => k.open(sealed, "o-b|ID_CARD")).toThrow();
     expect(() => k.open({ ...sealed, data: Buffer.from("x").toString("base64") }, "o-a|ID_CARD")).toThrow();
+  });
+
+  it("a stored tag cut short (GCM checks only the bytes it is given) does not open", () => {
+    // Review (issue 11): without authTagLength, node:crypto accepts a 4-byte tag, so whoever can
+    // write the document needs only 2^32 tries to have an altered number accepted.
+    const k = keys();
+    const sealed = k.seal("110105199003071234", "o-a|ID_CARD");
+    for (const bytes of [4, 8, 12, 15]) {
+      const tag = Buffer.from(sealed.tag, "base64").subarray(0, bytes).toString("base64");
+      expect(() => k.open({ ...sealed, tag }, "o-a|ID_CARD"), `${bytes}-byte tag`).toThrow();
+    }
   });
 });
 

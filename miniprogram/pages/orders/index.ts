@@ -3,7 +3,7 @@
 // reloads from the first. Unpaid rows count down to their expiry on the server's clock (the offset
 // between serverNow and this phone's clock is measured at each answer) and offer 去支付 (the pay page
 // resumes the order) and 取消订单 (asked first). Tap a row for 订单详情.
-import type { OrderSummary, OrdersTab } from "../../../shared/contracts/api";
+import type { OrderSummary, OrdersListResult, OrdersTab } from "../../../shared/contracts/api";
 import { errorMessage, isRetryable } from "../../services/errors";
 import { cancelOrder, listOrders } from "../../services/orders";
 import { refreshUnpaidBadge } from "../../services/unpaid-badge";
@@ -101,6 +101,24 @@ function tabItems(active: TabKey, loaded: number, unpaidCount: number | undefine
   });
 }
 
+/** The server's page (20 rows) and how many more it is asked for at once when an answer comes back
+ *  short with a cursor: 已完成 leaves out trips still ahead, so a page can hold a few rows or none,
+ *  and a list that does not fill the screen never scrolls to call onReachBottom. */
+const PAGE_ROWS = 20;
+const READ_ON_MAX = 5;
+
+/** A tab's page as the list needs it: more pages read on while it is short and more exist. */
+async function pageOf(tab: TabKey, cursor?: string): Promise<OrdersListResult> {
+  const ask = (c?: string) => listOrders({ ...(tab === "all" ? {} : { status: tab }), ...(c ? { cursor: c } : {}) });
+  let page = await ask(cursor);
+  let orders = page.orders;
+  for (let i = 0; i < READ_ON_MAX && orders.length < PAGE_ROWS && page.nextCursor; i++) {
+    page = await ask(page.nextCursor);
+    orders = [...orders, ...page.orders];
+  }
+  return { ...page, orders };
+}
+
 /** Each page instance's countdown interval. */
 const timers = new WeakMap<object, ReturnType<typeof setInterval>>();
 
@@ -158,7 +176,7 @@ Component({
       const tab = this.data.active;
       this.setData({ loading: true, error: "", canRetry: false });
       try {
-        const [page, unpaidCount] = await Promise.all([listOrders(tab === "all" ? {} : { status: tab }), refreshUnpaidBadge()]);
+        const [page, unpaidCount] = await Promise.all([pageOf(tab), refreshUnpaidBadge()]);
         if (tab !== this.data.active) return; // the tab changed while this page was on its way
         const clockOffset = page.serverNow - Date.now();
         const orders = page.orders.map((o) => orderItem(o, page.serverNow));
@@ -183,7 +201,7 @@ Component({
       if (!nextCursor || loading || loadingMore) return;
       this.setData({ loadingMore: true, error: "", canRetry: false });
       try {
-        const page = await listOrders({ ...(active === "all" ? {} : { status: active }), cursor: nextCursor });
+        const page = await pageOf(active, nextCursor);
         if (active !== this.data.active) return;
         const orders = [...this.data.orders, ...page.orders.map((o) => orderItem(o, page.serverNow))];
         this.setData({
