@@ -1,5 +1,5 @@
 // Stored documents → the console's views. ID numbers leave only masked.
-import { maskIdNo } from "../../miniprogram/utils/passenger-rules";
+import { maskedIdOf } from "../services/views";
 import type { OrderDoc, PaymentEventDoc, RefundDoc } from "../store/model";
 import type { OpsOrderDetail, OpsRefundView, OrderRow, PaymentEventView } from "./contract";
 
@@ -23,7 +23,7 @@ export const orderOfDetail = (o: OrderDoc): OpsOrderDetail["order"] => ({
   expiresAt: o.expiresAt,
   ...(o.closedAt ? { closedAt: o.closedAt } : {}),
   refundable: o.status === "PAID" || o.status === "PARTIALLY_REFUNDED" ? Math.max(0, o.amount - o.refundReserved) : 0,
-  passengers: o.passengers.map((p) => ({ name: p.name, idCardNoMasked: maskIdNo(p.idCardNo) })),
+  passengers: o.passengers.map((p) => ({ name: p.name, idCardNoMasked: maskedIdOf(p) })),
   timeline: o.timeline,
 });
 

@@ -7,6 +7,7 @@ import type { TrainDoc } from "../catalog/catalog";
 import { seatLayout, type Seat } from "../catalog/seat-layout";
 import { AppError } from "../errors";
 import { assertFen } from "../money";
+import { maskIdNo } from "../../miniprogram/utils/passenger-rules";
 import { fingerprintOf, orderIdFor, outTradeNoFor, ticketIdFor } from "../orders/ids";
 import { chooseSeats } from "../orders/seating";
 import { timelineEntry } from "../orders/state-machine";
@@ -16,7 +17,7 @@ import type { OrderDoc, StoredPassenger, TicketDoc } from "../store/model";
 import type { PaymentDeps, StoreDeps } from "./deps";
 import { releaseBookingSlot, takeBookingSlot } from "./fair-use";
 import { queryAndApply } from "./follow-up";
-import { heldByOrder, holdIsLive, holdSeats, releaseHolds, releaseSeats, riderOf, ticketHolds } from "./seats";
+import { heldByOrder, holdIsLive, holdSeats, releaseHolds, releaseSeats, riderFor, riderOf, ticketHolds } from "./seats";
 import { closeLocally } from "./settlement";
 import { refusalLogFields } from "../wechatpay/config-refusals";
 import { ticketPrice } from "../../miniprogram/utils/fares";
@@ -187,12 +188,15 @@ function newOrder(deps: PaymentDeps, input: BookingInput, caller: Caller, train:
   };
 }
 
-/** As the order keeps a passenger: the document type and ticket type only when not the defaults
- *  (ID_CARD, ADULT), so such orders are stored (and fingerprinted) exactly as before. */
+/** As the order keeps a passenger: the name, the masked number and the rider key (never the number:
+ *  nothing after booking needs it); the document and ticket types only when not the defaults
+ *  (ID_CARD, ADULT). The request's fingerprint is made from these, so a retry with the same token
+ *  and the same passengers matches. */
 function storedPassenger(p: PassengerInput): StoredPassenger {
   return {
     name: p.name,
-    idCardNo: p.idCardNo,
+    idNoMasked: maskIdNo(p.idCardNo),
+    rider: riderFor(p.idType, p.idCardNo),
     ...(p.idType && p.idType !== "ID_CARD" ? { idType: p.idType } : {}),
     ...(p.ticketType && p.ticketType !== "ADULT" ? { ticketType: p.ticketType } : {}),
   };

@@ -11,16 +11,21 @@ import type { SeatHold, TrainDoc } from "../catalog/catalog";
 import { splitSeatKey } from "../catalog/seat-layout";
 import type { SeatClassCode } from "../contracts/api";
 import { LIVE_TICKET_STATES, SEAT_HOLDING_STATES } from "../orders/state-machine";
+import type { IdType } from "../contracts/api";
 import type { OrderDoc, StoredPassenger, TicketDoc } from "../store/model";
 import type { StoreDeps } from "./deps";
 
 /** The key a passenger is known by in a train's `riders`: not the ID number itself. */
 export const riderKey = (idCardNo: string): string => createHash("sha256").update(`rider|${idCardNo}`).digest("hex").slice(0, 20);
 
-/** A passenger's rider key: a 居民身份证 by its number alone (as before other documents existed),
+/** A document's rider key: a 居民身份证 by its number alone (as before other documents existed),
  *  any other document by its type and number. */
-export const riderOf = (p: Pick<StoredPassenger, "idCardNo" | "idType">): string =>
-  riderKey(p.idType && p.idType !== "ID_CARD" ? `${p.idType}|${p.idCardNo}` : p.idCardNo);
+export const riderFor = (idType: IdType | undefined, idNo: string): string =>
+  riderKey(idType && idType !== "ID_CARD" ? `${idType}|${idNo}` : idNo);
+
+/** A stored passenger's rider key: kept on the order (older orders: computed from their number). */
+export const riderOf = (p: Pick<StoredPassenger, "rider" | "idCardNo" | "idType">): string =>
+  p.rider ?? riderFor(p.idType, p.idCardNo ?? "");
 
 /** What holding one order's seats writes, ticket by ticket. */
 export interface TicketHold {

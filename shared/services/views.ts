@@ -2,7 +2,10 @@
 import type { OrderDetail, OrderSummary, RefundStatus, RefundView, TicketView } from "../contracts/api";
 import { departAtOf } from "../catalog/catalog";
 import { maskIdNo } from "../../miniprogram/utils/passenger-rules";
-import type { OrderDoc, RefundDoc, StoredRefundStatus } from "../store/model";
+import type { OrderDoc, RefundDoc, StoredPassenger, StoredRefundStatus } from "../store/model";
+
+/** The passenger's masked document number (older orders kept the number itself: masked here). */
+export const maskedIdOf = (p: Pick<StoredPassenger, "idNoMasked" | "idCardNo">): string => p.idNoMasked ?? maskIdNo(p.idCardNo ?? "");
 
 /** CREATED is ours (submitted or about to be): to the user it is in progress. FAILED (refused by
  *  WeChat Pay): closed without a refund. */
@@ -56,7 +59,7 @@ export function ticketViews(o: OrderDoc): TicketView[] {
     return {
       ticketId: t.ticketId,
       passengerName: p?.name ?? "",
-      idCardNoMasked: p ? maskIdNo(p.idCardNo) : "",
+      idCardNoMasked: p ? maskedIdOf(p) : "",
       carriage: t.carriage,
       seatNo: t.seatNo,
       seatClass: o.train.seatClass,
@@ -75,7 +78,7 @@ export function orderDetail(o: OrderDoc, refunds: RefundDoc[], serverNow: number
     refunds: refunds.sort((a, b) => a.createdAt - b.createdAt).map(refundView),
     passengers: o.passengers.map((p) => ({
       name: p.name,
-      idCardNoMasked: maskIdNo(p.idCardNo),
+      idCardNoMasked: maskedIdOf(p),
       ...(p.idType ? { idType: p.idType } : {}),
       ...(p.ticketType ? { ticketType: p.ticketType } : {}),
     })),

@@ -45,8 +45,14 @@ export interface UserDoc {
 
 export interface StoredPassenger {
   name: string;
-  /** Kept for the ticket; never logged, masked in every answer. The number of the idType document. */
-  idCardNo: string;
+  /** The document number as every answer shows it (first and last characters). The number itself is
+   *  not kept on the order: nothing after booking needs it (data minimisation). */
+  idNoMasked: string;
+  /** The passenger's key in the train's \`riders\` (a hash, seats.ts riderKey): one live ticket per
+   *  document per train, and each ticket's hold. */
+  rider: string;
+  /** Orders stored before the number was dropped: read for their mask and rider key, never written. */
+  idCardNo?: string;
   /** Absent: ID_CARD (orders made before other documents were taken). */
   idType?: IdType;
   /** Absent: ADULT. */

@@ -109,7 +109,7 @@ export interface Seeded {
 export async function seed(stack: LocalStack): Promise<Seeded> {
   const a = await order(stack, "G1", ["李四", "王小明"]);
   const orders = localDatabase(stack.connection, { inspection: true }).collection("orders");
-  const stored = (await orders.doc(a.order.orderId).get()).data[0] as { passengers: Array<{ name: string; idCardNo: string }> };
+  const stored = (await orders.doc(a.order.orderId).get()).data[0] as { passengers: Array<{ name: string }> };
   await orders.doc(a.order.orderId).update({ passengers: [{ ...stored.passengers[0]!, name: MARKUP_NAME }, stored.passengers[1]!] });
   const txA = await pay(stack, a.order);
   await until("order paid", async () => ((await statusOf(stack, a.openid, a.order.orderId)) === "PAID" ? true : undefined));

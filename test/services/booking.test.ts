@@ -67,8 +67,13 @@ describe("booking and payment", () => {
       code: "ORDER_STATE",
     });
     expect((await listOrders(w.deps, user("j"))).orders.map((o) => o.orderId)).toEqual([order.orderId]);
-    // Logs name ids and decisions, never an ID number.
+    // Logs name ids and decisions, never an ID number; the order keeps only the mask and the rider key.
     for (const p of people) expect(logs.text()).not.toContain(p.idCardNo);
+    const stored = JSON.stringify(orderDoc(w, order.orderId));
+    for (const p of people) {
+      expect(stored).not.toContain(p.idCardNo);
+      expect(stored).not.toContain(p.idCardNo.slice(3, 14));
+    }
     expect(logs.lines().find((l) => l.fn === "payNotify" && l.decision === "APPLIED")).toMatchObject({
       orderId: order.orderId,
       outTradeNo: order.outTradeNo,

@@ -11,6 +11,7 @@ import { checkedPassenger } from "../../shared/passengers/passenger-input";
 import { orderPassengers, parseOrderPassengers } from "../../shared/passengers/order-passengers";
 import { idCardCheckChar } from "../../shared/orders/idcard";
 import { createOrder } from "../../shared/services/booking";
+import { riderFor } from "../../shared/services/seats";
 import {
   addSaved,
   deleteSaved,
@@ -391,9 +392,10 @@ describe("createOrder with saved passengers and ticket types", () => {
     const typedId = idCard();
     const o = await book(w, "a", { passengerIds: [saved.passengerId], passengers: [{ name: "赵六", idCardNo: typedId }] });
     const doc = orderOf(w, o.orderId);
+    // The saved number was opened to make the order's rider key and mask; the order keeps no number.
     expect(doc.passengers).toEqual([
-      { name: "王五", idCardNo: id },
-      { name: "赵六", idCardNo: typedId },
+      { name: "王五", idNoMasked: maskIdNo(id), rider: riderFor("ID_CARD", id) },
+      { name: "赵六", idNoMasked: maskIdNo(typedId), rider: riderFor("ID_CARD", typedId) },
     ]);
     const foreign = await refusal(book(w, "b", { passengerIds: [saved.passengerId] }));
     const missing = await refusal(book(w, "b", { passengerIds: ["0".repeat(24)] }));
