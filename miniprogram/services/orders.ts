@@ -36,6 +36,22 @@ export async function resumePayment(orderId: string): Promise<CreateOrderResult>
   throw broken();
 }
 
+/** 取消订单 asks first (every page that offers it asks the same). */
+export async function confirmCancel(): Promise<boolean> {
+  const choice = await wx.showModal({
+    title: "取消订单",
+    content: "取消后座位将被释放，确定取消吗？",
+    confirmText: "取消订单",
+    cancelText: "再想想",
+  });
+  return choice.confirm;
+}
+
+/** What the traveller is told after 取消订单: a payment that got there first wins. */
+export function cancelOutcome(status: OrderDetail["status"]): string {
+  return status === "CLOSED" ? "订单已取消" : status === "PAID" ? "订单已支付，未取消" : "订单未能取消";
+}
+
 /** 取消订单: closes an unpaid order (the server closes it at WeChat Pay first). */
 export async function cancelOrder(orderId: string): Promise<OrderDetail> {
   return asDetail(await call("orders", { action: "cancel", orderId }));

@@ -6,7 +6,7 @@
 import type { OrderDetail, TicketStatus } from "../../../shared/contracts/api";
 import { call } from "../../services/api";
 import { codeOf, errorMessage, isRetryable } from "../../services/errors";
-import { cancelOrder, getOrder, refundQuote } from "../../services/orders";
+import { cancelOrder, cancelOutcome, confirmCancel, getOrder, refundQuote } from "../../services/orders";
 import { formatPrice } from "../../utils/money";
 import { ORDER_STATUS_TONES, TICKET_STATUS_LABELS, orderStatusLabel, refundOutcome, refundStatusLabel } from "../../utils/status";
 import { formatDateTime } from "../../utils/time";
@@ -142,18 +142,12 @@ Component({
 
     async onCancel() {
       if (this.data.cancelling) return;
-      const choice = await wx.showModal({
-        title: "取消订单",
-        content: "取消后座位将被释放，确定取消吗？",
-        confirmText: "取消订单",
-        cancelText: "再想想",
-      });
-      if (!choice.confirm) return;
+      if (!(await confirmCancel())) return;
       this.setData({ cancelling: true });
       try {
         const order = await cancelOrder(this.data.orderId);
         this.setData({ cancelling: false, order: detailView(order) });
-        wx.showToast({ title: order.status === "CLOSED" ? "订单已取消" : "订单已支付，未取消", icon: "none" });
+        wx.showToast({ title: cancelOutcome(order.status), icon: "none" });
       } catch (err) {
         this.setData({ cancelling: false });
         wx.showToast({ title: errorMessage(err), icon: "none" });

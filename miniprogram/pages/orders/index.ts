@@ -5,7 +5,7 @@
 // resumes the order) and 取消订单 (asked first). Tap a row for 订单详情.
 import type { OrderSummary, OrdersListResult, OrdersTab } from "../../../shared/contracts/api";
 import { errorMessage, isRetryable } from "../../services/errors";
-import { cancelOrder, listOrders } from "../../services/orders";
+import { cancelOrder, cancelOutcome, confirmCancel, listOrders } from "../../services/orders";
 import { refreshUnpaidBadge } from "../../services/unpaid-badge";
 import { formatPrice } from "../../utils/money";
 import { ORDER_STATUS_TONES, orderStatusLabel } from "../../utils/status";
@@ -271,17 +271,11 @@ Component({
     async onRowCancel(e: WechatMiniprogram.BaseEvent) {
       const orderId = String((e.currentTarget.dataset as { orderId: string }).orderId);
       if (this.data.cancelling) return;
-      const choice = await wx.showModal({
-        title: "取消订单",
-        content: "取消后座位将被释放，确定取消吗？",
-        confirmText: "取消订单",
-        cancelText: "再想想",
-      });
-      if (!choice.confirm) return;
+      if (!(await confirmCancel())) return;
       this.setData({ cancelling: orderId });
       try {
         const o = await cancelOrder(orderId);
-        wx.showToast({ title: o.status === "CLOSED" ? "订单已取消" : "订单已支付，未取消", icon: "none" });
+        wx.showToast({ title: cancelOutcome(o.status), icon: "none" });
       } catch (err) {
         wx.showToast({ title: errorMessage(err), icon: "none" });
       }

@@ -7,7 +7,16 @@
 import type { CreateOrderResult, OrderDetail, OrderStatus, TrainRef } from "../../../shared/contracts/api";
 import { codeOf, errorMessage, isRetryable } from "../../services/errors";
 import { dropLaunch, loadLaunch, saveLaunch } from "../../services/launches";
-import { cancelOrder, getOrder, mockPay, pollUntilSettled, resumePayment, syncOrder } from "../../services/orders";
+import {
+  cancelOrder,
+  cancelOutcome,
+  confirmCancel,
+  getOrder,
+  mockPay,
+  pollUntilSettled,
+  resumePayment,
+  syncOrder,
+} from "../../services/orders";
 import { launchPayment } from "../../services/payment";
 import { formatPrice } from "../../utils/money";
 import { ORDER_STATUS_TONES, orderStatusLabel } from "../../utils/status";
@@ -229,23 +238,14 @@ Component({
     /** 取消订单: closed at WeChat Pay and here; a payment that got there first wins. */
     async onCancel() {
       if (this.data.phase !== "idle" || this.data.status !== "PENDING") return;
-      const choice = await wx.showModal({
-        title: "取消订单",
-        content: "取消后座位将被释放，确定取消吗？",
-        confirmText: "取消订单",
-        cancelText: "再想想",
-      });
-      if (!choice.confirm) return;
+      if (!(await confirmCancel())) return;
       this.setData({ phase: "cancelling", error: "" });
       try {
         const order = await cancelOrder(this.data.orderId);
         this.show(order);
         this.setData({ phase: "idle" });
         void refreshUnpaidBadge();
-        wx.showToast({
-          title: order.status === "CLOSED" ? "订单已取消" : order.status === "PAID" ? "订单已支付，未取消" : "订单未能取消",
-          icon: "none",
-        });
+        wx.showToast({ title: cancelOutcome(order.status), icon: "none" });
       } catch (err) {
         this.setData({ phase: "idle", error: errorMessage(err), canRetry: false });
         wx.showToast({ title: errorMessage(err), icon: "none" });
