@@ -1,5 +1,6 @@
 // Services in-process: the local stack's database engine (MemoryDatabase), a fake clock, and the
 // WeChat Pay simulator's ledger as the gateway. No HTTP, no wall-clock waits.
+import { prng } from "./interleave";
 import { MemoryDatabase } from "../../dev/stack/db/memory-database";
 import { catalogFor, type TrainDoc } from "../../shared/catalog/catalog";
 import { seedTrains } from "../../shared/catalog/seed";
@@ -31,18 +32,6 @@ export interface World {
 /** 2026-12-02 09:00 China time: trains of the next days are on sale. */
 export const T0 = Date.parse("2026-12-02T09:00:00+08:00");
 
-/** A small seeded generator (mulberry32), so seat choices repeat from run to run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function world(
   opts: { db?: (mem: MemoryDatabase) => Database; trainNo?: string; seed?: number; daysAhead?: number; onlyTrain?: boolean } = {},
 ): Promise<World> {
@@ -62,7 +51,7 @@ export async function world(
   const deps: PaymentDeps = {
     db: repos,
     now: clock.now,
-    random: seeded(opts.seed ?? 1),
+    random: prng(opts.seed ?? 1), // seat choices repeat from run to run
     mode: "wechatpay",
     merchant: MERCHANT,
     gateway: async () => wx,
