@@ -102,12 +102,15 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** `npm run build`'s bundle of the stack while it is newer than everything under dev/ and shared/
+/** Where the stack's sources are: the core imports the mini-program's pure rules (utils/). */
+const STACK_SOURCES = ["dev", "shared", join("miniprogram", "utils")];
+
+/** `npm run build`'s bundle of the stack while it is newer than every source it is built from
  *  (it starts in about half the CPU time); otherwise dev/main.ts through tsx. */
 export function stackEntry(): string[] {
   const bundle = join(REPO_ROOT, "build", "dev-stack", "main.mjs");
   const built = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
-  if (built > Math.max(newestSource(join(REPO_ROOT, "dev")), newestSource(join(REPO_ROOT, "shared")))) return [bundle];
+  if (built > Math.max(...STACK_SOURCES.map((d) => newestSource(join(REPO_ROOT, d))))) return [bundle];
   return ["--import", "tsx", join(REPO_ROOT, "dev", "main.ts")];
 }
 
