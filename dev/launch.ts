@@ -4,11 +4,12 @@
 // its indexes (stop() fails when one was not served). Used by the demo, the benches and every test
 // suite. Requests to the database are signed with the stack's per-start credentials (stack.json).
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sign } from "@cloudbase/signature-nodejs";
+import { isCurrent } from "./build-stamp";
 import { readStackFile, type StackFile } from "./stack-file";
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
@@ -92,26 +93,12 @@ export interface LocalStack {
 // Start includes seeding 210 trains through the SDK: seconds alone, far more on a loaded machine.
 const READY_TIMEOUT_MS = 50_000;
 
-/** The newest modification time of the files under a directory. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Where the stack's sources are: the core imports the mini-program's pure rules (utils/). */
-const STACK_SOURCES = ["dev", "shared", join("miniprogram", "utils")];
-
-/** `npm run build`'s bundle of the stack while it is newer than every source it is built from
- *  (it starts in about half the CPU time); otherwise dev/main.ts through tsx. */
-export function stackEntry(): string[] {
-  const bundle = join(REPO_ROOT, "build", "dev-stack", "main.mjs");
-  const built = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
-  if (built > Math.max(...STACK_SOURCES.map((d) => newestSource(join(REPO_ROOT, d))))) return [bundle];
-  return ["--import", "tsx", join(REPO_ROOT, "dev", "main.ts")];
+/** `npm run build`'s bundle of the stack while its stamp matches (nothing it was built from changed:
+ *  dev/build-stamp.ts; it starts in about half the CPU time); otherwise dev/main.ts through tsx. */
+export function stackEntry(root = REPO_ROOT): string[] {
+  const bundle = join(root, "build", "dev-stack", "main.mjs");
+  if (isCurrent(join(root, "build", ".stamps", "dev-stack.json"))) return [bundle];
+  return ["--import", "tsx", join(root, "dev", "main.ts")];
 }
 
 export async function launchStack(opts: StartOptions = {}): Promise<LocalStack> {

@@ -1,6 +1,6 @@
 // `npm start`: the local stack on loopback. Prints exactly one stdout line, `ready <baseUrl>`,
 // once it serves; everything else goes to stderr.
-import { delimiter, resolve } from "node:path";
+import { delimiter, join, resolve } from "node:path";
 import type { StackPlugin } from "./plugin";
 import { startStack, NonLoopbackHostError } from "./stack/index";
 import { createWxPaySimPlugin } from "./wxpay-sim";
@@ -30,6 +30,12 @@ function parsePort(value: string | undefined): number {
   return port;
 }
 
+/** Beside the bundles by default: `npm run build` empties it when it bundles anything again. */
+function codeCacheOption(value: string | undefined): { codeCacheDir?: string } {
+  if (value && !envFlag(value, true)) return {};
+  return { codeCacheDir: resolve(value || join("build", ".code-cache")) };
+}
+
 async function main(): Promise<void> {
   const plugins: StackPlugin[] = [createWxPaySimPlugin(), createPassengerKeyPlugin()];
   // STACK_SCHEMA=0: an empty database, like a fresh CloudBase environment (the db:setup test).
@@ -50,6 +56,8 @@ async function main(): Promise<void> {
       applySchema,
       strictIndexes: envFlag(process.env.STACK_STRICT_INDEXES, false),
       allowedOrigins: parseAllowedOrigins(process.env.STACK_ALLOWED_ORIGINS),
+      // Compiled function bundles, shared by every stack started here (STACK_CODE_CACHE=off: plain require()).
+      ...codeCacheOption(process.env.STACK_CODE_CACHE),
     });
     if (applySchema) {
       const db = new CloudbaseDatabase(localSdkOptions({ url: stack.baseUrl, ...stack.credentials }));

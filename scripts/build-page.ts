@@ -23,7 +23,8 @@ ${css ? `<link rel="stylesheet" href="assets/${css}">` : ""}
 </html>
 `;
 
-export async function buildPage(entry: string, publicDir: string): Promise<void> {
+/** Answers the files the bundle was made from (esbuild's metafile inputs, relative to the working directory). */
+export async function buildPage(entry: string, publicDir: string): Promise<string[]> {
   const result = await build({
     entryPoints: [entry],
     outdir: publicDir,
@@ -61,4 +62,5 @@ export async function buildPage(entry: string, publicDir: string): Promise<void>
     const file = join(publicDir, name);
     writeFileSync(file + ".gz", gzipSync(readFileSync(file), { level: 9 }));
   }
+  return Object.keys(result.metafile.inputs);
 }

@@ -8,11 +8,14 @@
 //   --root     where .env / .env.local and the key files they name are (default: the repository)
 //   --bundles  take the bundles from this earlier build instead of bundling again (with --out): the
 //              same code prepared for another root's keys, in a fraction of the time
+// Without --out, a bundle whose sources did not change since it was built is kept as it is (its stamp
+// in build/.stamps/ still matches: dev/build-stamp.ts); --analyze always bundles again.
 import { build, analyzeMetafile } from "esbuild";
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildPage } from "./build-page";
+import { dropStamp, filesUnder, isCurrent, writeStamp } from "../dev/build-stamp";
 import { prepareFunctionFolders } from "./deploy/prepare-folders";
 import { esbuildTargetFor, readRawConfig, toConfig } from "./deploy/tcb-config";
 
@@ -29,6 +32,21 @@ const outRoot = resolve(outOption ?? join(repo, "build", "cloudfunctions"));
 const analyze = process.argv.includes("--analyze");
 const bundlesOption = option("--bundles");
 
+/** Stamps only for the repository's own build/ (a build --out elsewhere always bundles). */
+const stampsDir = outOption ? undefined : join(repo, "build", ".stamps");
+/** Files every bundle depends on besides what esbuild reads: how it is built, with which esbuild. */
+const BUILD_INPUTS = [
+  "scripts/build.ts",
+  "scripts/build-page.ts",
+  "dev/build-stamp.ts",
+  "package-lock.json",
+  "tsconfig.json",
+  "cloudbaserc.json",
+  "node_modules/esbuild/package.json",
+].map((p) => join(repo, p));
+let unchanged = 0;
+let rebuilt = 0;
+
 /** [sourceRoot, outRoot]: deployable functions, then test-only fixture functions. */
 const targets: Array<[string, string]> = [[join(repo, "cloudfunctions"), outRoot]];
 if (!outOption) targets.push([join(repo, "test", "fixtures", "functions"), join(repo, "build", "test-functions")]);
@@ -42,6 +60,14 @@ const defaultTarget = esbuildTargetFor(config.functions[0]?.runtime) ?? "node20"
 const pages: Record<string, string> = { ops: join(repo, "web", "ops", "main.tsx") };
 
 async function bundle(name: string, srcDir: string, finalDir: string): Promise<void> {
+  const stamp = stampsDir && join(stampsDir, `${finalDir.slice(join(repo, "build").length + 1).replaceAll("/", "-")}.json`);
+  if (stamp && !analyze && isCurrent(stamp)) {
+    unchanged++;
+    return;
+  }
+  if (stamp) dropStamp(stamp);
+  rebuilt++;
+  const startedAt = Date.now();
   // Build beside the target and swap it in, so a stack running from build/ never sees a half-built folder.
   const outDir = `${finalDir}.tmp-${process.pid}`;
   rmSync(outDir, { recursive: true, force: true });
@@ -55,13 +81,14 @@ async function bundle(name: string, srcDir: string, finalDir: string): Promise<v
     target: esbuildTargetFor(runtimes.get(name)) ?? defaultTarget,
     minify: true,
     legalComments: "none",
-    metafile: analyze,
+    metafile: true,
     logLevel: "warning",
     // Optional native speedups some SDK dependencies probe for; absent in CloudBase too.
     external: ["bufferutil", "utf-8-validate", "encoding"],
   });
   const page = pages[name];
-  if (page && srcDir === join(repo, "cloudfunctions", name)) await buildPage(page, join(outDir, "public"));
+  const inputs = Object.keys(result.metafile.inputs);
+  if (page && srcDir === join(repo, "cloudfunctions", name)) inputs.push(...(await buildPage(page, join(outDir, "public"))));
   writeFileSync(
     join(outDir, "package.json"),
     JSON.stringify({ name, version: "1.0.0", private: true, main: "index.js", dependencies: {} }, null, 2) + "\n",
@@ -78,7 +105,11 @@ async function bundle(name: string, srcDir: string, finalDir: string): Promise<v
   }
   for (const f of readdirSync(finalDir)) if (!produced.includes(f)) rmSync(join(finalDir, f), { recursive: true, force: true });
   rmSync(outDir, { recursive: true, force: true });
-  if (analyze && result.metafile) console.log(`== ${name}\n` + (await analyzeMetafile(result.metafile, { verbose: false })));
+  if (stamp) {
+    const outputs = produced.flatMap((f) => filesUnder(join(finalDir, f)));
+    writeStamp(stamp, [...new Set(inputs.map((p) => resolve(p))), ...BUILD_INPUTS], outputs, startedAt);
+  }
+  if (analyze) console.log(`== ${name}\n` + (await analyzeMetafile(result.metafile, { verbose: false })));
 }
 
 /** What bundling puts in a function's folder (the key files are prepared per root afterwards). */
@@ -114,32 +145,56 @@ for (const [srcRoot, out] of targets) {
   count += names.length;
 }
 
-// The local stack itself, bundled: dev/launch.ts runs it instead of dev/main.ts through tsx while it
-// is newer than every source under dev/ and shared/ (a stack starts in about half the CPU time).
-// Packages stay external; the function worker is a plain .mjs file loaded beside the bundle.
-if (!outOption) {
+// The local stack itself, bundled: dev/launch.ts runs it instead of dev/main.ts through tsx while its
+// stamp matches (a stack starts in about half the CPU time). Packages stay external; the function
+// worker is a plain .mjs file loaded beside the bundle.
+if (stampsDir) {
   const stackDir = join(repo, "build", "dev-stack");
-  const stackTmp = `${stackDir}.tmp-${process.pid}`;
-  rmSync(stackTmp, { recursive: true, force: true });
-  await build({
-    entryPoints: [join(repo, "dev", "main.ts")],
-    outfile: join(stackTmp, "main.mjs"),
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    logLevel: "warning",
-  });
-  copyFileSync(join(repo, "dev", "stack", "functions", "worker.mjs"), join(stackTmp, "worker.mjs"));
-  mkdirSync(stackDir, { recursive: true });
-  // The worker first: a stack started from the new main.mjs finds its worker beside it.
-  for (const f of ["worker.mjs", "main.mjs"]) renameSync(join(stackTmp, f), join(stackDir, f));
-  rmSync(stackTmp, { recursive: true, force: true });
+  const stamp = join(stampsDir, "dev-stack.json");
+  const worker = join(repo, "dev", "stack", "functions", "worker.mjs");
+  if (!analyze && isCurrent(stamp)) unchanged++;
+  else {
+    dropStamp(stamp);
+    const startedAt = Date.now();
+    const stackTmp = `${stackDir}.tmp-${process.pid}`;
+    rmSync(stackTmp, { recursive: true, force: true });
+    const result = await build({
+      entryPoints: [join(repo, "dev", "main.ts")],
+      outfile: join(stackTmp, "main.mjs"),
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      packages: "external",
+      logLevel: "warning",
+      metafile: true,
+    });
+    copyFileSync(worker, join(stackTmp, "worker.mjs"));
+    mkdirSync(stackDir, { recursive: true });
+    // The worker first: a stack started from the new main.mjs finds its worker beside it.
+    const files = ["worker.mjs", "main.mjs"];
+    for (const f of files) renameSync(join(stackTmp, f), join(stackDir, f));
+    rmSync(stackTmp, { recursive: true, force: true });
+    const inputs = [...Object.keys(result.metafile.inputs).map((p) => resolve(p)), worker, ...BUILD_INPUTS];
+    writeStamp(
+      stamp,
+      inputs,
+      files.map((f) => join(stackDir, f)),
+      startedAt,
+    );
+  }
 }
+
+// The stacks' cache of compiled bundles (dev/stack/functions/worker.mjs) is keyed by bundle text, so
+// entries of replaced bundles would only pile up: emptied whenever a function was bundled again.
+if (stampsDir && rebuilt > 0) rmSync(join(repo, "build", ".code-cache"), { recursive: true, force: true });
 
 const report = await prepareFunctionFolders({ root, configPath, outRoot });
 const files = new Set(report.copied.map((c) => c.path));
-console.log(`built ${count} functions` + (files.size ? `; key files copied into their folders: ${[...files].join(", ")}` : ""));
+console.log(
+  `built ${count} functions` +
+    (unchanged ? ` (${unchanged} bundles unchanged since the last build, kept)` : "") +
+    (files.size ? `; key files copied into their folders: ${[...files].join(", ")}` : ""),
+);
 for (const w of report.warnings) console.log(`注意：${w}`);
 if (report.warnings.length) console.log("部署前请运行 npm run doctor");

@@ -43,6 +43,8 @@ export interface StackOptions {
   /** Deliver HTTP route bodies base64-encoded even when they are valid UTF-8. */
   routeBodyBase64?: boolean;
   maxInstancesPerFunction?: number;
+  /** Where function instances cache their compiled bundle (STACK_CODE_CACHE; functions/worker.mjs). */
+  codeCacheDir?: string;
   /** The declared database: its collections' queries are checked against their indexes. */
   schema?: readonly CollectionDeclaration[];
   /** Create the declared collections, permissions and indexes at start (default true). */
@@ -232,6 +234,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     configs,
     placeholderValues,
     maxInstancesPerFunction: opts.maxInstancesPerFunction,
+    ...(opts.codeCacheDir ? { codeCacheDir: opts.codeCacheDir } : {}),
     credentials,
   });
   const fnHost = functions;

@@ -43,8 +43,14 @@ describe("POST /functions/<name>", () => {
       expect(a.result.after).toEqual(a.result.before);
       expect(a.result.eventUserInfo).toEqual({ appId: `wxapp${i % 3}`, openId: `openid-${i}` });
     });
-    const stats = (await stack.get("/dev/stats")).json as { functions: { byFunction: Record<string, number> } };
+    const stats = (await stack.get("/dev/stats")).json as {
+      functions: { byFunction: Record<string, number>; codeCache: Record<"used" | "made" | "rejected" | "off", number> };
+    };
     expect(stats.functions.byFunction.whoami).toBeGreaterThanOrEqual(100);
+    // Every instance compiled its bundle through the stack's code cache (on by default).
+    const cc = stats.functions.codeCache;
+    expect(cc.off).toBe(0);
+    expect(cc.used + cc.made + cc.rejected).toBeGreaterThanOrEqual(1);
   });
 
   it("a call without identity sees none, even on an instance that served someone before", async () => {

@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { randomUUID } from "node:crypto";
 import { DEFAULT_TIMEOUT_SECONDS, resolveEnvVariables, type FunctionConfig } from "../config";
 import type { Credentials } from "../auth/tc3";
-import { FunctionPool, type Outcome } from "./pool";
+import { FunctionPool, type CodeCacheUse, type Outcome } from "./pool";
 
 export interface Identity {
   openid: string;
@@ -25,6 +25,8 @@ export interface HostOptions {
   /** Values for `{{env.X}}` placeholders, already merged by precedence. */
   placeholderValues: Record<string, string | undefined>;
   maxInstancesPerFunction?: number;
+  /** Where instances cache their compiled bundle (functions/worker.mjs); undefined: none. */
+  codeCacheDir?: string;
   /** The stack's per-start secret: what SCF's TENCENTCLOUD_SECRETID/SECRETKEY are to a function. */
   credentials: Credentials;
 }
@@ -37,11 +39,19 @@ export interface HostCounters {
   failures: number;
   timeouts: number;
   byFunction: Record<string, number>;
+  /** Instance loads by how they used the code cache. */
+  codeCache: Record<CodeCacheUse, number>;
 }
 
 export class FunctionHost {
   private readonly pools = new Map<string, FunctionPool>();
-  readonly counters: HostCounters = { calls: 0, failures: 0, timeouts: 0, byFunction: {} };
+  readonly counters: HostCounters = {
+    calls: 0,
+    failures: 0,
+    timeouts: 0,
+    byFunction: {},
+    codeCache: { used: 0, made: 0, rejected: 0, off: 0 },
+  };
 
   constructor(private readonly opts: HostOptions) {}
 
@@ -90,7 +100,13 @@ export class FunctionHost {
     const key = `${name}\u0000${entry}`;
     let pool = this.pools.get(key);
     if (!pool) {
-      pool = new FunctionPool(entry, this.instanceEnv(name), this.opts.maxInstancesPerFunction ?? DEFAULT_MAX_INSTANCES);
+      pool = new FunctionPool(
+        entry,
+        this.instanceEnv(name),
+        this.opts.maxInstancesPerFunction ?? DEFAULT_MAX_INSTANCES,
+        this.opts.codeCacheDir,
+        (use) => this.counters.codeCache[use]++,
+      );
       this.pools.set(key, pool);
     }
     return pool;

@@ -7,6 +7,9 @@ const WORKER_FILE = fileURLToPath(new URL("./worker.mjs", import.meta.url));
 
 export type Outcome = { ok: true; result: unknown } | { ok: false; kind: "error" | "timeout" | "crash" | "load"; message: string };
 
+/** How an instance's load used the code cache (worker.mjs). */
+export type CodeCacheUse = "used" | "made" | "rejected" | "off";
+
 export interface CallMessage {
   event: unknown;
   context: Record<string, unknown>;
@@ -31,6 +34,10 @@ export class FunctionPool {
     private readonly entry: string,
     private readonly env: Record<string, string>,
     private readonly maxInstances: number,
+    /** Where compiled bundles are cached (worker.mjs); undefined: plain require(). */
+    private readonly codeCacheDir: string | undefined,
+    /** Told how each instance's load used the cache. */
+    private readonly onLoaded: (use: CodeCacheUse) => void = () => {},
   ) {}
 
   async invoke(call: CallMessage, timeoutMs: number): Promise<Outcome> {
@@ -113,7 +120,7 @@ export class FunctionPool {
   private spawn(): Instance {
     this.size++;
     const worker = new Worker(WORKER_FILE, {
-      workerData: { entry: this.entry },
+      workerData: { entry: this.entry, codeCacheDir: this.codeCacheDir },
       env: this.env,
       stdout: true,
       stderr: true,
@@ -125,9 +132,11 @@ export class FunctionPool {
     worker.stdout.on("data", forward);
     worker.stderr.on("data", forward);
     const ready = new Promise<string | null>((resolve) => {
-      const onMessage = (m: { type: string; message?: string }) => {
-        if (m.type === "ready") done(null);
-        else if (m.type === "loadError") done(m.message ?? "unknown load error");
+      const onMessage = (m: { type: string; message?: string; codeCache?: CodeCacheUse }) => {
+        if (m.type === "ready") {
+          this.onLoaded(m.codeCache ?? "off");
+          done(null);
+        } else if (m.type === "loadError") done(m.message ?? "unknown load error");
       };
       const onError = (e: Error) => done(e.message);
       const onExit = (code: number) => done(`instance exited with code ${code} while loading`);
