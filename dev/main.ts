@@ -5,15 +5,13 @@ import type { StackPlugin } from "./plugin";
 import { startStack, NonLoopbackHostError } from "./stack/index";
 import { createWxPaySimPlugin } from "./wxpay-sim";
 import { createPassengerKeyPlugin } from "./passenger-key";
-import { seedTrains } from "../shared/catalog/seed";
-import { CloudbaseDatabase } from "../shared/store/cloudbase-database";
-import { createRepos } from "../shared/store/repos";
+import { catalogFor } from "../shared/catalog/catalog";
+import { SEED_DAYS } from "../shared/catalog/seed";
 import { DATABASE } from "../shared/store/schema";
-import { localSdkOptions } from "./local-sdk";
 import { parseAllowedOrigins } from "./stack/guard";
 import { bootstrapAdmin } from "../shared/ops/operators";
 import { opsStoreDepsOver } from "../shared/ops/deps";
-import type { Database } from "../shared/store/database";
+import type { Credentials } from "./stack/auth/tc3";
 
 function envFlag(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === "") return fallback;
@@ -60,14 +58,13 @@ async function main(): Promise<void> {
       ...codeCacheOption(process.env.STACK_CODE_CACHE),
     });
     if (applySchema) {
-      const db = new CloudbaseDatabase(localSdkOptions({ url: stack.baseUrl, ...stack.credentials }));
-      // The catalog for the days ahead; only missing trains are added (their seats are live stock).
-      // STACK_SEED_TRAINS=0: none (suites that never book start faster).
+      // The catalog for the days ahead, written straight into the store; only missing trains are
+      // added (their seats are live stock). STACK_SEED_TRAINS=0: none (suites that never book).
       if (envFlag(process.env.STACK_SEED_TRAINS, true)) {
-        const seeded = await seedTrains(createRepos(db), Date.now());
+        const seeded = stack.insertMissing("trains", catalogFor(Date.now(), SEED_DAYS));
         console.error(`[stack] trains: ${seeded.added} added, ${seeded.existing} already there`);
       }
-      await bootstrapOps(db);
+      await bootstrapOps(stack.baseUrl, stack.credentials);
     }
     console.error(`[stack] ops console: ${stack.baseUrl}/ops/`);
     process.stdout.write(`ready ${stack.baseUrl}\n`);
@@ -93,9 +90,15 @@ async function main(): Promise<void> {
 }
 
 /** OPS_ADMIN_PASSWORD: the console's first operator, `admin`, if there is no operator yet. */
-async function bootstrapOps(db: Database): Promise<void> {
+async function bootstrapOps(url: string, credentials: Credentials): Promise<void> {
   const password = process.env.OPS_ADMIN_PASSWORD;
   if (!password) return;
+  // Through the SDK like any client, loaded only here: a stack with no operator to create starts without it.
+  const [{ CloudbaseDatabase }, { localSdkOptions }] = await Promise.all([
+    import("../shared/store/cloudbase-database"),
+    import("./local-sdk"),
+  ]);
+  const db = new CloudbaseDatabase(localSdkOptions({ url, ...credentials }));
   try {
     const r = await bootstrapAdmin(opsStoreDepsOver(db), password);
     console.error(r === "created" ? "[stack] ops: operator admin created" : "[stack] ops: operators exist, OPS_ADMIN_PASSWORD ignored");

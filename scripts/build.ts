@@ -160,7 +160,12 @@ if (stampsDir) {
     rmSync(stackTmp, { recursive: true, force: true });
     const result = await build({
       entryPoints: [join(repo, "dev", "main.ts")],
-      outfile: join(stackTmp, "main.mjs"),
+      outdir: stackTmp,
+      outExtension: { ".js": ".mjs" },
+      // Code behind a dynamic import (the SDK, needed only to create the first operator) goes in a
+      // chunk loaded when used: a stack starts without it.
+      splitting: true,
+      chunkNames: "chunks/[name]-[hash]",
       bundle: true,
       platform: "node",
       format: "esm",
@@ -171,9 +176,14 @@ if (stampsDir) {
     });
     copyFileSync(worker, join(stackTmp, "worker.mjs"));
     mkdirSync(stackDir, { recursive: true });
-    // The worker first: a stack started from the new main.mjs finds its worker beside it.
-    const files = ["worker.mjs", "main.mjs"];
+    // Chunks and the worker first, main.mjs last: a stack started from the new main.mjs finds all it
+    // imports beside it (chunk names carry their content hash, so the old ones stay valid meanwhile).
+    const chunks = readdirSync(join(stackTmp, "chunks")).map((f) => join("chunks", f));
+    mkdirSync(join(stackDir, "chunks"), { recursive: true });
+    const files = [...chunks, "worker.mjs", "main.mjs"];
     for (const f of files) renameSync(join(stackTmp, f), join(stackDir, f));
+    const kept = new Set(chunks);
+    for (const f of readdirSync(join(stackDir, "chunks"))) if (!kept.has(join("chunks", f))) rmSync(join(stackDir, "chunks", f), { force: true });
     rmSync(stackTmp, { recursive: true, force: true });
     const inputs = [...Object.keys(result.metafile.inputs).map((p) => resolve(p)), worker, ...BUILD_INPUTS];
     writeStamp(

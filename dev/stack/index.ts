@@ -11,6 +11,7 @@ import { verifySdkRequest } from "./auth/sdk-signature";
 import { newCredentials, type Credentials } from "./auth/tc3";
 import { CloudApi } from "./cloudapi";
 import { AdminService } from "./db/admin";
+import type { Doc } from "./db/ejson";
 import { applyDeclaration } from "./db/declare";
 import { StackError, errorMessage } from "./errors";
 import { FunctionHost } from "./functions/host";
@@ -61,6 +62,8 @@ export interface RunningStack {
   baseUrl: string;
   port: number;
   credentials: Credentials;
+  /** Seeds a collection in-process: adds the documents whose `_id` is missing (AdminService.insertMissing). */
+  insertMissing(coll: string, docs: readonly { _id: string }[]): { added: number; existing: number };
   close(): Promise<void>;
 }
 
@@ -254,6 +257,8 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     baseUrl,
     port,
     credentials,
+    // Plain JSON documents: already what the engine stores once a request's EJSON is parsed.
+    insertMissing: (coll, docs) => admin.insertMissing(coll, docs as unknown as readonly Doc[]),
     close() {
       closing ??= (async () => {
         scheduler.stop();

@@ -3,7 +3,10 @@
 import { catalogFor } from "./catalog";
 import type { Repos } from "../store/repos";
 
-export async function seedTrains(db: Pick<Repos, "trains">, now: number, days = 14): Promise<{ added: number; existing: number }> {
+/** The days ahead on sale (12306 sells 15 days including today). */
+export const SEED_DAYS = 14;
+
+export async function seedTrains(db: Pick<Repos, "trains">, now: number, days = SEED_DAYS): Promise<{ added: number; existing: number }> {
   let added = 0;
   let existing = 0;
   for (const doc of catalogFor(now, days)) {

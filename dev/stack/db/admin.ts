@@ -123,6 +123,21 @@ export class AdminService {
     this.counters = { requests: 0, errors: 0, byAction: {}, unindexed: this.guard.unindexed };
   }
 
+  /** Adds the documents whose `_id` is not stored yet, in one transaction, straight into the store
+   *  (the stack's own seeding at start: no SDK, no HTTP; a document already there is left as it is). */
+  insertMissing(coll: string, docs: readonly Doc[]): { added: number; existing: number } {
+    if (!this.catalog.has(coll)) throw new StackError("DATABASE_COLLECTION_NOT_EXIST", `${NOT_EXIST_MESSAGE} (collection "${coll}")`);
+    let added = 0;
+    this.store.sqlite.transaction(() => {
+      for (const doc of docs) {
+        if (this.committed.get(coll, doc._id) !== undefined) continue;
+        engine.insert(this.committed, this.committed, coll, [doc]);
+        added++;
+      }
+    })();
+    return { added, existing: docs.length - added };
+  }
+
   /** Answers one wire request; never throws for request errors (they become `{ code, message }`).
    *  `inspection`: a test or tool reading what was stored, whose queries are not the code's and are
    *  not index-checked. */
