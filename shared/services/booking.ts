@@ -57,7 +57,7 @@ export async function createOrder(deps: PaymentDeps, input: BookingInput, caller
   // the order id and its expiry. Both settle before anything is decided, so nothing of this call is
   // still writing while it cleans up after the other.
   const [written, slot] = await Promise.allSettled([
-    insertOrResume(deps, fresh),
+    insertOrFind(deps, fresh),
     takeBookingSlot(deps, caller, fresh._id, fresh.expiresAt),
   ]);
   const next = await afterInsertAndSlot(deps, caller, fresh, written, slot);
@@ -202,7 +202,7 @@ function storedPassenger(p: PassengerInput): StoredPassenger {
 }
 
 /** Inserts the order, or — same clientToken again — finds the one that exists. */
-async function insertOrResume(deps: PaymentDeps, fresh: OrderDoc): Promise<{ inserted: boolean; order: OrderDoc }> {
+async function insertOrFind(deps: PaymentDeps, fresh: OrderDoc): Promise<{ inserted: boolean; order: OrderDoc }> {
   if ((await deps.db.orders.insert(fresh)) === "inserted") return { inserted: true, order: fresh };
   const existing = await deps.db.orders.get(fresh._id);
   if (!existing) throw new AppError("CONFLICT", "该预订请求正在处理，请稍后重试");
