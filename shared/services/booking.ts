@@ -56,10 +56,7 @@ export async function createOrder(deps: PaymentDeps, input: BookingInput, caller
   // The order's insert and the slot's take go out together, one round trip for both: each needs only
   // the order id and its expiry. Both settle before anything is decided, so nothing of this call is
   // still writing while it cleans up after the other.
-  const [written, slot] = await Promise.allSettled([
-    insertOrFind(deps, fresh),
-    takeBookingSlot(deps, caller, fresh._id, fresh.expiresAt),
-  ]);
+  const [written, slot] = await Promise.allSettled([insertOrFind(deps, fresh), takeBookingSlot(deps, caller, fresh._id, fresh.expiresAt)]);
   const next = await afterInsertAndSlot(deps, caller, fresh, written, slot);
   if ("result" in next) return next.result;
   // Whether the booking ends with this order unpaid and payable: then the slot stays taken.
