@@ -64,7 +64,8 @@ export async function takeBookingSlot(deps: StoreDeps, caller: Caller, orderId: 
       const other = await deps.db.orders.get(u.pendingOrderId);
       if (other?.status === "PENDING")
         throw new AppError("ORDER_STATE", "您有一个待支付的订单，请先支付或取消", { pendingOrderId: other._id });
-      // Not pendingOrderId: the page would open an order that does not exist yet.
+      // Taken moments ago for an order not there yet: that booking's insert is in flight. CONFLICT
+      // (retry), not ORDER_STATE with pendingOrderId: the page would open an order not yet written.
       if (!other && u.pendingSince !== undefined && now - u.pendingSince < SLOT_IN_FLIGHT_MS)
         throw new AppError("CONFLICT", "上一笔预订正在处理，请稍后重试");
       // Paid or closed since, or its booking died before the order was written: the slot is free.
