@@ -2,7 +2,7 @@
 // hot train document, its seats chosen and held by compare-and-set) against bookings spread over
 // every train of the next days, at concurrency 16 and 64, through the local stack (built bundles,
 // WeChat Pay simulator). Printed: both rates, their ratio hot / spread (target ≥ 0.5), and the
-// database round trips per booking under load (above 5 means retries: a seat someone else took
+// database requests per booking under load, counted by the stack (above 5 means retries: a seat someone else took
 // first, chosen again). A hot run books 240 of a train's 300 second-class seats, so the last ones
 // are contended as in a real rush. Every booking is a new logged-in user (login is not timed).
 import { randomBytes } from "node:crypto";
@@ -95,7 +95,7 @@ export async function run(): Promise<void> {
     console.log(
       `createOrder, ${BOOKINGS} bookings per run, one passenger each, ${SEAT_CLASS} class; spread over ${spread.length} trains vs one train (300 seats)`,
     );
-    printTable(["run", "bookings/s", "p50 ms", "p99 ms", "db trips/booking"], rows);
+    printTable(["run", "bookings/s", "p50 ms", "p99 ms", "db requests/booking"], rows);
     console.log(`\nhot / spread bookings per second (median of ${ROUNDS} rounds)`);
     printTable(["level", "ratio", "target", "verdict", "per round"], summary);
   } catch (e) {

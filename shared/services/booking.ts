@@ -1,7 +1,8 @@
 // createOrder: price and seats from the train document, the order with one ticket per passenger,
 // the user's booking slot (fair use), the seats held, prepay at WeChat Pay. The order id comes from
-// (openid, clientToken), so a double tap finds the same order. Five database round trips on the
-// happy path: read the train, insert the order, take the slot, hold the seats, store the prepay.
+// (openid, clientToken), so a double tap finds the same order. Five database requests in four
+// sequential round trips on the happy path: read the train; insert the order and take the slot
+// (sent together); hold the seats; store the prepay (dev/round-trips.ts counts them).
 import type { CreateOrderResult, PassengerInput, PaymentLaunch, SeatClassCode, SeatPreference, SubscribeTemplate } from "../contracts/api";
 import type { TrainDoc } from "../catalog/catalog";
 import { seatLayout, type Seat } from "../catalog/seat-layout";
@@ -15,7 +16,7 @@ import type { Caller } from "../runtime/identity";
 import { logDecision } from "../runtime/log";
 import type { OrderDoc, StoredPassenger, TicketDoc } from "../store/model";
 import type { PaymentDeps, StoreDeps } from "./deps";
-import { releaseBookingSlot, takeBookingSlot } from "./fair-use";
+import { alignSlot, releaseBookingSlot, type SlotTake, takeBookingSlot, undoSlotTake } from "./fair-use";
 import { queryAndApply } from "./follow-up";
 import { heldByOrder, holdIsLive, holdSeats, releaseHolds, releaseSeats, riderFor, riderOf, ticketHolds } from "./seats";
 import { closeLocally } from "./settlement";
@@ -52,21 +53,16 @@ export async function createOrder(deps: PaymentDeps, input: BookingInput, caller
   if (!seats) throw new AppError("SOLD_OUT", `${seat.name}余票不足`);
 
   const fresh = newOrder(deps, input, caller, train, now, seats);
-  const resumed = await insertOrResume(deps, fresh);
-  if (resumed.kind === "answer") return resumed.result;
-  if (resumed.kind === "mismatch") throw new AppError("CONFLICT", "该预订请求已提交过不同的内容，请重新下单");
-  // The slot is taken after the insert, so a slot always names an order that exists (or existed):
-  // a booking that finds the slot taken by an order that is gone knows the slot is free.
-  try {
-    await takeBookingSlot(deps, caller, fresh._id, resumed.order.expiresAt);
-  } catch (e) {
-    if (resumed.order === fresh) await giveUp(deps, fresh, e instanceof AppError ? e.code : "SLOT_ERROR").catch(() => undefined);
-    throw e;
-  }
+  // The order's insert and the slot's take go out together, one round trip for both: each needs only
+  // the order id and its expiry. Both settle before anything is decided, so nothing of this call is
+  // still writing while it cleans up after the other.
+  const [written, slot] = await Promise.allSettled([insertOrFind(deps, fresh), takeBookingSlot(deps, caller, fresh._id, fresh.expiresAt)]);
+  const next = await afterInsertAndSlot(deps, caller, fresh, written, slot);
+  if ("result" in next) return next.result;
   // Whether the booking ends with this order unpaid and payable: then the slot stays taken.
   let pending = false;
   try {
-    const order = await holdOrAdopt(deps, train, resumed.order);
+    const order = await holdOrAdopt(deps, train, next.order);
 
     const gw = await deps.gateway();
     const prepay = await gw.jsapiPrepay({
@@ -202,20 +198,55 @@ function storedPassenger(p: PassengerInput): StoredPassenger {
   };
 }
 
-/** Inserts the order, or — same clientToken again — resumes the one that exists: answered at once
- *  if it already has its prepay, continued if an earlier attempt stopped before. */
-async function insertOrResume(
-  deps: PaymentDeps,
-  fresh: OrderDoc,
-): Promise<{ kind: "order"; order: OrderDoc } | { kind: "answer"; result: CreateOrderResult } | { kind: "mismatch" }> {
-  if ((await deps.db.orders.insert(fresh)) === "inserted") return { kind: "order", order: fresh };
+/** Inserts the order, or — same clientToken again — finds the one that exists. */
+async function insertOrFind(deps: PaymentDeps, fresh: OrderDoc): Promise<{ inserted: boolean; order: OrderDoc }> {
+  if ((await deps.db.orders.insert(fresh)) === "inserted") return { inserted: true, order: fresh };
   const existing = await deps.db.orders.get(fresh._id);
   if (!existing) throw new AppError("CONFLICT", "该预订请求正在处理，请稍后重试");
-  if (existing.fingerprint !== fresh.fingerprint) return { kind: "mismatch" };
-  if (existing.status !== "PENDING") throw new AppError("ORDER_STATE", "该订单已处理，请在我的订单中查看", { orderId: existing._id });
-  return existing.prepayId
-    ? { kind: "answer", result: await answer(deps, existing, existing.prepayId) }
-    : { kind: "order", order: existing };
+  return { inserted: false, order: existing };
+}
+
+/** What the insert and the slot's take, sent together, lead to: go on with the order (new, or an
+ *  earlier attempt's that stopped before its prepay), answer an earlier attempt's prepay, or throw.
+ *  A slot this call took for nothing is given back — unless it names an unpaid order of this user
+ *  (the same id: a twin call with the same token may be going on with it). The slot is made to end
+ *  when the order that stands expires. */
+async function afterInsertAndSlot(
+  deps: PaymentDeps,
+  caller: Caller,
+  fresh: OrderDoc,
+  written: PromiseSettledResult<{ inserted: boolean; order: OrderDoc }>,
+  slot: PromiseSettledResult<SlotTake>,
+): Promise<{ order: OrderDoc } | { result: CreateOrderResult }> {
+  const take = slot.status === "fulfilled" ? slot.value : undefined;
+  const giveBack = async () => {
+    if (take) await undoSlotTake(deps, caller.openid, fresh._id, take).catch(() => undefined);
+  };
+  const align = async (o: OrderDoc) => {
+    if (take) await alignSlot(deps, caller.openid, o._id, take, o.expiresAt).catch(() => undefined);
+  };
+  if (written.status === "rejected") {
+    await giveBack();
+    throw written.reason;
+  }
+  const { inserted, order } = written.value;
+  if (inserted) {
+    if (slot.status === "rejected") {
+      await giveUp(deps, fresh, slot.reason instanceof AppError ? slot.reason.code : "SLOT_ERROR").catch(() => undefined);
+      throw slot.reason;
+    }
+    await align(order);
+    return { order };
+  }
+  const pending = order.status === "PENDING";
+  if (pending) await align(order);
+  else await giveBack();
+  if (order.fingerprint !== fresh.fingerprint) throw new AppError("CONFLICT", "该预订请求已提交过不同的内容，请重新下单");
+  if (!pending) throw new AppError("ORDER_STATE", "该订单已处理，请在我的订单中查看", { orderId: order._id });
+  // Answered whatever the slot did (a slot this call took now names this very order).
+  if (order.prepayId) return { result: await answer(deps, order, order.prepayId) };
+  if (slot.status === "rejected") throw slot.reason;
+  return { order };
 }
 
 /** Holds the order's seats; when one was taken meanwhile, reads the train again and chooses again

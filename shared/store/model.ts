@@ -38,6 +38,10 @@ export interface UserDoc {
   /** The user's unpaid order while `pendingUntil` is ahead (its expiry); 0 / absent: none. */
   pendingOrderId?: string;
   pendingUntil?: number;
+  /** When the slot was taken. The take goes out beside the order's insert, so for a moment the slot
+   *  names an order not yet written: a missing order this recent is a booking in flight. Absent on
+   *  slots taken before it was kept (such a slot naming a missing order is free). */
+  pendingSince?: number;
   /** Bookings started in minute `rateWindow` (epoch ms / 60 000). */
   rateWindow?: number;
   rateCount?: number;

@@ -1,6 +1,9 @@
 // Database wrappers for tests: a crash at the k-th write (before or after it is applied), and a gate
 // that holds chosen operations until the test lets them go.
-import type { Database, Filter, FindOptions, StoredDoc, Update } from "../../shared/store/database";
+import { WrappedDatabase, type Op } from "../../dev/wrapped-database";
+import type { Database } from "../../shared/store/database";
+
+export { WrappedDatabase };
 
 export class Crash extends Error {
   constructor(k: number, when: string) {
@@ -9,37 +12,7 @@ export class Crash extends Error {
   }
 }
 
-type Op = "get" | "insert" | "append" | "update" | "find" | "remove" | "set";
 const WRITES: ReadonlySet<Op> = new Set(["insert", "append", "update", "remove", "set"]);
-
-/** Passes every operation through `around`, which may delay it, fail it, or look at its result. */
-export class WrappedDatabase implements Database {
-  constructor(
-    private readonly inner: Database,
-    private readonly around: <T>(op: Op, coll: string, run: () => Promise<T>) => Promise<T>,
-  ) {}
-  get(coll: string, id: string) {
-    return this.around("get", coll, () => this.inner.get(coll, id));
-  }
-  insert(coll: string, doc: StoredDoc) {
-    return this.around("insert", coll, () => this.inner.insert(coll, doc));
-  }
-  append(coll: string, doc: Record<string, unknown>) {
-    return this.around("append", coll, () => this.inner.append(coll, doc));
-  }
-  update(coll: string, where: Filter, update: Update) {
-    return this.around("update", coll, () => this.inner.update(coll, where, update));
-  }
-  find(coll: string, where: Filter, opts?: FindOptions) {
-    return this.around("find", coll, () => this.inner.find(coll, where, opts));
-  }
-  remove(coll: string, where: Filter) {
-    return this.around("remove", coll, () => this.inner.remove(coll, where));
-  }
-  set(coll: string, doc: StoredDoc) {
-    return this.around("set", coll, () => this.inner.set(coll, doc));
-  }
-}
 
 /** The process dies at its k-th write (1-based): before the write is applied, or after it is
  *  applied and before its answer arrives. Every operation after that fails too. */
