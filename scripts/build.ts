@@ -183,7 +183,8 @@ if (stampsDir) {
     const files = [...chunks, "worker.mjs", "main.mjs"];
     for (const f of files) renameSync(join(stackTmp, f), join(stackDir, f));
     const kept = new Set(chunks);
-    for (const f of readdirSync(join(stackDir, "chunks"))) if (!kept.has(join("chunks", f))) rmSync(join(stackDir, "chunks", f), { force: true });
+    for (const f of readdirSync(join(stackDir, "chunks")))
+      if (!kept.has(join("chunks", f))) rmSync(join(stackDir, "chunks", f), { force: true });
     rmSync(stackTmp, { recursive: true, force: true });
     const inputs = [...Object.keys(result.metafile.inputs).map((p) => resolve(p)), worker, ...BUILD_INPUTS];
     writeStamp(
