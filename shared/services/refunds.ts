@@ -284,9 +284,17 @@ async function creditOrder(deps: StoreDeps, doc: RefundDoc, log: LogContext): Pr
       ticketIds.length > 0
         ? `退票 ${ticketIds.length} 张，退款 ${fenToYuanString(doc.amount)} 元到账`
         : `退款 ${fenToYuanString(doc.amount)} 元到账`;
+    // The write holds only while the order is as read: what is credited, what is reserved (an
+    // operator's refund reserved or given back meanwhile changes whether this is the last refund in
+    // flight) and every ticket's status. Anything else moved: read again and decide again.
     const opts = {
       set: { refundedAmount: refunded, [key]: doc.amount },
-      guard: { refundedAmount: order.refundedAmount, [key]: { $exists: false } },
+      guard: {
+        refundedAmount: order.refundedAmount,
+        refundReserved: order.refundReserved,
+        [key]: { $exists: false },
+        ...Object.fromEntries(tickets.map((t, i) => [`tickets.${i}.status`, t.status])),
+      },
     };
     let plan: Plan<OrderStatus>;
     if (order.status === "CLOSED") plan = planOrder(order, "creditAutoRefund", deps.now(), note, opts);

@@ -9,7 +9,8 @@ import { handleNotificationRequest } from "../../shared/runtime/notify-http";
 import { createOrder } from "../../shared/services/booking";
 import { syncOrder } from "../../shared/services/traveller-orders";
 import { reconcile } from "../../shared/services/reconcile";
-import { requestOperatorRefund } from "../../shared/services/refund-request";
+import { applyNotification } from "../../shared/services/notify";
+import { requestOperatorRefund, requestTicketRefund } from "../../shared/services/refund-request";
 import { closeLocally } from "../../shared/services/settlement";
 import { sweep } from "../../shared/services/sweeper";
 import type { OrderDoc, PaymentEventDoc, RefundDoc } from "../../shared/store/model";
@@ -21,6 +22,7 @@ import type { NotificationParser } from "../../shared/wechatpay/types";
 import { crashAt, gate } from "./db-wrappers";
 import { passengers, user, world, type World } from "./harness";
 import { deliverAll, drain, violations } from "./invariants";
+import { LedgerGateway } from "./ledger-gateway";
 import { chinaDate } from "../../shared/catalog/catalog";
 
 const order = async (w: World, id: string) => (w.mem.all("orders") as unknown as OrderDoc[]).find((o) => o._id === id)!;
@@ -238,6 +240,59 @@ describe("found by the model-based test", () => {
     await expect(createOrder(w.deps, input, user("p"))).rejects.toMatchObject({ code: "ORDER_STATE" });
     expect((await order(w, o._id)).status).toBe("PAID");
     await drain(w);
+    expect(violations(w, true)).toEqual([]);
+  });
+
+  /** A one-ticket order whose ticket was returned (退票) and refunded at WeChat Pay, and the delivery
+   *  of that refund's SUCCESS with the credit held after it read the order, before its write. */
+  async function lastTicketCreditHeld(w: World, tag: string, before?: (orderId: string) => Promise<void>) {
+    const o = await paidOrder(w, tag);
+    if (before) await before(o.orderId);
+    const ticketId = (await order(w, o.orderId)).tickets[0]!.ticketId;
+    const ret = await requestTicketRefund(w.deps, { orderId: o.orderId, ticketIds: [ticketId], refundToken: "ticket" }, user(tag));
+    expect(ret.fee).toBeGreaterThan(0); // something is left for an operator to refund
+    expect(w.wx.settleRefund(ret.outRefundNo, "SUCCESS")).toBe(true);
+    const n = w.wx.outbox.splice(0).find((x) => x.outRefundNo === ret.outRefundNo)!;
+    const g = gate(w.mem, (op, coll) => op === "update" && coll === "orders");
+    const credit = applyNotification({ ...w.deps, db: createRepos(g.db) }, LedgerGateway.parsed(n, `held-${tag}`));
+    await g.reached;
+    return { o, ret, credit, open: g.open };
+  }
+
+  it("the last ticket's refund is credited while an operator's refund of the rest is reserved: the order waits for it, then is REFUNDED", async () => {
+    const w = await world();
+    const { o, ret, credit, open } = await lastTicketCreditHeld(w, "held-credit");
+    // Between the credit's read and its write, an operator refunds what is left (the 退票费).
+    const ops = await requestOperatorRefund(w.deps, { orderId: o.orderId, refundToken: "rest" });
+    expect(ops.amount).toBe(ret.fee);
+    open();
+    expect(await credit).toMatchObject({ decision: "APPLIED" });
+    // The operator's refund is in flight: not REFUNDED yet (REFUNDED would refuse its credit).
+    expect(await order(w, o.orderId)).toMatchObject({ status: "PARTIALLY_REFUNDED", refundedAmount: ret.amount });
+    expect(w.wx.settleRefund(ops.outRefundNo, "SUCCESS")).toBe(true);
+    await deliverAll(w);
+    expect(w.wx.outbox).toEqual([]); // acknowledged, not answered 500 again and again
+    expect(await order(w, o.orderId)).toMatchObject({ status: "REFUNDED", refundedAmount: o.amount });
+    expect(refunds(w).map((r) => r.status)).toEqual(["SUCCESS", "SUCCESS"]);
+    await drain(w);
+    expect(violations(w, true)).toEqual([]);
+  });
+
+  it("the last ticket's refund is credited while the operator's refund in flight is closed: the order is REFUNDED, not left PARTIALLY_REFUNDED", async () => {
+    const w = await world();
+    let ops!: Awaited<ReturnType<typeof requestOperatorRefund>>;
+    const { o, ret, credit, open } = await lastTicketCreditHeld(w, "held-close", async (orderId) => {
+      ops = await requestOperatorRefund(w.deps, { orderId, amount: 100, refundToken: "goodwill" });
+    });
+    // The credit read the operator's 1 yuan in flight; before its write that refund is closed
+    // (its reservation goes back; the ticket is still REFUNDING, so nothing is settled then).
+    expect(w.wx.settleRefund(ops.outRefundNo, "CLOSED")).toBe(true);
+    await deliverAll(w);
+    open();
+    expect(await credit).toMatchObject({ decision: "APPLIED" });
+    expect(await order(w, o.orderId)).toMatchObject({ status: "REFUNDED", refundedAmount: ret.amount, refundReserved: ret.amount });
+    await drain(w);
+    expect((await order(w, o.orderId)).status).toBe("REFUNDED");
     expect(violations(w, true)).toEqual([]);
   });
 });
