@@ -18,7 +18,17 @@ export default defineConfig({
     // on real timers after a test ends (once seen as a stray call in the next file under load), so
     // test/miniprogram/file-setup.ts clears every timer a file left and the mini-program's modules.
     projects: [
-      { extends: true, test: { name: "node", include: ["test/**/*.test.ts"], exclude: ["test/miniprogram/**"], isolate: false } },
+      {
+        extends: true,
+        test: {
+          name: "node",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/miniprogram/**"],
+          isolate: false,
+          // RSA key pairs from the run's pool (test/helpers/global-setup.ts) instead of new ones.
+          setupFiles: ["test/helpers/key-pool.ts"],
+        },
+      },
       {
         extends: true,
         test: {

@@ -1,7 +1,7 @@
 // What tcb will deploy: cloudbaserc.json rendered by the CLI's own renderer, each function's
 // environment single-line and within 4 KB, the built folders complete and current, the key files
 // kept out of git.
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { envBytes, largestVariable, SCF_ENV_LIMIT_BYTES } from "../deploy/function-env";
@@ -89,17 +89,14 @@ export function checkGitIgnored(root: string, values: Values): Finding[] {
     .filter(isKeyFileVariable)
     .flatMap((k) => pathsIn(values[k] ?? ""));
   const paths = [...new Set([".env.local", ...named.filter((p) => !pathProblem(root, p))])];
+  // One git call for all of them (NUL-separated in and out): it answers the paths that are ignored;
+  // a tracked file never is. Exit 1 means none is; 128 (or no git) means it cannot tell.
+  const r = spawnSync("git", ["-C", root, "check-ignore", "--stdin", "-z"], { input: paths.join("\0"), encoding: "utf8" });
+  if (r.error || (r.status !== 0 && r.status !== 1)) return [warn("git", "不是 git 仓库（或没有 git），无法确认密钥文件不会被提交")];
+  const ignored = new Set(r.stdout.split("\0").filter(Boolean));
   const out: Finding[] = [];
   for (const path of paths) {
-    let status: number;
-    try {
-      execFileSync("git", ["-C", root, "check-ignore", "-q", "--", path], { stdio: "ignore" });
-      status = 0;
-    } catch (e) {
-      status = typeof (e as { status?: unknown }).status === "number" ? (e as { status: number }).status : 128;
-    }
-    if (status === 128) return [warn("git", "不是 git 仓库（或没有 git），无法确认密钥文件不会被提交")];
-    if (status !== 0)
+    if (!ignored.has(path))
       out.push(
         error(
           path,

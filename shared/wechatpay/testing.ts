@@ -1,7 +1,15 @@
 // Test helpers (like stripe's generateTestHeaderString): a throwaway key set made at test time, and
 // correctly signed + encrypted notifications and responses built with node:crypto. Not used by the
 // functions at run time; nothing here is a mock of our code — it plays WeChat Pay's side of the protocol.
-import { createSecretKey, createSign, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
+import {
+  createPrivateKey,
+  createPublicKey,
+  createSecretKey,
+  createSign,
+  generateKeyPairSync,
+  randomBytes,
+  type KeyObject,
+} from "node:crypto";
 import { encryptAeadResource } from "./aead";
 import type { Env } from "./config";
 import { joinLines, makeNonce, signSha256Rsa } from "./signer";
@@ -27,15 +35,29 @@ export interface TestKeySet {
   platform?: SigningIdentity & { certificatePem: string; publicKey: KeyObject };
 }
 
-function rsaPair() {
-  return generateKeyPairSync("rsa", { modulusLength: 2048 });
+let pool: readonly string[] = [];
+let drawn = 0;
+
+/** Makes the key pairs below come from `pems` (PKCS#8, made at test time by the test run's setup),
+ *  in turn, instead of being generated: a 2048-bit key takes 50 ms to 1 s of CPU, and a test suite
+ *  wants dozens. The first `pems.length` pairs drawn after this are distinct. */
+export function useTestKeyPool(pems: readonly string[]): void {
+  pool = pems;
+  drawn = 0;
+}
+
+/** An RSA-2048 key pair: the next one of the pool when there is one, else a new one. */
+export function testRsaKeyPair(): { privateKey: KeyObject; publicKey: KeyObject } {
+  if (pool.length === 0) return generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const privateKey = createPrivateKey(pool[drawn++ % pool.length]!);
+  return { privateKey, publicKey: createPublicKey(privateKey) };
 }
 
 const hex = (bytes: number) => randomBytes(bytes).toString("hex").toUpperCase();
 
 export function generateTestKeySet(options: { platformCertificate?: boolean } = {}): TestKeySet {
-  const merchant = rsaPair();
-  const wx = rsaPair();
+  const merchant = testRsaKeyPair();
+  const wx = testRsaKeyPair();
   const set: TestKeySet = {
     mchid: "1900009191",
     appid: "wx" + hex(8).toLowerCase(),
@@ -52,7 +74,7 @@ export function generateTestKeySet(options: { platformCertificate?: boolean } = 
     },
   };
   if (options.platformCertificate) {
-    const p = rsaPair();
+    const p = testRsaKeyPair();
     const cert = generateTestCertificate(p.privateKey, p.publicKey, "Tenpay.com Root CA (test)");
     set.platform = { serial: cert.serial, privateKey: p.privateKey, publicKey: p.publicKey, certificatePem: cert.pem };
   }

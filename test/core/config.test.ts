@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadPayConfig, parsePayConfig, type PayConfigResult } from "../../shared/wechatpay/config";
 import { tempDir } from "../helpers/tmp";
-import { generateTestCertificate, generateTestKeySet, testEnv, type TestKeySet } from "../../shared/wechatpay/testing";
+import { generateTestCertificate, generateTestKeySet, testEnv, type TestKeySet, testRsaKeyPair } from "../../shared/wechatpay/testing";
 
 let keys: TestKeySet;
 beforeAll(() => {
@@ -168,7 +168,7 @@ describe("loadPayConfig", () => {
     expect(issuesOf(parsePayConfig(testEnv(keys, { WECHAT_MERCHANT_CERT: cert.pem }))).WECHAT_SERIAL_NO).toMatch(
       /not the serial of the certificate/,
     );
-    const other = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const other = testRsaKeyPair();
     const foreign = generateTestCertificate(other.privateKey, other.publicKey, "someone else");
     const r = parsePayConfig(testEnv(keys, { WECHAT_SERIAL_NO: "", WECHAT_MERCHANT_CERT: foreign.pem }));
     expect(issuesOf(r).WECHAT_PRIVATE_KEY).toMatch(/not the private key of the certificate/);

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { formatTradeBill } from "../../shared/wechatpay/bill";
 import { createPaymentRuntime, type PaymentRuntime } from "../../shared/wechatpay/payment-from-env";
-import { generateTestKeySet, testEnv, transactionResource, type TestKeySet } from "../../shared/wechatpay/testing";
+import { generateTestKeySet, testEnv, transactionResource, type TestKeySet, testRsaKeyPair } from "../../shared/wechatpay/testing";
 import type { PaymentGateway } from "../../shared/wechatpay/types";
 import { startPeer, type Peer } from "./wxpay-peer";
 
@@ -276,9 +276,8 @@ describe("platform-certificate mode", () => {
     expect(downloads()).toBe(1);
 
     // After the interval, a rotated certificate is fetched by the first notification that names it.
-    const { generateKeyPairSync } = await import("node:crypto");
     const { PlatformCertificateStore } = await import("../../shared/wechatpay/platform-certs");
-    const next = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const next = testRsaKeyPair();
     const cert = generateTestCertificate(next.privateKey, next.publicKey, "rotated");
     let now = Date.now();
     const config = rt.config.mode === "wechatpay" ? rt.config : undefined;

@@ -1,5 +1,5 @@
 // Notification parser on fixtures built here with node:crypto (independent of the simulator).
-import { createSecretKey, generateKeyPairSync } from "node:crypto";
+import { createSecretKey } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createNotificationParser } from "../../shared/wechatpay/notification";
 import { StaticKeyStore } from "../../shared/wechatpay/key-store";
@@ -10,6 +10,7 @@ import {
   signWechatpayMessage,
   transactionResource,
   type TestKeySet,
+  testRsaKeyPair,
 } from "../../shared/wechatpay/testing";
 import type { NotificationParser, NotificationResult } from "../../shared/wechatpay/types";
 
@@ -112,7 +113,7 @@ describe("notification parser", () => {
   });
 
   it("refuses a signature made with another key under a known serial", async () => {
-    const other = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const other = testRsaKeyPair();
     const n = buildTestNotification(keys, { serial: keys.wechatpay.serial, privateKey: other.privateKey });
     expect(rejected(await parser.parse(n))).toBe("BAD_SIGNATURE");
   });

@@ -3,13 +3,13 @@
 // the tcb CLI's own renderer, and the built payNotify started (in the local stack) with exactly the
 // environment tcb would give it: it verifies a notification signed with the matching WeChat Pay key
 // and refuses one signed with another.
-import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { envBytes, SCF_ENV_LIMIT_BYTES } from "../../scripts/deploy/function-env";
 import { readRawConfig, renderWithTcb, type CloudbaseConfig } from "../../scripts/deploy/tcb-config";
-import { buildTestNotification, type TestKeySet } from "../../shared/wechatpay/testing";
+import { buildTestNotification, type TestKeySet, testRsaKeyPair } from "../../shared/wechatpay/testing";
 import { localDatabase } from "../../dev/local-sdk";
 import { buildInto } from "../helpers/build-run";
 import { createMerchantSetup, DEPLOY_VARIABLES, type MerchantSetup } from "../helpers/merchant-setup";
@@ -124,7 +124,7 @@ describe("deploy: key files, tcb rendering, 4 KB", () => {
     const good = await postNotification(stack, { serial: setup.publicKeyId, privateKey: setup.wechatpayPrivateKey });
     // Verified and decrypted; the order is not ours (none exists): 400, recorded as UNKNOWN_ORDER.
     expect(good).toMatchObject({ status: 400, decisions: ["UNKNOWN_ORDER"] });
-    const other = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+    const other = testRsaKeyPair().privateKey;
     const bad = await postNotification(stack, { serial: setup.publicKeyId, privateKey: other });
     expect(bad).toMatchObject({ status: 401, decisions: [], rejected: good.rejected + 1 });
   });

@@ -1,11 +1,13 @@
 // npm run doctor: passes a good merchant setup; fails, naming the variable, for each broken item; its
 // output never holds the APIv3 key or a line of any PEM body. --online against the WeChat Pay
 // simulator configured as this merchant's WeChat Pay (public-key and platform-certificate modes).
+import { testRsaKeyPair } from "../../shared/wechatpay/testing";
 import { execFile } from "node:child_process";
-import { createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
+import { createPublicKey, randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkGitIgnored } from "../../scripts/doctor/deploy-checks";
 import { formatFindings, type Finding } from "../../scripts/doctor/findings";
 import { ONLINE_CHECKS } from "../../scripts/doctor/online";
 import { runDoctor } from "../../scripts/doctor/run";
@@ -97,10 +99,7 @@ describe("npm run doctor (offline)", () => {
       "private key of another certificate",
       "WECHAT_PRIVATE_KEY",
       () => ({
-        WECHAT_PRIVATE_KEY: file(
-          "secrets/other_key.pem",
-          generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-        ),
+        WECHAT_PRIVATE_KEY: file("secrets/other_key.pem", testRsaKeyPair().privateKey.export({ type: "pkcs8", format: "pem" }).toString()),
       }),
     ],
     [
@@ -204,6 +203,20 @@ describe("npm run doctor (offline)", () => {
     }
   });
 
+  it("names exactly the files git does not ignore, with one git call for all; outside a repository it only warns", async () => {
+    writeFileSync(join(setup.root, ".gitignore"), "secrets/\nbuild/\n");
+    try {
+      const fs = await doctor();
+      expect(errors(fs).map((f) => f.subject)).toEqual([".env.local"]);
+    } finally {
+      writeFileSync(join(setup.root, ".gitignore"), "secrets/\n.env.local\nbuild/\n");
+    }
+    const outside = tempDir("no-git-");
+    expect(checkGitIgnored(outside, { WECHAT_PRIVATE_KEY: "secrets/apiclient_key.pem" })).toEqual([
+      expect.objectContaining({ level: "warn", subject: "git" }),
+    ]);
+  });
+
   it("the CLI prints Chinese lines and exits 1 on an error, 0 when all is well", async () => {
     const run = (): Promise<{ code: number; out: string }> =>
       new Promise((resolve) =>
@@ -272,7 +285,7 @@ describe("npm run doctor -- --online (against the WeChat Pay simulator)", () => 
       expect.stringMatching(/拒绝了请求签名（401 SIGN_ERROR/),
     );
     // Another WeChat Pay public key under the right id: the answer does not verify.
-    const otherPub = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "pem" }).toString();
+    const otherPub = testRsaKeyPair().publicKey.export({ type: "spki", format: "pem" }).toString();
     const wrongKey = await doctor(
       { WECHAT_PAY_BASE_URL: sim.baseUrl + "/", WECHAT_PUBLIC_KEY: file("secrets/other_pub.pem", otherPub) },
       true,

@@ -2,7 +2,8 @@
 // secrets/apiclient_key.pem (PKCS#8), secrets/apiclient_cert.pem (X.509, its serial is the merchant
 // serial), secrets/pub_key.pem (SPKI, public-key mode) and optionally a platform certificate, named by
 // path in .env.local beside the other variables. Throwaway keys; the folder goes after the test file.
-import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
+import { testRsaKeyPair } from "../../shared/wechatpay/testing";
+import { randomBytes, type KeyObject } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -57,8 +58,8 @@ export function certificateFor(privateKey: KeyObject, publicKey: KeyObject, comm
 
 export function createMerchantSetup(opts: { git?: boolean } = {}): MerchantSetup {
   const root = tempDir("merchant-");
-  const merchant = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const wx = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const merchant = testRsaKeyPair();
+  const wx = testRsaKeyPair();
   const now = Date.now();
   const cert = certificateFor(merchant.privateKey, merchant.publicKey, "1900009191", new Date(now - DAY), new Date(now + 5 * 365 * DAY));
   const files: Record<string, string> = {

@@ -1,6 +1,6 @@
 // The simulator refuses what WeChat Pay refuses: any request that is not signed by the merchant
 // over the exact method, path, query, timestamp, nonce and body bytes.
-import { generateKeyPairSync } from "node:crypto";
+import { testRsaKeyPair } from "../../shared/wechatpay/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sim, verifyWechatpaySignature } from "./harness";
 
@@ -24,7 +24,7 @@ describe("request authentication", () => {
   });
 
   it("refuses a request signed with another key", async () => {
-    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const { privateKey } = testRsaKeyPair();
     const r = await sim.call("POST", "/v3/pay/transactions/jsapi", sim.prepayBody("AUTH_WRONG_KEY"), { key: privateKey });
     expect(r.status).toBe(401);
     expect(r.json.code).toBe("SIGN_ERROR");
@@ -84,7 +84,7 @@ describe("request authentication", () => {
   });
 
   it("signs every answer, 401 errors included, with the WeChat Pay public key", async () => {
-    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const { privateKey } = testRsaKeyPair();
     const r = await sim.call("GET", query("AUTHX5") + sim.keys.mchid, undefined, { key: privateKey });
     expect(r.status).toBe(401);
     expect(r.headers["request-id"]).toMatch(/^[0-9A-F]{32}$/);
