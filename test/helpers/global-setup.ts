@@ -2,12 +2,14 @@
 // whatever a file left behind), and one dev key set that every local stack and simulator of the run
 // starts from. RSA key generation is the slow part of starting a stack (three keys and a
 // certificate, ~1.5 s of CPU); the keys are still made at test time and never leave the run's root.
+// Also a small pool of RSA key pairs the tests draw from (test/helpers/key-pool.ts) instead of each
+// generating its own: the suite used to spend about 10 s of CPU making them.
 import { generateKeyPair } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { KEY_FILES, loadOrCreateDevKeys } from "../../dev/keys";
+import { loadOrCreateDevKeys } from "../../dev/keys";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -21,8 +23,8 @@ declare module "vitest" {
   }
 }
 
-/** Keys tests draw from; more than any one test file needs. */
-const POOL_SIZE = 14;
+/** Keys tests draw from: no test file draws more than four. */
+const POOL_SIZE = 5;
 
 function rsaKey(): Promise<string> {
   return new Promise((resolve, reject) =>
@@ -34,16 +36,12 @@ function rsaKey(): Promise<string> {
 
 export default async function setup(project: TestProject): Promise<() => void> {
   const root = mkdtempSync(join(tmpdir(), "train-pay-test-"));
-  // All generated at once on the thread pool (one at a time they took seconds of the run's start).
-  const [merchant, wxpay, ...pool] = await Promise.all(Array.from({ length: POOL_SIZE + 2 }, rsaKey));
+  // The pool is made on the thread pool while this thread makes the dev key set.
+  const pool = Promise.all(Array.from({ length: POOL_SIZE }, rsaKey));
   const template = join(root, "dev-keys");
-  // The dev key set's two RSA keys come from the same batch; the rest of the set is made as usual.
-  mkdirSync(join(template, "keys"), { recursive: true, mode: 0o700 });
-  writeFileSync(join(template, "keys", KEY_FILES.merchantPrivateKey), merchant!, { mode: 0o600 });
-  writeFileSync(join(template, "keys", KEY_FILES.wxpayPrivateKey), wxpay!, { mode: 0o600 });
   loadOrCreateDevKeys(template, {});
   project.provide("testRoot", root);
   project.provide("devKeysTemplate", template);
-  project.provide("rsaKeyPool", pool);
+  project.provide("rsaKeyPool", await pool);
   return () => rmSync(root, { recursive: true, force: true });
 }
