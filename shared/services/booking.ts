@@ -225,10 +225,11 @@ async function afterInsertAndSlot(
   const align = async (o: OrderDoc) => {
     if (take) await alignSlot(deps, caller.openid, o._id, take, o.expiresAt).catch(() => undefined);
   };
-  if (written.status === "rejected") {
-    await giveBack();
-    throw written.reason;
-  }
+  // The insert failed: the slot this call took is kept. The order may stand all the same (the insert
+  // landed unseen, or a twin call with the same token inserted it and goes on with the slot, "had"):
+  // giving the slot back would leave that unpaid order without it. Naming no order, the slot is a
+  // booking in flight for SLOT_IN_FLIGHT_MS, then free; the same token resumes it at once.
+  if (written.status === "rejected") throw written.reason;
   const { inserted, order } = written.value;
   if (inserted) {
     if (slot.status === "rejected") {
