@@ -208,8 +208,9 @@ async function insertOrFind(deps: PaymentDeps, fresh: OrderDoc): Promise<{ inser
 
 /** What the insert and the slot's take, sent together, lead to: go on with the order (new, or an
  *  earlier attempt's that stopped before its prepay), answer an earlier attempt's prepay, or throw.
- *  A slot this call took for nothing is given back — unless it names an unpaid order of this user
- *  (the same id: a twin call with the same token may be going on with it). The slot is made to end
+ *  A slot this call took for an order no longer unpaid is given back; one naming an unpaid order
+ *  of this user, or taken beside a failed insert, is kept (a twin call with the same token may be
+ *  going on with that order). The slot is made to end
  *  when the order that stands expires. */
 async function afterInsertAndSlot(
   deps: PaymentDeps,
