@@ -62,6 +62,9 @@ const pages: Record<string, string> = { ops: join(repo, "web", "ops", "main.tsx"
 async function bundle(name: string, srcDir: string, finalDir: string): Promise<void> {
   const stamp = stampsDir && join(stampsDir, `${finalDir.slice(join(repo, "build").length + 1).replaceAll("/", "-")}.json`);
   if (stamp && !analyze && isCurrent(stamp)) {
+    // Kept, but what an earlier build copied in for its root (key files) goes, as after a bundling:
+    // the key files are prepared afresh for this build's root.
+    for (const f of readdirSync(finalDir)) if (!BUNDLE_ENTRIES.includes(f)) rmSync(join(finalDir, f), { recursive: true, force: true });
     unchanged++;
     return;
   }

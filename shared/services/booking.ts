@@ -208,8 +208,9 @@ async function insertOrFind(deps: PaymentDeps, fresh: OrderDoc): Promise<{ inser
 
 /** What the insert and the slot's take, sent together, lead to: go on with the order (new, or an
  *  earlier attempt's that stopped before its prepay), answer an earlier attempt's prepay, or throw.
- *  A slot this call took for nothing is given back — unless it names an unpaid order of this user
- *  (the same id: a twin call with the same token may be going on with it). The slot is made to end
+ *  A slot this call took for an order no longer unpaid is given back; one naming an unpaid order
+ *  of this user, or taken beside a failed insert, is kept (a twin call with the same token may be
+ *  going on with that order). The slot is made to end
  *  when the order that stands expires. */
 async function afterInsertAndSlot(
   deps: PaymentDeps,
@@ -225,10 +226,11 @@ async function afterInsertAndSlot(
   const align = async (o: OrderDoc) => {
     if (take) await alignSlot(deps, caller.openid, o._id, take, o.expiresAt).catch(() => undefined);
   };
-  if (written.status === "rejected") {
-    await giveBack();
-    throw written.reason;
-  }
+  // The insert failed: the slot this call took is kept. The order may stand all the same (the insert
+  // landed unseen, or a twin call with the same token inserted it and goes on with the slot, "had"):
+  // giving the slot back would leave that unpaid order without it. Naming no order, the slot is a
+  // booking in flight for SLOT_IN_FLIGHT_MS, then free; the same token resumes it at once.
+  if (written.status === "rejected") throw written.reason;
   const { inserted, order } = written.value;
   if (inserted) {
     if (slot.status === "rejected") {

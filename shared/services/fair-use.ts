@@ -89,9 +89,9 @@ export async function takeBookingSlot(deps: StoreDeps, caller: Caller, orderId: 
   throw new AppError("CONFLICT", "请求过于频繁，请稍后重试");
 }
 
-/** Undoes a take that should not have happened (the booking turned out to be bad input, or its
- *  insert failed): the slot freed and the minute's count given back, only while this very take is
- *  the slot's last one (same order, same time, same minute). A slot found held ("had") is left. */
+/** Undoes a take that should not have happened (the order its token names is no longer unpaid):
+ *  the slot freed and the minute's count given back, only while this very take is the slot's last
+ *  one (same order, same time, same minute). A slot found held ("had") is left. */
 export async function undoSlotTake(deps: StoreDeps, openid: string, orderId: string, take: SlotTake): Promise<void> {
   if (take.kind !== "took") return;
   await deps.db.users.update(

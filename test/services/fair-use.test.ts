@@ -243,6 +243,32 @@ describe("the slot taken beside the order's insert", () => {
     expect(violations(w, false)).toEqual([]);
   });
 
+  it("twin calls with one token: the one whose insert fails never frees the slot the other's order holds (one payable order)", async () => {
+    const w = await world();
+    await login(w.deps, user("lost-twin"));
+    // B takes the slot first, its insert held and then refused (a 5xx); A finds the slot its own
+    // (same order id), inserts and goes through; then B's insert fails.
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let reach!: () => void;
+    const reached = new Promise<void>((r) => (reach = r));
+    const failing = new WrappedDatabase(w.mem, async (op, coll, run) => {
+      if (!isInsert(op, coll)) return run();
+      reach();
+      await released;
+      throw new Error("insert refused (5xx)");
+    });
+    const b = thrown(bookWith({ ...w.deps, db: createRepos(failing) }, w, "lost-twin", "same"));
+    await reached;
+    await settled();
+    const a = await bookAs(w, "lost-twin", "same");
+    release();
+    await b;
+    expect(userDoc(w, "lost-twin").pendingOrderId).toBe(a.orderId);
+    expect((await errorOf(bookAs(w, "lost-twin", "another"))).data).toEqual({ pendingOrderId: a.orderId });
+    expect(violations(w, false)).toEqual([]);
+  });
+
   it("a retry that resumes an order written earlier (the slot never taken) holds the slot until that order's expiry, not the retry's", async () => {
     const w = await world();
     await login(w.deps, user("resume"));
