@@ -185,9 +185,13 @@ if (stampsDir) {
     mkdirSync(join(stackDir, "chunks"), { recursive: true });
     const files = [...chunks, "worker.mjs", "main.mjs"];
     for (const f of files) renameSync(join(stackTmp, f), join(stackDir, f));
+    // Older chunks go only once no stack can still be starting from the main.mjs that names them
+    // (it imports its lazy chunk when it creates the first operator, right after starting).
     const kept = new Set(chunks);
-    for (const f of readdirSync(join(stackDir, "chunks")))
-      if (!kept.has(join("chunks", f))) rmSync(join(stackDir, "chunks", f), { force: true });
+    for (const f of readdirSync(join(stackDir, "chunks"))) {
+      const chunk = join(stackDir, "chunks", f);
+      if (!kept.has(join("chunks", f)) && statSync(chunk).mtimeMs < startedAt - 3_600_000) rmSync(chunk, { force: true });
+    }
     rmSync(stackTmp, { recursive: true, force: true });
     const inputs = [...Object.keys(result.metafile.inputs).map((p) => resolve(p)), worker, ...BUILD_INPUTS];
     writeStamp(
