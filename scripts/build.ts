@@ -11,7 +11,18 @@
 // Without --out, a bundle whose sources did not change since it was built is kept as it is (its stamp
 // in build/.stamps/ still matches: dev/build-stamp.ts); --analyze always bundles again.
 import { build, analyzeMetafile } from "esbuild";
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildPage } from "./build-page";
@@ -182,16 +193,17 @@ if (stampsDir) {
     // Chunks and the worker first, main.mjs last: a stack started from the new main.mjs finds all it
     // imports beside it (chunk names carry their content hash, so the old ones stay valid meanwhile).
     const chunks = readdirSync(join(stackTmp, "chunks")).map((f) => join("chunks", f));
+    // The chunks the previous main.mjs names stay too: a stack starting from it may still import its
+    // lazy chunk (when it creates the first operator, right after starting). Older ones go.
+    const previousMain = join(stackDir, "main.mjs");
+    const previous = existsSync(previousMain)
+      ? [...readFileSync(previousMain, "utf8").matchAll(/chunks\/[\w.-]+\.mjs/g)].map((m) => m[0])
+      : [];
     mkdirSync(join(stackDir, "chunks"), { recursive: true });
     const files = [...chunks, "worker.mjs", "main.mjs"];
     for (const f of files) renameSync(join(stackTmp, f), join(stackDir, f));
-    // Older chunks go only once no stack can still be starting from the main.mjs that names them
-    // (it imports its lazy chunk when it creates the first operator, right after starting).
-    const kept = new Set(chunks);
-    for (const f of readdirSync(join(stackDir, "chunks"))) {
-      const chunk = join(stackDir, "chunks", f);
-      if (!kept.has(join("chunks", f)) && statSync(chunk).mtimeMs < startedAt - 3_600_000) rmSync(chunk, { force: true });
-    }
+    const kept = new Set([...chunks, ...previous].map((c) => c.replace(/^chunks\//, "")));
+    for (const f of readdirSync(join(stackDir, "chunks"))) if (!kept.has(f)) rmSync(join(stackDir, "chunks", f), { force: true });
     rmSync(stackTmp, { recursive: true, force: true });
     const inputs = [...Object.keys(result.metafile.inputs).map((p) => resolve(p)), worker, ...BUILD_INPUTS];
     writeStamp(
