@@ -56,7 +56,28 @@ const BUILD_INPUTS = [
   "node_modules/esbuild/package.json",
 ].map((p) => join(repo, p));
 let unchanged = 0;
-let rebuilt = 0;
+/** Function bundles made afresh (the stacks' code cache goes when there are any). */
+let functionsRebuilt = 0;
+
+/** Makes a bundle unless its stamp still matches (then `keep` runs instead); answers whether it made
+ *  one. `make` answers the files it read (relative to the working directory, as esbuild names
+ *  them) and the files it wrote. */
+async function stamped(
+  stamp: string | undefined,
+  keep: () => void,
+  make: () => Promise<{ inputs: string[]; outputs: string[] }>,
+): Promise<boolean> {
+  if (stamp && !analyze && isCurrent(stamp)) {
+    keep();
+    unchanged++;
+    return false;
+  }
+  if (stamp) dropStamp(stamp);
+  const startedAt = Date.now();
+  const { inputs, outputs } = await make();
+  if (stamp) writeStamp(stamp, [...new Set(inputs.map((p) => resolve(p))), ...BUILD_INPUTS], outputs, startedAt);
+  return true;
+}
 
 /** [sourceRoot, outRoot]: deployable functions, then test-only fixture functions. */
 const targets: Array<[string, string]> = [[join(repo, "cloudfunctions"), outRoot]];
@@ -72,16 +93,15 @@ const pages: Record<string, string> = { ops: join(repo, "web", "ops", "main.tsx"
 
 async function bundle(name: string, srcDir: string, finalDir: string): Promise<void> {
   const stamp = stampsDir && join(stampsDir, `${finalDir.slice(join(repo, "build").length + 1).replaceAll("/", "-")}.json`);
-  if (stamp && !analyze && isCurrent(stamp)) {
-    // Kept, but what an earlier build copied in for its root (key files) goes, as after a bundling:
-    // the key files are prepared afresh for this build's root.
+  // Kept, but what an earlier build copied in for its root (key files) goes, as after a bundling:
+  // the key files are prepared afresh for this build's root.
+  const keep = () => {
     for (const f of readdirSync(finalDir)) if (!BUNDLE_ENTRIES.includes(f)) rmSync(join(finalDir, f), { recursive: true, force: true });
-    unchanged++;
-    return;
-  }
-  if (stamp) dropStamp(stamp);
-  rebuilt++;
-  const startedAt = Date.now();
+  };
+  if (await stamped(stamp, keep, () => bundleFunction(name, srcDir, finalDir))) functionsRebuilt++;
+}
+
+async function bundleFunction(name: string, srcDir: string, finalDir: string): Promise<{ inputs: string[]; outputs: string[] }> {
   // Build beside the target and swap it in, so a stack running from build/ never sees a half-built folder.
   const outDir = `${finalDir}.tmp-${process.pid}`;
   rmSync(outDir, { recursive: true, force: true });
@@ -119,11 +139,8 @@ async function bundle(name: string, srcDir: string, finalDir: string): Promise<v
   }
   for (const f of readdirSync(finalDir)) if (!produced.includes(f)) rmSync(join(finalDir, f), { recursive: true, force: true });
   rmSync(outDir, { recursive: true, force: true });
-  if (stamp) {
-    const outputs = produced.flatMap((f) => filesUnder(join(finalDir, f)));
-    writeStamp(stamp, [...new Set(inputs.map((p) => resolve(p))), ...BUILD_INPUTS], outputs, startedAt);
-  }
   if (analyze) console.log(`== ${name}\n` + (await analyzeMetafile(result.metafile, { verbose: false })));
+  return { inputs, outputs: produced.flatMap((f) => filesUnder(join(finalDir, f))) };
 }
 
 /** What bundling puts in a function's folder (the key files are prepared per root afterwards). */
@@ -159,65 +176,61 @@ for (const [srcRoot, out] of targets) {
   count += names.length;
 }
 
+/** The stack's bundle (build/dev-stack/): main.mjs, its chunks and the function worker. */
+async function bundleStack(stackDir: string): Promise<{ inputs: string[]; outputs: string[] }> {
+  const worker = join(repo, "dev", "stack", "functions", "worker.mjs");
+  const stackTmp = `${stackDir}.tmp-${process.pid}`;
+  rmSync(stackTmp, { recursive: true, force: true });
+  const result = await build({
+    entryPoints: [join(repo, "dev", "main.ts")],
+    outdir: stackTmp,
+    outExtension: { ".js": ".mjs" },
+    // Code behind a dynamic import (the SDK, needed only to create the first operator) goes in a
+    // chunk loaded when used: a stack starts without it.
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    logLevel: "warning",
+    metafile: true,
+  });
+  copyFileSync(worker, join(stackTmp, "worker.mjs"));
+  mkdirSync(join(stackDir, "chunks"), { recursive: true });
+  // Chunks and the worker first, main.mjs last: a stack started from the new main.mjs finds all it
+  // imports beside it (chunk names carry their content hash, so the old ones stay valid meanwhile).
+  const chunks = readdirSync(join(stackTmp, "chunks"));
+  // The chunks the previous main.mjs names stay too: a stack starting from it may still import its
+  // lazy chunk (when it creates the first operator, right after starting). Older ones go.
+  const previousMain = join(stackDir, "main.mjs");
+  const previous = existsSync(previousMain)
+    ? [...readFileSync(previousMain, "utf8").matchAll(/chunks\/([\w.-]+\.mjs)/g)].map((m) => m[1]!)
+    : [];
+  const files = [...chunks.map((c) => join("chunks", c)), "worker.mjs", "main.mjs"];
+  for (const f of files) renameSync(join(stackTmp, f), join(stackDir, f));
+  const kept = new Set([...chunks, ...previous]);
+  for (const f of readdirSync(join(stackDir, "chunks"))) if (!kept.has(f)) rmSync(join(stackDir, "chunks", f), { force: true });
+  rmSync(stackTmp, { recursive: true, force: true });
+  return { inputs: [...Object.keys(result.metafile.inputs), worker], outputs: files.map((f) => join(stackDir, f)) };
+}
+
 // The local stack itself, bundled: dev/launch.ts runs it instead of dev/main.ts through tsx while its
 // stamp matches (a stack starts in about half the CPU time). Packages stay external; the function
 // worker is a plain .mjs file loaded beside the bundle.
 if (stampsDir) {
   const stackDir = join(repo, "build", "dev-stack");
-  const stamp = join(stampsDir, "dev-stack.json");
-  const worker = join(repo, "dev", "stack", "functions", "worker.mjs");
-  if (!analyze && isCurrent(stamp)) unchanged++;
-  else {
-    dropStamp(stamp);
-    const startedAt = Date.now();
-    const stackTmp = `${stackDir}.tmp-${process.pid}`;
-    rmSync(stackTmp, { recursive: true, force: true });
-    const result = await build({
-      entryPoints: [join(repo, "dev", "main.ts")],
-      outdir: stackTmp,
-      outExtension: { ".js": ".mjs" },
-      // Code behind a dynamic import (the SDK, needed only to create the first operator) goes in a
-      // chunk loaded when used: a stack starts without it.
-      splitting: true,
-      chunkNames: "chunks/[name]-[hash]",
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      packages: "external",
-      logLevel: "warning",
-      metafile: true,
-    });
-    copyFileSync(worker, join(stackTmp, "worker.mjs"));
-    mkdirSync(stackDir, { recursive: true });
-    // Chunks and the worker first, main.mjs last: a stack started from the new main.mjs finds all it
-    // imports beside it (chunk names carry their content hash, so the old ones stay valid meanwhile).
-    const chunks = readdirSync(join(stackTmp, "chunks")).map((f) => join("chunks", f));
-    // The chunks the previous main.mjs names stay too: a stack starting from it may still import its
-    // lazy chunk (when it creates the first operator, right after starting). Older ones go.
-    const previousMain = join(stackDir, "main.mjs");
-    const previous = existsSync(previousMain)
-      ? [...readFileSync(previousMain, "utf8").matchAll(/chunks\/[\w.-]+\.mjs/g)].map((m) => m[0])
-      : [];
-    mkdirSync(join(stackDir, "chunks"), { recursive: true });
-    const files = [...chunks, "worker.mjs", "main.mjs"];
-    for (const f of files) renameSync(join(stackTmp, f), join(stackDir, f));
-    const kept = new Set([...chunks, ...previous].map((c) => c.replace(/^chunks\//, "")));
-    for (const f of readdirSync(join(stackDir, "chunks"))) if (!kept.has(f)) rmSync(join(stackDir, "chunks", f), { force: true });
-    rmSync(stackTmp, { recursive: true, force: true });
-    const inputs = [...Object.keys(result.metafile.inputs).map((p) => resolve(p)), worker, ...BUILD_INPUTS];
-    writeStamp(
-      stamp,
-      inputs,
-      files.map((f) => join(stackDir, f)),
-      startedAt,
-    );
-  }
+  await stamped(
+    join(stampsDir, "dev-stack.json"),
+    () => {},
+    () => bundleStack(stackDir),
+  );
 }
 
 // The stacks' cache of compiled bundles (dev/stack/functions/worker.mjs) is keyed by bundle text, so
 // entries of replaced bundles would only pile up: emptied whenever a function was bundled again.
-if (stampsDir && rebuilt > 0) rmSync(join(repo, "build", ".code-cache"), { recursive: true, force: true });
+if (stampsDir && functionsRebuilt > 0) rmSync(join(repo, "build", ".code-cache"), { recursive: true, force: true });
 
 const report = await prepareFunctionFolders({ root, configPath, outRoot });
 const files = new Set(report.copied.map((c) => c.path));
